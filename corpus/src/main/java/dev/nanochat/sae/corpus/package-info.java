@@ -1,0 +1,2 @@
+/** Module corpus. */
+package dev.nanochat.sae.corpus;

@@ -1,0 +1,2 @@
+/** Module nanochat-train. */
+package dev.nanochat.sae.train;

@@ -1,0 +1,2 @@
+/** Module nanochat. */
+package dev.nanochat.sae.nanochat;

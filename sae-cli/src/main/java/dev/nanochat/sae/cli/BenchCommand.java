@@ -1,0 +1,8 @@
+package dev.nanochat.sae.cli;
+
+import picocli.CommandLine.Command;
+
+/** `sae bench ...`: benchmarks that print figures. */
+@Command(name = "bench", description = "Benchmarks that print figures",
+        subcommands = {BenchGemmCommand.class, BenchTrainCommand.class, BenchNanochatCommand.class})
+public final class BenchCommand {}
