@@ -1,2 +1,0 @@
-/** Module corpus. */
-package dev.nanochat.sae.corpus;
