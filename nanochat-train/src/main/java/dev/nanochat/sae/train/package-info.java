@@ -1,2 +1,0 @@
-/** Module nanochat-train. */
-package dev.nanochat.sae.train;
