@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import java.util.HashMap;
@@ -107,7 +108,7 @@ public final class Gpt implements AutoCloseable {
         NDArray sin = m.create(rope[1], new Shape(1, t, 1, c.headDim() / 2));
         NDArray mask = m.create(causalMask((int) t, offset), new Shape(t, offset + t));
 
-        NDArray x = rmsNorm(Embedding.embedding(ids, weights.wte(), null).singletonOrThrow());
+        NDArray x = rmsNorm(Embedding.embedding(ids, weights.wte(), SparseFormat.DENSE).singletonOrThrow());
         for (int layer = 0; layer <= lastLayer; layer++) {
             BlockWeights w = weights.block(layer);
             x = hook(new HookPoint(layer, HookPoint.Kind.RESID_PRE), x, opts, captured);
