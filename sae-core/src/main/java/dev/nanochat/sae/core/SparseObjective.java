@@ -1,0 +1,131 @@
+package dev.nanochat.sae.core;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Shared TopK/BatchTopK training step: one dense encoder GEMM in DJL (libtorch/MKL), selection of active
+ * latents in torch (only [B, k] values/indices come back to Java), then the hand-written sparse decode and
+ * backward of {@link SparseKernels}, plus AuxK on dead latents (Gao et al.).
+ *
+ * Loss (reductions pinned by tests): mse = Σ_d (x − x̂)² mean over tokens;
+ * aux = Σ_t ‖ê_t − e_t‖² / Σ_t ‖e_t − ē‖² with e = x − x̂ detached; loss = mse + aux_k_coefficient · aux.
+ */
+abstract class SparseObjective extends Objective {
+    SparseObjective(SaeConfig cfg) {
+        super(cfg);
+    }
+
+    /** Active latents from the pre-activations [rows, n] (values after ReLU, zeros dropped). */
+    abstract SparseCodes select(NDArray pre, int rows);
+
+    @Override BatchResult forwardBackward(Params p, Params g, float[] x, int rows, StepContext ctx) {
+        Parallel par = ctx.par();
+        float[] enc = p.get("enc"), bEnc = p.get("b_enc"), w = p.get("W_dec"), bDec = p.get("b_dec");
+        float[] xc = new float[rows * d];
+        par.forRange(rows, (c, from, to) -> {
+            for (int i = from * d; i < to * d; i++) xc[i] = x[i] - bDec[i % d];
+        });
+        boolean aux = ctx.deadCount() > 0 && cfg.auxK() > 0 && cfg.auxKCoefficient() > 0;
+        SparseCodes codes;
+        SparseCodes auxCodes = null;
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray xcNd = m.create(xc, new Shape(rows, d));
+            NDArray pre = xcNd.matMul(m.create(enc, new Shape(n, d)).transpose()).add(m.create(bEnc));
+            codes = select(pre, rows);
+            if (aux) auxCodes = auxTopK(m, xcNd, enc, bEnc, ctx.dead(), ctx.deadCount(), rows);
+        }
+        // Reconstruction residual r = x̂ − x = Σ z W_dec − x_c; g_out = ∂mse/∂x̂ = 2r / rows.
+        float[] r = new float[rows * d];
+        SparseKernels.decode(par, codes, w, d, r);
+        float[] tokenSq = new float[rows];
+        float[] gOut = new float[rows * d];
+        float invRows = 1f / rows;
+        par.forRange(rows, (c, from, to) -> {
+            for (int t = from; t < to; t++) {
+                double s = 0;
+                for (int j = t * d; j < (t + 1) * d; j++) {
+                    float v = r[j] - xc[j];
+                    r[j] = v;
+                    s += (double) v * v;
+                    gOut[j] = 2 * v * invRows;
+                }
+                tokenSq[t] = (float) s;
+            }
+        });
+        double sqSum = 0;
+        for (float s : tokenSq) sqSum += s;
+        float[] gEnc = g.get("enc"), gBEnc = g.get("b_enc"), gW = g.get("W_dec"), gBDec = g.get("b_dec");
+        float[] dz = new float[codes.nnz()];
+        float[] encSum = SparseKernels.dotAndEncoderSum(par, codes, w, gOut, enc, d, dz);
+        SparseKernels.latentGrads(par, SparseKernels.byLatent(codes), codes.values(), gOut, dz, xc, d,
+                gW, gEnc, gBEnc, false);
+        // b_dec: +Σ_t g_out,t from x̂, −Σ dz·E from x_c = x − b_dec.
+        for (int j = 0; j < d; j++) gBDec[j] = -encSum[j];
+        for (int t = 0; t < rows; t++) Kernels.axpy(1f, gOut, t * d, gBDec, 0, d);
+        double auxLoss = 0;
+        if (auxCodes != null) auxLoss = auxBackward(par, auxCodes, r, xc, p, g, rows);
+        int[] fired = new int[n];
+        for (int q = 0; q < codes.nnz(); q++) fired[codes.indices()[q]]++;
+        float minActive = Float.POSITIVE_INFINITY;
+        for (int q = 0; q < codes.nnz(); q++) minActive = Math.min(minActive, codes.values()[q]);
+        double mse = sqSum / rows;
+        return new BatchResult(mse + cfg.auxKCoefficient() * auxLoss, sqSum, auxLoss, (double) codes.nnz() / rows,
+                fired, tokenSq, codes.nnz() == 0 ? Float.NaN : minActive);
+    }
+
+    /** TopK_{k_aux} of the pre-activations of dead latents only (a second GEMM over the dead rows). */
+    private SparseCodes auxTopK(NDManager m, NDArray xcNd, float[] enc, float[] bEnc, boolean[] dead, int deadCount, int rows) {
+        int[] deadIdx = new int[deadCount];
+        float[] encDead = new float[deadCount * d];
+        float[] bDead = new float[deadCount];
+        for (int i = 0, q = 0; i < n; i++) {
+            if (!dead[i]) continue;
+            deadIdx[q] = i;
+            System.arraycopy(enc, i * d, encDead, q * d, d);
+            bDead[q++] = bEnc[i];
+        }
+        int ka = Math.min(cfg.auxK(), deadCount);
+        NDArray pre = xcNd.matMul(m.create(encDead, new Shape(deadCount, d)).transpose()).add(m.create(bDead));
+        NDList tk = pre.topK(ka, 1, true, false);
+        SparseCodes local = TopKObjective.positiveCodes(tk.get(0).toFloatArray(), tk.get(1).toLongArray(), rows, ka, n);
+        int[] global = local.indices();
+        for (int q = 0; q < global.length; q++) global[q] = deadIdx[global[q]];
+        return local;
+    }
+
+    /**
+     * AuxK backward: ê = Σ a W_dec (no b_dec); target e = x − x̂ = −r (detached). Gradients go to the dead
+     * latents' encoder rows, biases and decoder rows, and to b_dec through x_c; returns the aux loss.
+     */
+    private double auxBackward(Parallel par, SparseCodes a, float[] r, float[] xc, Params p, Params g, int rows) {
+        float[] w = p.get("W_dec");
+        float[] eHat = new float[rows * d];
+        SparseKernels.decode(par, a, w, d, eHat);
+        double[] mean = new double[d];
+        for (int t = 0; t < rows; t++) for (int j = 0; j < d; j++) mean[j] -= r[t * d + j];
+        for (int j = 0; j < d; j++) mean[j] /= rows;
+        double denom = 0, num = 0;
+        for (int t = 0; t < rows; t++) {
+            for (int j = 0; j < d; j++) {
+                double e = -r[t * d + j];
+                denom += (e - mean[j]) * (e - mean[j]);
+                double diff = eHat[t * d + j] - e;
+                num += diff * diff;
+            }
+        }
+        if (denom <= 0) return 0;
+        float scale = (float) (2 * cfg.auxKCoefficient() / denom);
+        float[] gAux = eHat; // reuse: ∂(α·aux)/∂ê_t = 2α(ê_t − e_t) / denom
+        for (int i = 0; i < gAux.length; i++) gAux[i] = (eHat[i] + r[i]) * scale;
+        float[] da = new float[a.nnz()];
+        float[] encSum = SparseKernels.dotAndEncoderSum(par, a, w, gAux, p.get("enc"), d, da);
+        SparseKernels.latentGrads(par, SparseKernels.byLatent(a), a.values(), gAux, da, xc, d,
+                g.get("W_dec"), g.get("enc"), g.get("b_enc"), true);
+        float[] gBDec = g.get("b_dec");
+        for (int j = 0; j < d; j++) gBDec[j] -= encSum[j];
+        return num / denom;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.nanochat.sae.core;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import dev.nanochat.sae.core.io.HostTensor;
+import java.util.Map;
+
+/** TopK (Gao et al. 2024): z = ReLU(TopK_k(h)); exported as SAELens "topk" with k. */
+final class TopKObjective extends SparseObjective {
+    TopKObjective(SaeConfig cfg) {
+        super(cfg);
+    }
+
+    @Override SparseCodes select(NDArray pre, int rows) {
+        NDList tk = pre.topK(cfg.k(), 1, true, false);
+        return positiveCodes(tk.get(0).toFloatArray(), tk.get(1).toLongArray(), rows, cfg.k(), n);
+    }
+
+    /** CSR of the positive entries of per-token candidate lists vals/idx [rows, kk]; ReLU drops the rest. */
+    static SparseCodes positiveCodes(float[] vals, long[] idx, int rows, int kk, int n) {
+        int[] ptr = new int[rows + 1];
+        int nnz = 0;
+        for (float v : vals) if (v > 0) nnz++;
+        int[] ind = new int[nnz];
+        float[] val = new float[nnz];
+        int q = 0;
+        for (int t = 0; t < rows; t++) {
+            for (int j = t * kk; j < (t + 1) * kk; j++) {
+                if (vals[j] > 0) {
+                    ind[q] = (int) idx[j];
+                    val[q++] = vals[j];
+                }
+            }
+            ptr[t + 1] = q;
+        }
+        return new SparseCodes(rows, n, ptr, ind, val);
+    }
+
+    @Override Sae export(Params p, float scale) {
+        Map<String, HostTensor> w = exportLinear(p, scale, "b_enc");
+        return new TopKSae(cfg, w);
+    }
+}

@@ -1,0 +1,170 @@
+package dev.nanochat.sae.core;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Trains one SAE from batches of activations, whatever their origin (array, file, Kafka).
+ *
+ * One step: (first step only) input scale s so E‖x‖ = √d_in and b_dec = geometric median of the batch;
+ * forward + backward of the architecture's {@link Objective}; remove the decoder-gradient component
+ * parallel to each row; Adam; renormalise decoder rows; dead-latent bookkeeping in tokens; resampling
+ * for relu/gated. Everything is deterministic given the config seed and the batches, and the whole state
+ * (parameters, moments, counters, RNG, schedule position, source position) is checkpointed, so
+ * stop-and-resume reproduces an uninterrupted run.
+ */
+public final class Trainer implements AutoCloseable {
+    private static final int MEDIAN_ITERATIONS = 30;
+    final SaeConfig cfg;
+    final TrainingOptions opts;
+    final Objective objective;
+    final Params params;
+    final Params grads;
+    final Adam adam;
+    final LatentActivity activity;
+    final Rng rng;
+    private final Parallel par;
+    long step;
+    long tokens;
+    float scale = 1f;
+    boolean initialised;
+    Map<String, String> sourcePosition = Map.of();
+
+    public Trainer(SaeConfig cfg, TrainingOptions opts) {
+        this.cfg = cfg;
+        this.opts = opts;
+        this.objective = Objectives.create(cfg, opts);
+        this.rng = new Rng(cfg.seed());
+        this.params = objective.init(rng);
+        this.grads = params.zerosLikeTrainable();
+        this.adam = new Adam(params);
+        this.activity = new LatentActivity(cfg.dSae(), cfg.deadWindowTokens());
+        this.par = new Parallel(opts.effectiveThreads());
+    }
+
+    public SaeConfig config() {
+        return cfg;
+    }
+
+    public TrainingOptions options() {
+        return opts;
+    }
+
+    public long tokensSeen() {
+        return tokens;
+    }
+
+    public long stepsDone() {
+        return step;
+    }
+
+    /** Source position stored with the checkpoint this trainer was resumed from (empty for a fresh run). */
+    public Map<String, String> sourcePosition() {
+        return sourcePosition;
+    }
+
+    /** Steps in the whole run, from the token budget (0 = unknown). */
+    public long totalSteps() {
+        return (opts.totalTokens() + cfg.batchSize() - 1) / cfg.batchSize();
+    }
+
+    /** One optimisation step on batch [rows, d_in] (row-major; extra floats beyond rows·d_in are ignored). */
+    public StepMetrics step(float[] batch, int rows) {
+        int d = cfg.dIn();
+        if (rows <= 0) throw new IllegalArgumentException("batch must have at least one row, got " + rows);
+        if (batch.length < (long) rows * d)
+            throw new IllegalArgumentException("batch has " + batch.length + " floats, fewer than rows=" + rows + " × d_in=" + d);
+        float[] x = new float[rows * d];
+        for (int i = 0; i < x.length; i++) {
+            float v = batch[i];
+            if (!Float.isFinite(v))
+                throw new IllegalArgumentException("batch row " + (i / d) + " column " + (i % d) + " is " + v + " (NaN/Inf activations)");
+            x[i] = v;
+        }
+        if (!initialised) initialiseFrom(x, rows);
+        if (scale != 1f) for (int i = 0; i < x.length; i++) x[i] *= scale;
+        double lr = LrSchedule.lr(cfg, step, totalSteps());
+        double coefficient = LrSchedule.sparsityCoefficient(cfg, step);
+        boolean[] dead = activity.dead(tokens);
+        StepContext ctx = new StepContext(coefficient, dead, LatentActivity.count(dead), par);
+        BatchResult r = objective.forwardBackward(params, grads, x, rows, ctx);
+        if (!Double.isFinite(r.loss()))
+            throw new IllegalStateException("loss became " + r.loss() + " at step " + step + " (lr " + lr + ")");
+        float[] wDec = params.get("W_dec");
+        if (cfg.normalizeDecoder()) DecoderNorm.removeParallelGradient(wDec, grads.get("W_dec"), cfg.dSae(), d, par);
+        adam.step(params, grads, lr, par);
+        if (cfg.normalizeDecoder()) DecoderNorm.normalizeRows(wDec, cfg.dSae(), d, par);
+        objective.afterStep(params, r);
+        step++;
+        tokens += rows;
+        activity.record(r.firedCounts(), tokens);
+        if (objective.resamplesDeadLatents() && cfg.resampleInterval() > 0 && step % cfg.resampleInterval() == 0)
+            Resampler.resample(params, adam, resampleTargets(), x, r.tokenSqError(), rows, rng);
+        double variance = centredSquareSum(x, rows, d);
+        double fvu = variance > 0 ? r.sqErrSum() / variance : Double.NaN;
+        double deadFraction = (double) LatentActivity.count(activity.dead(tokens)) / cfg.dSae();
+        return new StepMetrics(step, tokens, r.loss(), r.sqErrSum() / rows / ((double) scale * scale), fvu, r.l0(),
+                deadFraction, lr, r.auxLoss(), coefficient);
+    }
+
+    /** Dead latents plus those firing below dead_latent_threshold over the last window. */
+    private boolean[] resampleTargets() {
+        boolean[] t = activity.dead(tokens);
+        double[] f = activity.frequency(tokens);
+        for (int i = 0; i < t.length; i++) t[i] |= f[i] < cfg.deadLatentThreshold();
+        return t;
+    }
+
+    private void initialiseFrom(float[] x, int rows) {
+        int d = cfg.dIn();
+        if (cfg.normalizeActivations()) {
+            double normSum = 0;
+            for (int t = 0; t < rows; t++) normSum += Math.sqrt(Kernels.dot(x, t * d, x, t * d, d));
+            double meanNorm = normSum / rows;
+            scale = meanNorm > 0 ? (float) (Math.sqrt(d) / meanNorm) : 1f;
+        }
+        float[] scaled = x.clone();
+        for (int i = 0; i < scaled.length; i++) scaled[i] *= scale;
+        System.arraycopy(GeometricMedian.of(scaled, rows, d, MEDIAN_ITERATIONS), 0, params.get("b_dec"), 0, d);
+        initialised = true;
+    }
+
+    static double centredSquareSum(float[] x, int rows, int d) {
+        double[] mean = new double[d];
+        for (int t = 0; t < rows; t++) for (int j = 0; j < d; j++) mean[j] += x[t * d + j];
+        for (int j = 0; j < d; j++) mean[j] /= rows;
+        double s = 0;
+        for (int t = 0; t < rows; t++) for (int j = 0; j < d; j++) {
+            double v = x[t * d + j] - mean[j];
+            s += v * v;
+        }
+        return s;
+    }
+
+    /** Inference SAE on the raw activation scale (normalisation folded in; BatchTopK as JumpReLU). */
+    public Sae exportSae() {
+        return objective.export(params, scale);
+    }
+
+    /** Per-latent log10 firing frequency over the last window (floor 1e-10), for sparsity.safetensors. */
+    public float[] log10Density() {
+        double[] f = activity.frequency(tokens);
+        float[] out = new float[f.length];
+        for (int i = 0; i < f.length; i++) out[i] = (float) Math.log10(Math.max(f[i], 1e-10));
+        return out;
+    }
+
+    /** Writes the SAELens folder plus training_state/ atomically into dir. */
+    public void checkpoint(Path dir, Map<String, String> sourcePosition) {
+        TrainingState.write(this, dir, sourcePosition == null ? Map.of() : Map.copyOf(sourcePosition));
+    }
+
+    /** Restores a trainer from a checkpoint folder written by {@link #checkpoint}. */
+    public static Trainer resume(Path dir) {
+        return TrainingState.read(dir);
+    }
+
+    @Override public void close() {
+        par.close();
+    }
+}
