@@ -34,6 +34,8 @@ import java.util.zip.ZipFile;
 public final class TorchArchive implements AutoCloseable {
     private static final long MAX_PICKLE_BYTES = 64L << 20;
     private static final PyGlobal ORDERED_DICT = new PyGlobal("collections", "OrderedDict");
+    private static final List<String> UNSUPPORTED_STORAGES = List.of("BoolStorage", "ByteStorage", "CharStorage",
+            "ShortStorage", "ComplexFloatStorage", "ComplexDoubleStorage", "UntypedStorage");
     private static final PyGlobal REBUILD_V2 = new PyGlobal("torch._utils", "_rebuild_tensor_v2");
 
     private final Path file;
@@ -78,7 +80,7 @@ public final class TorchArchive implements AutoCloseable {
         if (!(root instanceof Map<?, ?> m)) throw new TorchFormatException(file + ": expected a state dict, found " + kind(root));
         Map<String, TensorRef> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : m.entrySet()) {
-            if (!(e.getKey() instanceof String k) || !(e.getValue() instanceof TensorRef t)) {
+            if (!(e.getKey() instanceof String k) || !(supported(String.valueOf(e.getKey()), e.getValue()) instanceof TensorRef t)) {
                 throw new TorchFormatException(file + ": state dict entry '" + e.getKey() + "' is not a tensor (" + kind(e.getValue()) + ")");
             }
             out.put(k, t);
@@ -88,7 +90,7 @@ public final class TorchArchive implements AutoCloseable {
 
     /** The root as one tensor (token_bytes.pt). */
     public TensorRef tensor() {
-        if (!(root instanceof TensorRef t)) throw new TorchFormatException(file + ": expected a tensor, found " + kind(root));
+        if (!(supported("<root>", root) instanceof TensorRef t)) throw new TorchFormatException(file + ": expected a tensor, found " + kind(root));
         return t;
     }
 
@@ -204,14 +206,24 @@ public final class TorchArchive implements AutoCloseable {
             throw new PickleException(file + ": unexpected persistent id " + pid);
         }
         StorageType type = t.get(1) instanceof PyGlobal g ? StorageType.of(g).orElse(null) : null;
-        if (type == null) throw new TorchFormatException(file + ": unknown storage type " + t.get(1) + " for storage key '" + t.get(2) + "'");
         if (!(t.get(2) instanceof String key) || !(t.get(4) instanceof Long numel) || numel < 0) {
             throw new TorchFormatException(file + ": malformed storage id " + pid);
         }
-        return new StorageStub(key, type, numel);
+        return new StorageStub(key, type, numel, String.valueOf(t.get(1)));
     }
 
-    private record StorageStub(String key, StorageType type, long numel) {}
+    /** type is null for a storage class we know of but cannot convert (error deferred to name the key). */
+    private record StorageStub(String key, StorageType type, long numel, String typeName) {}
+
+    private record UnsupportedTensor(String storageKey, String typeName) {}
+
+    private Object supported(String key, Object value) {
+        if (value instanceof UnsupportedTensor u) {
+            throw new TorchFormatException(file + ": tensor '" + key + "' uses unsupported storage type " + u.typeName()
+                    + " (storage key '" + u.storageKey() + "'; supported: Float, BFloat16, Half, Double, Int, Long)");
+        }
+        return value;
+    }
 
     private PickleAllowList allowList() {
         Map<PyGlobal, Function<PyTuple, Object>> fns = new HashMap<>();
@@ -219,6 +231,8 @@ public final class TorchArchive implements AutoCloseable {
         fns.put(REBUILD_V2, this::rebuildTensor);
         Set<PyGlobal> storages = new java.util.HashSet<>();
         for (StorageType t : StorageType.values()) storages.add(t.global());
+        // Known torch storages we cannot read: allowed as names only so the error can name the key.
+        for (String n : UNSUPPORTED_STORAGES) storages.add(new PyGlobal("torch", n));
         return new PickleAllowList(fns, Set.of(), storages);
     }
 
@@ -227,6 +241,7 @@ public final class TorchArchive implements AutoCloseable {
                 || !(a.get(2) instanceof PyTuple size) || !(a.get(3) instanceof PyTuple stride)) {
             throw new TorchFormatException(file + ": malformed _rebuild_tensor_v2 arguments " + a);
         }
+        if (s.type() == null) return new UnsupportedTensor(s.key(), s.typeName());
         return new TensorRef(s.key(), s.type(), s.numel(), offset, longs(size), longs(stride));
     }
 
