@@ -78,6 +78,21 @@ class BpeTrainerTest {
     }
 
     @Test
+    void nanochatsTokenizerReadsTheWrittenFilesAndEncodesLikeTheOracle(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        BpeVocabulary v = trainSmall(440);
+        dev.nanochat.sae.nanochat.Tokenizer tok = DemoModelBuilder.writeTokenizer(dir, v);
+        assertEquals(440, tok.vocabSize());
+        assertEquals(431, tok.bosId(), "specials sit right after the ranks, <|bos|> first");
+        assertTrue(java.nio.file.Files.isRegularFile(dir.resolve("token_bytes.pt")));
+        NaiveTiktokenEncoder oracle = new NaiveTiktokenEncoder(v);
+        for (String s : List.of(TEXT, "unseen: Ωμέγα 12345 \t\n  tabs  ", "we're 2004-03-30")) {
+            int[] ids = tok.encodeOrdinary(s);
+            assertEquals(oracle.encode(s), java.util.Arrays.stream(ids).boxed().toList(), s);
+            assertEquals(s, tok.decode(ids));
+        }
+    }
+
+    @Test
     void tooSmallCorpusOrVocabFailsClearly() {
         BpeTrainer t = new BpeTrainer();
         t.add("ab");
