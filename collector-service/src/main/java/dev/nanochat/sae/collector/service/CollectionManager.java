@@ -1,0 +1,121 @@
+package dev.nanochat.sae.collector.service;
+
+import dev.nanochat.sae.collector.config.CollectorConfig;
+import dev.nanochat.sae.collector.run.AllowedRoots;
+import dev.nanochat.sae.collector.run.CollectionJob;
+import dev.nanochat.sae.collector.run.CollectionPlanner;
+import dev.nanochat.sae.collector.run.CollectionPosition;
+import dev.nanochat.sae.collector.run.CollectionRequest;
+import dev.nanochat.sae.collector.run.CollectionRunner;
+import dev.nanochat.sae.collector.run.KafkaSettings;
+import dev.nanochat.sae.collector.run.RequestRejectedException;
+import dev.nanochat.sae.collector.store.CollectionEntity;
+import dev.nanochat.sae.collector.store.CollectionRepository;
+import dev.nanochat.sae.collector.store.ProgressRecorder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Plans, starts, cancels and resumes collections; runners live on a small dedicated thread pool. */
+@ApplicationScoped
+public class CollectionManager {
+    @Inject
+    CollectorConfig config;
+    @Inject
+    KafkaSettings kafka;
+    @Inject
+    CollectionRepository store;
+    @Inject
+    MeterRegistry registry;
+
+    private final Map<String, CollectionRunner> runners = new ConcurrentHashMap<>();
+    private final AtomicLong tokensPerSecond = new AtomicLong();
+    private ExecutorService executor;
+    private CollectionPlanner planner;
+
+    @PostConstruct
+    void init() {
+        AtomicInteger threads = new AtomicInteger();
+        executor = Executors.newFixedThreadPool(config.maxConcurrent(), r -> {
+            Thread t = new Thread(r, "collector-runner-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        planner = new CollectionPlanner(new AllowedRoots("model", config.modelRoots()),
+                new AllowedRoots("data", config.dataRoots()), config.batchSequences(), kafka.maxRecordBytes());
+        registry.gauge("sae.collector.tokens.per.second", tokensPerSecond);
+    }
+
+    void stop(@Observes ShutdownEvent ev) {
+        runners.values().forEach(CollectionRunner::stop); // no terminal status: resumes on next start
+        executor.shutdown();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Validates and queues a new collection; throws {@link RequestRejectedException} for bad requests. */
+    public String submit(CollectionRequest request) {
+        String id = UUID.randomUUID().toString();
+        CollectionJob job = planner.plan(id, request, CollectionPosition.START, Map.of());
+        launch(store.create(id, request, job, CollectionRunner.topics(job)), job);
+        return id;
+    }
+
+    /** Rebuilds an unfinished collection from its stored request and position and runs it again. */
+    public void resume(CollectionEntity e) {
+        try {
+            launch(e, planner.plan(e.id, e.request, e.position(), e.offsets));
+        } catch (RuntimeException ex) {
+            store.fail(e.id, "cannot resume: " + ex.getMessage());
+        }
+    }
+
+    /** Cancels a collection; empty if unknown, false if it had already finished. */
+    public Optional<Boolean> cancel(String id) {
+        CollectionRunner r = runners.get(id);
+        if (r != null) {
+            r.cancel();
+            return Optional.of(true);
+        }
+        return store.cancelIdle(id);
+    }
+
+    /** Stops a runner without a terminal status, as a process kill would (tests use it to simulate one). */
+    public void stopRunner(String id) {
+        CollectionRunner r = runners.get(id);
+        if (r != null) {
+            r.stop();
+        }
+    }
+
+    public boolean active(String id) {
+        return runners.containsKey(id);
+    }
+
+    private void launch(CollectionEntity e, CollectionJob job) {
+        CollectionRunner runner = new CollectionRunner(job, kafka, new ProgressRecorder(e, registry, tokensPerSecond));
+        runners.put(e.id, runner);
+        executor.submit(() -> {
+            try {
+                runner.run();
+            } finally {
+                runners.remove(e.id);
+            }
+        });
+    }
+}
