@@ -9,13 +9,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -178,17 +175,21 @@ public final class Safetensors {
 
     /** The whole file as one array (must be under 2 GiB; use {@link #write(Path)} for larger). */
     public byte[] toBytes() {
-      long size = byteSize();
+      byte[] header = header();
+      long size = 8L + header.length;
+      for (TensorData t : tensors.values()) {
+        size += t.numel * t.dtype.byteSize();
+      }
       if (size > Integer.MAX_VALUE - 8) {
         throw new SafetensorsException("serialised size " + size + " bytes exceeds one byte[]; use write(Path)");
       }
-      var out = new java.io.ByteArrayOutputStream((int) size);
-      try {
-        writeTo(out);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      byte[] out = new byte[(int) size];
+      ByteBuffer buf = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+      buf.putLong(header.length).put(header);
+      for (TensorData t : tensors.values()) {
+        TensorEncoder.encodeInto(t.dtype, t.data, 0, (int) t.numel, buf);
       }
-      return out.toByteArray();
+      return out;
     }
 
     /** Writes atomically: temp file in the same directory, fsync, rename, fsync of the directory. */
@@ -207,8 +208,7 @@ public final class Safetensors {
       buf.putLong(header.length);
       out.write(buf.array(), 0, 8);
       out.write(header);
-      List<TensorData> list = new ArrayList<>(tensors.values());
-      for (TensorData t : list) {
+      for (TensorData t : tensors.values()) {
         TensorEncoder.encode(t.dtype, t.data, (int) t.numel, buf, out);
       }
     }

@@ -202,7 +202,11 @@ public final class SafetensorsFile {
     }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       int perChunk = Math.max(1, CHUNK_BYTES / size);
-      ByteBuffer buf = ByteBuffer.allocate(perChunk * size).order(ByteOrder.LITTLE_ENDIAN);
+      // Direct buffer: the channel reads into it without an extra copy, and bulk float views on
+      // it copy memory directly (little-endian = native order on x86/ARM).
+      int chunkBytes = (int) Math.min((long) perChunk * size, Math.max((long) count * size, size));
+      ByteBuffer buf = ByteBuffer.allocateDirect(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
+      perChunk = chunkBytes / size;
       for (int done = 0; done < count; ) {
         int n = Math.min(perChunk, count - done);
         buf.clear().limit(n * size);
