@@ -1,12 +1,60 @@
 package dev.nanochat.sae.cli;
 
+import dev.nanochat.sae.core.Rng;
+import dev.nanochat.sae.core.SaeConfig;
+import dev.nanochat.sae.core.Trainer;
+import dev.nanochat.sae.core.TrainingOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** SAE training throughput on synthetic data (placeholder until implemented). */
+/**
+ * SAE training throughput on synthetic data. Last line: {@code tokens_per_s=<n> gflops=<n> peak_rss_mb=<n>},
+ * where gflops counts only the irreducible encoder GEMM (2·B·d_in·d_sae per step) so it compares
+ * directly with {@code sae bench gemm}. Two untimed warm-up steps precede the timed ones.
+ */
 @Command(name = "train", description = "SAE training throughput on synthetic data")
 public final class BenchTrainCommand implements Callable<Integer> {
-    @Override public Integer call() {
-        throw new UnsupportedOperationException("sae train is not implemented yet");
+    @Option(names = "--arch", defaultValue = "topk") String arch;
+    @Option(names = "--d-in", defaultValue = "768") int dIn;
+    @Option(names = "--d-sae", defaultValue = "6144") int dSae;
+    @Option(names = "--k", defaultValue = "32") int k;
+    @Option(names = "--batch", defaultValue = "4096") int batch;
+    @Option(names = "--steps", defaultValue = "10") int steps;
+    @Option(names = "--warmup", defaultValue = "2", description = "untimed warm-up steps") int warmup;
+    @Option(names = "--threads", defaultValue = "0", description = "Java kernel threads (0 = all cores)") int threads;
+    @Option(names = "--kernels", defaultValue = "AUTO", description = "AUTO, SPARSE or DENSE (TopK/BatchTopK)")
+    TrainingOptions.KernelPath kernels;
+
+    @Override public Integer call() throws Exception {
+        SaeConfig cfg = SaeConfig.builder(arch, dIn).dSae(dSae).k(k).batchSize(batch).warmupSteps(0).build();
+        Rng rng = new Rng(1);
+        float[][] batches = new float[2][batch * dIn];
+        for (float[] b : batches) for (int i = 0; i < b.length; i++) b[i] = (float) rng.nextGaussian();
+        try (Trainer trainer = new Trainer(cfg, new TrainingOptions((long) batch * (steps + warmup), threads, kernels))) {
+            for (int s = 0; s < warmup; s++) trainer.step(batches[s % 2], batch);
+            long t0 = System.nanoTime();
+            for (int s = 0; s < steps; s++) trainer.step(batches[s % 2], batch);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double tokensPerS = (double) batch * steps / seconds;
+            double gflops = 2.0 * batch * dIn * dSae * steps / seconds / 1e9;
+            System.out.printf(Locale.ROOT, "arch=%s d_in=%d d_sae=%d k=%d batch=%d steps=%d kernels=%s step_ms=%.1f%n",
+                    arch, dIn, dSae, k, batch, steps, kernels, 1000 * seconds / steps);
+            System.out.printf(Locale.ROOT, "tokens_per_s=%.0f gflops=%.1f peak_rss_mb=%d%n", tokensPerS, gflops, peakRssMb());
+        }
+        return 0;
+    }
+
+    static long peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status")))
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+        } catch (Exception e) {
+            return -1;
+        }
+        return -1;
     }
 }

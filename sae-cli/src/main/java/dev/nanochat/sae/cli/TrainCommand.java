@@ -1,12 +1,96 @@
 package dev.nanochat.sae.cli;
 
+import dev.nanochat.sae.core.ActivationTensor;
+import dev.nanochat.sae.core.ArrayActivationSource;
+import dev.nanochat.sae.core.SaeConfig;
+import dev.nanochat.sae.core.SaeConfigBuilder;
+import dev.nanochat.sae.core.StepMetrics;
+import dev.nanochat.sae.core.Trainer;
+import dev.nanochat.sae.core.TrainingOptions;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Train an SAE on activations stored in a safetensors file (placeholder until implemented). */
+/**
+ * Train an SAE on activations stored in a safetensors file; writes a SAELens folder plus training_state/
+ * (periodically and at the end, atomically). Input is validated before anything is written.
+ */
 @Command(name = "train", description = "Train an SAE on activations stored in a safetensors file")
 public final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--activations", required = true, description = "safetensors file with [N, d] or [B, T, d]") Path activations;
+    @Option(names = "--tensor", required = true, description = "tensor name inside the file") String tensor;
+    @Option(names = "--arch", defaultValue = "topk", description = "topk, batchtopk, relu, gated, jumprelu") String arch;
+    @Option(names = "--k", defaultValue = "32") int k;
+    @Option(names = "--expansion", defaultValue = "8", description = "d_sae = expansion × d_in") int expansion;
+    @Option(names = "--tokens", description = "tokens to train on (default: one pass over the file)") Long tokens;
+    @Option(names = "--batch", defaultValue = "4096") int batch;
+    @Option(names = "--lr", description = "learning rate (default 2e-4/sqrt(d_sae/2^14))") Double lr;
+    @Option(names = "--l1", description = "sparsity coefficient (L1 for relu/gated, L0 for jumprelu)") Double l1;
+    @Option(names = "--warmup-steps", description = "LR warmup (default min(1000, 5% of steps))") Integer warmupSteps;
+    @Option(names = "--lr-decay", defaultValue = "linear") String lrDecay;
+    @Option(names = "--dead-window-tokens", description = "dead = not fired within this many tokens (default min(10M, tokens/4))") Long deadWindow;
+    @Option(names = "--seed", defaultValue = "42") long seed;
+    @Option(names = "--save-every", defaultValue = "0", description = "checkpoint every N steps (0 = only at the end)") int saveEvery;
+    @Option(names = "--threads", defaultValue = "0") int threads;
+    @Option(names = "--out", defaultValue = "sae-out", description = "output SAELens folder (+ training_state/)") Path out;
+    @Option(names = "--resume", description = "checkpoint folder to continue from") Path resume;
+
     @Override public Integer call() {
-        throw new UnsupportedOperationException("sae train is not implemented yet");
+        Trainer trainer = null;
+        try {
+            ActivationTensor acts;
+            if (resume != null) {
+                trainer = Trainer.resume(resume);
+                if (tokens != null) trainer.setTotalTokens(tokens);
+                acts = ActivationTensor.read(activations, tensor, trainer.config().dIn());
+            } else {
+                acts = ActivationTensor.read(activations, tensor, 0);
+                long total = tokens != null ? tokens : acts.rows();
+                trainer = new Trainer(config(acts, total), new TrainingOptions(total, threads, TrainingOptions.KernelPath.AUTO));
+            }
+            long total = trainer.options().totalTokens();
+            SaeConfig cfg = trainer.config();
+            var source = new ArrayActivationSource(acts.data(), acts.rows(), acts.dIn(), cfg.seed(), true, 0);
+            source.seek(trainer.sourcePosition());
+            System.out.println("sae train: " + cfg.architecture() + " d_in=" + cfg.dIn() + " d_sae=" + cfg.dSae()
+                    + " rows=" + acts.rows() + " tokens=" + total + " (" + trainer.engineDescription() + ")");
+            float[] buf = new float[cfg.batchSize() * cfg.dIn()];
+            StepMetrics m = null;
+            try (ProgressBar bar = ProgressBar.create("train", total, "tok")) {
+                bar.update(trainer.tokensSeen());
+                while (trainer.tokensSeen() < total) {
+                    int want = (int) Math.min(cfg.batchSize(), total - trainer.tokensSeen());
+                    int rows = source.next(buf, want);
+                    m = trainer.step(buf, rows);
+                    bar.field("loss", m.loss()).field("L0", String.format(Locale.ROOT, "%.1f", m.l0()))
+                            .field("fvu", m.fvu()).percentField("dead", m.deadFraction());
+                    bar.update(trainer.tokensSeen());
+                    if (saveEvery > 0 && trainer.stepsDone() % saveEvery == 0) trainer.checkpoint(out, source.position());
+                }
+            }
+            trainer.checkpoint(out, source.position());
+            if (m != null)
+                System.out.printf(Locale.ROOT, "done: step=%d tokens=%d loss=%.5g mse=%.5g fvu=%.4f l0=%.2f dead=%.4f → %s%n",
+                        m.step(), m.tokens(), m.loss(), m.mse(), m.fvu(), m.l0(), m.deadFraction(), out);
+            else System.out.println("nothing to do: checkpoint already at " + trainer.tokensSeen() + " tokens → " + out);
+            return 0;
+        } finally {
+            if (trainer != null) trainer.close();
+        }
+    }
+
+    private SaeConfig config(ActivationTensor acts, long total) {
+        long steps = Math.max(1, total / batch);
+        SaeConfigBuilder b = SaeConfig.builder(arch, acts.dIn()).expansionFactor(expansion).k(k).batchSize(batch)
+                .lrDecay(lrDecay).seed(seed).datasetPath(activations.toString()).numActivations(acts.rows())
+                .warmupSteps(warmupSteps != null ? warmupSteps : (int) Math.min(1000, steps / 20))
+                .l1WarmupSteps((int) Math.min(Integer.MAX_VALUE, steps / 20))
+                .deadWindowTokens(deadWindow != null ? deadWindow : Math.max(batch, Math.min(10_000_000L, total / 4)))
+                .saveEvery(saveEvery);
+        if (lr != null) b.learningRate(lr);
+        if (l1 != null) b.l1Coefficient(l1);
+        return b.build();
     }
 }

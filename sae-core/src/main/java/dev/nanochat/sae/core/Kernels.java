@@ -1,14 +1,32 @@
 package dev.nanochat.sae.core;
 
 /**
- * Dense primitives over float[] slices. axpy is a plain loop (C2 auto-vectorises it); dot keeps eight
- * independent partial sums so the FP adds pipeline (C2 does not vectorise ordered float reductions),
- * and combines them in a fixed order so results are reproducible.
+ * Dense primitives over float[] slices, dispatched once to {@link VectorKernels} (SIMD) when the JVM has
+ * {@code jdk.incubator.vector} and {@code -Dsae.scalar=true} is not set, else to scalar loops. The scalar
+ * dot keeps eight independent partial sums so the FP adds pipeline, combined in a fixed order.
  */
 final class Kernels {
+    /** True when the SIMD kernels are in use (constant-folded by the JIT). */
+    static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !Boolean.getBoolean("sae.scalar");
+
     private Kernels() {}
 
+    /** "vector(16 lanes)" or "scalar", for startup logs and benchmarks. */
+    static String describe() {
+        return VECTOR ? "vector" : "scalar";
+    }
+
     static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        return VECTOR ? VectorKernels.dot(a, ao, b, bo, n) : scalarDot(a, ao, b, bo, n);
+    }
+
+    static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        if (VECTOR) VectorKernels.axpy(alpha, x, xo, y, yo, n);
+        else scalarAxpy(alpha, x, xo, y, yo, n);
+    }
+
+    static float scalarDot(float[] a, int ao, float[] b, int bo, int n) {
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         int i = 0;
         for (; i + 8 <= n; i += 8) {
@@ -26,7 +44,7 @@ final class Kernels {
     }
 
     /** y[yo..yo+n) += alpha · x[xo..xo+n). */
-    static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+    static void scalarAxpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i++) y[yo + i] += alpha * x[xo + i];
     }
 }

@@ -34,8 +34,8 @@ public final class SaeConfigBuilder {
     private int saveEvery = 10_000;
     private Integer auxK;
     private double auxKCoefficient = 1.0 / 32;
-    private double jumpReluBandwidth = 1e-3;
-    private double jumpReluInitThreshold = 1e-3;
+    private double jumpReluBandwidth = 0.05;
+    private double jumpReluInitThreshold = 0.05;
     private String dtype = "float32";
     private long seed = 42;
 
@@ -103,13 +103,14 @@ public final class SaeConfigBuilder {
 
     /**
      * With inputs normalised to E‖x‖ = √d and MSE summed over d: Anthropic's λ = 5 for norm-weighted L1
-     * (relu, gated); jumprelu's L0 coefficient trades one active latent against 0.05 of squared error.
+     * (relu, gated); jumprelu's L0 coefficient 2 prices one active latent at 2 units of squared error (h is
+     * O(1) at that scale, which is also why the STE bandwidth and initial threshold default to 0.05).
      */
     static double defaultSparsityCoefficient(String architecture) {
         if (architecture == null) return 0;
         return switch (architecture) {
             case "relu", "gated" -> 5.0;
-            case "jumprelu" -> 0.05;
+            case "jumprelu" -> 2.0;
             default -> 0.0;
         };
     }

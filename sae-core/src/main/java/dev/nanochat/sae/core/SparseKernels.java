@@ -6,8 +6,8 @@ package dev.nanochat.sae.core;
  *
  * With codes z (CSR, nnz = Σ active), output gradient g [B, d] and centred input x_c [B, d]:
  *   decode:       x̂_t = Σ_p z_p · W_dec[i_p]                                   (token-major)
- *   dz_p        = g_t · W_dec[i_p]                                              (token-major, fused with)
- *   ∂b_dec     -= Σ_p dz_p · E[i_p]     (b_dec enters the encoder through x_c = x − b_dec)
+ *   dz_p        = g_t · W_dec[i_p]                       (token-major, fused with the decode)
+ *   ∂b_dec      = Σ_t g_t − Σ_i ∂b_enc[i] · E[i]   (b_dec enters the encoder through x_c = x − b_dec)
  *   ∂W_dec[i]   = Σ_{p∈i} z_p · g_t ;  ∂E[i] = Σ_{p∈i} dz_p · x_c,t ;  ∂b_enc[i] = Σ_{p∈i} dz_p  (latent-major)
  * Token-major passes split tokens across threads; latent-major passes split latents (balanced by nnz) over
  * a counting-sort transpose, so each thread owns its output rows and no atomics are needed.
@@ -28,19 +28,50 @@ final class SparseKernels {
         });
     }
 
-    /** dz_p = g_t · W[i_p] (zero where z_p ≤ 0, the ReLU); returns Σ_p dz_p · E[i_p] as [d]. */
-    static float[] dotAndEncoderSum(Parallel par, SparseCodes c, float[] w, float[] g, float[] enc, int d, float[] dz) {
-        float[][] partial = new float[par.threads()][d];
+    /**
+     * Fused token-major pass of the main reconstruction: x̂_t − b_dec = Σ_p z_p W[i_p]; residual
+     * r_t = x̂_t − x_t (= that sum − x_c,t); tokenSq[t] = ‖r_t‖²; g_t = 2 r_t / rows (∂mse/∂x̂, written to
+     * g); then dz_p = g_t · W[i_p] while the k rows are still in cache.
+     */
+    static void forwardTokens(Parallel par, SparseCodes c, float[] w, float[] xc, int d, float[] g,
+                              float[] tokenSq, float[] dz) {
+        float twoOverRows = 2f / c.rows();
         par.forRange(c.rows(), (ch, from, to) -> {
-            float[] acc = partial[ch];
             for (int t = from; t < to; t++) {
-                for (int p = c.rowPtr()[t]; p < c.rowPtr()[t + 1]; p++) {
-                    int row = c.indices()[p] * d;
-                    float v = c.values()[p] > 0 ? Kernels.dot(g, t * d, w, row, d) : 0f;
-                    dz[p] = v;
-                    if (v != 0) Kernels.axpy(v, enc, row, acc, 0, d);
+                int o = t * d;
+                java.util.Arrays.fill(g, o, o + d, 0f);
+                for (int p = c.rowPtr()[t]; p < c.rowPtr()[t + 1]; p++)
+                    Kernels.axpy(c.values()[p], w, c.indices()[p] * d, g, o, d);
+                double s = 0;
+                for (int j = o; j < o + d; j++) {
+                    float v = g[j] - xc[j];
+                    s += (double) v * v;
+                    g[j] = v * twoOverRows;
                 }
+                tokenSq[t] = (float) s;
+                for (int p = c.rowPtr()[t]; p < c.rowPtr()[t + 1]; p++)
+                    dz[p] = Kernels.dot(g, o, w, c.indices()[p] * d, d);
             }
+        });
+    }
+
+    /** dz_p = g_t · W[i_p] for every entry (token-major). */
+    static void dots(Parallel par, SparseCodes c, float[] w, float[] g, int d, float[] dz) {
+        par.forRange(c.rows(), (ch, from, to) -> {
+            for (int t = from; t < to; t++)
+                for (int p = c.rowPtr()[t]; p < c.rowPtr()[t + 1]; p++)
+                    dz[p] = Kernels.dot(g, t * d, w, c.indices()[p] * d, d);
+        });
+    }
+
+    /**
+     * Σ_i coef[i] · M[i] over rows with coef ≠ 0, as [d]. Used for b_dec's gradient through the encoder:
+     * Σ_p dz_p E[i_p] = Σ_i ∂b_enc[i] · E[i] — n row reads instead of nnz.
+     */
+    static float[] weightedRowSum(Parallel par, float[] coef, float[] m, int d) {
+        float[][] partial = new float[par.threads()][d];
+        par.forRange(coef.length, (ch, from, to) -> {
+            for (int i = from; i < to; i++) if (coef[i] != 0) Kernels.axpy(coef[i], m, i * d, partial[ch], 0, d);
         });
         float[] sum = new float[d];
         for (float[] part : partial) for (int j = 0; j < d; j++) sum[j] += part[j];

@@ -33,40 +33,25 @@ abstract class SparseObjective extends Objective {
         SparseCodes auxCodes = null;
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray xcNd = m.create(xc, new Shape(rows, d));
-            NDArray pre = xcNd.matMul(m.create(enc, new Shape(n, d)).transpose()).add(m.create(bEnc));
+            NDArray pre = xcNd.matMul(m.create(enc, new Shape(n, d)).transpose()).addi(m.create(bEnc));
             codes = select(pre, rows);
             if (aux) auxCodes = auxTopK(m, xcNd, enc, bEnc, ctx.dead(), ctx.deadCount(), rows);
         }
-        // Reconstruction residual r = x̂ − x = Σ z W_dec − x_c; g_out = ∂mse/∂x̂ = 2r / rows.
-        float[] r = new float[rows * d];
-        SparseKernels.decode(par, codes, w, d, r);
-        float[] tokenSq = new float[rows];
         float[] gOut = new float[rows * d];
-        float invRows = 1f / rows;
-        par.forRange(rows, (c, from, to) -> {
-            for (int t = from; t < to; t++) {
-                double s = 0;
-                for (int j = t * d; j < (t + 1) * d; j++) {
-                    float v = r[j] - xc[j];
-                    r[j] = v;
-                    s += (double) v * v;
-                    gOut[j] = 2 * v * invRows;
-                }
-                tokenSq[t] = (float) s;
-            }
-        });
+        float[] tokenSq = new float[rows];
+        float[] dz = new float[codes.nnz()];
+        SparseKernels.forwardTokens(par, codes, w, xc, d, gOut, tokenSq, dz);
         double sqSum = 0;
         for (float s : tokenSq) sqSum += s;
         float[] gEnc = g.get("enc"), gBEnc = g.get("b_enc"), gW = g.get("W_dec"), gBDec = g.get("b_dec");
-        float[] dz = new float[codes.nnz()];
-        float[] encSum = SparseKernels.dotAndEncoderSum(par, codes, w, gOut, enc, d, dz);
         SparseKernels.latentGrads(par, SparseKernels.byLatent(codes), codes.values(), gOut, dz, xc, d,
                 gW, gEnc, gBEnc, false);
-        // b_dec: +Σ_t g_out,t from x̂, −Σ dz·E from x_c = x − b_dec.
+        double auxLoss = 0;
+        if (auxCodes != null) auxLoss = auxBackward(par, auxCodes, gOut, xc, p, g, rows);
+        // b_dec: +Σ_t g_out,t from x̂; −Σ_i ∂b_enc[i]·E[i] from x_c = x − b_dec (main and aux terms).
+        float[] encSum = SparseKernels.weightedRowSum(par, gBEnc, enc, d);
         for (int j = 0; j < d; j++) gBDec[j] = -encSum[j];
         for (int t = 0; t < rows; t++) Kernels.axpy(1f, gOut, t * d, gBDec, 0, d);
-        double auxLoss = 0;
-        if (auxCodes != null) auxLoss = auxBackward(par, auxCodes, r, xc, p, g, rows);
         int[] fired = new int[n];
         for (int q = 0; q < codes.nnz(); q++) fired[codes.indices()[q]]++;
         float minActive = Float.POSITIVE_INFINITY;
@@ -98,10 +83,12 @@ abstract class SparseObjective extends Objective {
 
     /**
      * AuxK backward: ê = Σ a W_dec (no b_dec); target e = x − x̂ = −r (detached). Gradients go to the dead
-     * latents' encoder rows, biases and decoder rows, and to b_dec through x_c; returns the aux loss.
+     * latents' encoder rows, biases and decoder rows (b_dec's share follows from ∂b_enc); returns the aux loss.
      */
-    private double auxBackward(Parallel par, SparseCodes a, float[] r, float[] xc, Params p, Params g, int rows) {
+    private double auxBackward(Parallel par, SparseCodes a, float[] gOut, float[] xc, Params p, Params g, int rows) {
         float[] w = p.get("W_dec");
+        float[] r = new float[gOut.length]; // residual x̂ − x recovered from g_out = 2r / rows
+        for (int i = 0; i < r.length; i++) r[i] = gOut[i] * rows / 2f;
         float[] eHat = new float[rows * d];
         SparseKernels.decode(par, a, w, d, eHat);
         double[] mean = new double[d];
@@ -121,11 +108,9 @@ abstract class SparseObjective extends Objective {
         float[] gAux = eHat; // reuse: ∂(α·aux)/∂ê_t = 2α(ê_t − e_t) / denom
         for (int i = 0; i < gAux.length; i++) gAux[i] = (eHat[i] + r[i]) * scale;
         float[] da = new float[a.nnz()];
-        float[] encSum = SparseKernels.dotAndEncoderSum(par, a, w, gAux, p.get("enc"), d, da);
+        SparseKernels.dots(par, a, w, gAux, d, da);
         SparseKernels.latentGrads(par, SparseKernels.byLatent(a), a.values(), gAux, da, xc, d,
                 g.get("W_dec"), g.get("enc"), g.get("b_enc"), true);
-        float[] gBDec = g.get("b_dec");
-        for (int j = 0; j < d; j++) gBDec[j] -= encSum[j];
         return num / denom;
     }
 }

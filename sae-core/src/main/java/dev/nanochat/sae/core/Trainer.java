@@ -16,7 +16,7 @@ import java.util.Map;
 public final class Trainer implements AutoCloseable {
     private static final int MEDIAN_ITERATIONS = 30;
     final SaeConfig cfg;
-    final TrainingOptions opts;
+    TrainingOptions opts;
     final Objective objective;
     final Params params;
     final Params grads;
@@ -42,6 +42,13 @@ public final class Trainer implements AutoCloseable {
         this.par = new Parallel(opts.effectiveThreads());
     }
 
+    /** Which kernels run, for startup lines: encoder GEMM engine, Java kernel flavour and threads. */
+    public String engineDescription() {
+        return "encoder GEMM: DJL " + ai.djl.engine.Engine.getInstance().getEngineName() + " "
+                + ai.djl.engine.Engine.getInstance().getVersion() + "; sparse kernels: " + Kernels.describe()
+                + " × " + par.threads() + " threads; path: " + objective.getClass().getSimpleName();
+    }
+
     public SaeConfig config() {
         return cfg;
     }
@@ -61,6 +68,11 @@ public final class Trainer implements AutoCloseable {
     /** Source position stored with the checkpoint this trainer was resumed from (empty for a fresh run). */
     public Map<String, String> sourcePosition() {
         return sourcePosition;
+    }
+
+    /** Changes the run length (e.g. to continue a finished run); the LR schedule follows the new horizon. */
+    public void setTotalTokens(long totalTokens) {
+        opts = new TrainingOptions(totalTokens, opts.threads(), opts.kernelPath());
     }
 
     /** Steps in the whole run, from the token budget (0 = unknown). */
