@@ -1,0 +1,48 @@
+package dev.nanochat.sae.evaluator.messaging;
+
+import dev.nanochat.sae.core.records.CheckpointEvent;
+import dev.nanochat.sae.core.records.CheckpointEvents;
+import dev.nanochat.sae.core.records.DeadLetter;
+import dev.nanochat.sae.core.records.InvalidRecordException;
+import dev.nanochat.sae.evaluator.rest.EvaluationViews;
+import dev.nanochat.sae.evaluator.service.CheckpointEvaluator;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes {@code sae.checkpoints}: a malformed event goes to the DLQ; a well-formed one becomes exactly
+ * one evaluation (ok or failed), which is published. Nothing escapes, so the channel never stops.
+ */
+@ApplicationScoped
+public class CheckpointConsumer {
+    private static final Logger LOG = Logger.getLogger(CheckpointConsumer.class);
+
+    @Inject CheckpointEvaluator evaluator;
+    @Inject EvaluationProducer evaluations;
+    @Inject EvaluationViews views;
+    @Inject DeadLetterProducer deadLetters;
+
+    @Incoming("checkpoints")
+    @Blocking // ordered: records of a partition are processed one at a time, in order
+    public void consume(ConsumerRecord<String, byte[]> record) {
+        CheckpointEvent event;
+        try {
+            event = CheckpointEvents.fromCloudEventJson(record.value());
+        } catch (InvalidRecordException e) {
+            deadLetters.send(DeadLetter.of(record.topic(), record.partition(), record.offset(), e, record.value()), record.key());
+            return;
+        }
+        try {
+            evaluator.evaluate(event).ifPresent(ev -> evaluations.publish(views.of(ev)));
+        } catch (RuntimeException e) {
+            // e.g. the database is down: keep the record, with the reason, rather than lose it or stop
+            LOG.errorf(e, "checkpoint %s could not be evaluated", event.id());
+            deadLetters.send(new DeadLetter(record.topic(), record.partition(), record.offset(),
+                    "evaluator error: " + e.getMessage(), record.value()), record.key());
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.nanochat.sae.evaluator.rest;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/** Every error as RFC 9457 problem+json: status, title and a detail that says what was wrong. */
+@Provider
+public class ProblemMapper implements ExceptionMapper<Exception> {
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    @Override
+    public Response toResponse(Exception e) {
+        int status = e instanceof WebApplicationException w ? w.getResponse().getStatus() : 500;
+        if (status >= 500) {
+            LOG.error("request failed", e);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "about:blank");
+        body.put("title", Response.Status.fromStatusCode(status) == null ? "Error"
+                : Response.Status.fromStatusCode(status).getReasonPhrase());
+        body.put("status", status);
+        body.put("detail", e.getMessage());
+        return Response.status(status).type("application/problem+json").entity(body).build();
+    }
+}
