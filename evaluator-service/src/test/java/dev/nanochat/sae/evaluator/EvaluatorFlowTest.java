@@ -34,10 +34,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -53,30 +53,40 @@ import org.junit.jupiter.api.TestMethodOrder;
 @QuarkusTestResource(KafkaAndRootsResource.class) // global: every @QuarkusTest gets this run's topics and groups
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EvaluatorFlowTest {
-    static final int D = 128, N = 256, SEQS = 6, T = 23;
+    static final int D = 128, N = 256, DEAD = 16;
     static final String RUN_A = "run-a-" + RUN, RUN_B = "run-b-" + RUN, RUN_BAD = "run-bad-" + RUN;
-    static float[] heldOut; // [SEQS·T, D], the eval-split rows the evaluator should keep
+    static List<int[]> docs; // real text of the fixture, BOS first, one sequence per document
+    static float[] heldOut; // [Σ doc lengths, D], the eval-split rows the evaluator should keep
+    static int rows;
     static float[] wEnc = TestSaes.gaussian(D * N, 0.05f, 1), bEnc = TestSaes.gaussian(N, 0.3f, 2);
     static float[] wDec = TestSaes.gaussian(N * D, 0.05f, 3), bDec = TestSaes.gaussian(D, 0.1f, 4);
 
     @Test
     @Order(1)
     void eval_split_records_become_the_held_out_set_and_bad_ones_are_dead_lettered() throws Exception {
-        int[][] ids = tokenSequences();
+        docs = textDocuments();
+        List<float[]> acts = new ArrayList<>();
         try (Gpt gpt = Gpt.load(Checkpoints.resolve(modelRoot, "base", TAG, 600), Device.cpu())) {
             HookPoint hook = HookPoint.parse(HOOK);
-            heldOut = gpt.forward(ids, ForwardOptions.captureOnly(Set.of(hook))).activations(hook);
+            for (int[] doc : docs) {
+                acts.add(gpt.forward(new int[][] {doc}, ForwardOptions.captureOnly(Set.of(hook))).activations(hook));
+            }
         }
-        int rowsPerRecord = 3 * T;
-        for (int rec = 0; rec < 2; rec++) {
-            send(batch(rec, Split.EVAL, Arrays.copyOfRange(heldOut, rec * rowsPerRecord * D, (rec + 1) * rowsPerRecord * D),
-                    Arrays.copyOfRange(ids, rec * 3, rec * 3 + 3)));
+        int half = docs.size() / 2;
+        send(batch(0, Split.EVAL, docs.subList(0, half), acts.subList(0, half)));
+        send(batch(1, Split.EVAL, docs.subList(half, docs.size()), acts.subList(half, docs.size())));
+        send(batch(2, Split.TRAIN, docs.subList(0, 1), acts.subList(0, 1))); // ignored: train split
+        rows = docs.stream().mapToInt(d -> d.length).sum();
+        heldOut = new float[rows * D];
+        int at = 0;
+        for (float[] a : acts) {
+            System.arraycopy(a, 0, heldOut, at, a.length);
+            at += a.length;
         }
-        send(batch(2, Split.TRAIN, Arrays.copyOf(heldOut, T * D), new int[][] {ids[0]})); // ignored: train split
         TestKafka.send(ACTIVATIONS, "x", "not safetensors".getBytes(StandardCharsets.UTF_8),
                 Map.of(ActivationBatchCodec.HEADER_SPLIT, "eval"));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().queryParam("model", MODEL_ID)
-                .queryParam("hook", HOOK).get("/api/held-out").then().statusCode(200).body("tokens", equalTo(SEQS * T)));
+                .queryParam("hook", HOOK).get("/api/held-out").then().statusCode(200).body("tokens", equalTo(rows)));
         await().atMost(Duration.ofSeconds(30)).until(() -> TestKafka.readAll(DLQ).stream()
                 .anyMatch(r -> ACTIVATIONS.equals(TestKafka.header(r, DeadLetters.HEADER_TOPIC))));
     }
@@ -84,6 +94,9 @@ class EvaluatorFlowTest {
     @Test
     @Order(2)
     void checkpoints_are_evaluated_once_with_first_principles_metrics() throws Exception {
+        for (int j = 0; j < DEAD; j++) {
+            bEnc[j] = -1e6f; // never fires: dead_fraction = 16/256
+        }
         Path a1 = TestSaes.relu(checkpointRoot.resolve(RUN_A).resolve("step-1"), D, N, wEnc, bEnc, wDec, bDec);
         Path a2 = TestSaes.identity(checkpointRoot.resolve(RUN_A).resolve("step-2"), D);
         Path b1 = TestSaes.zero(checkpointRoot.resolve(RUN_B).resolve("step-1"), D, 9);
@@ -107,7 +120,8 @@ class EvaluatorFlowTest {
         assertEquals(List.of(1, 2), runA.getList("step"));
         assertEquals(List.of("ok", "ok"), runA.getList("status"));
 
-        NaiveMetrics want = NaiveMetrics.relu(heldOut, SEQS * T, D, N, wEnc, bEnc, wDec, bDec);
+        NaiveMetrics want = NaiveMetrics.relu(heldOut, rows, D, N, wEnc, bEnc, wDec, bDec);
+        assertTrue(want.deadFraction >= (double) DEAD / N, "the fixture SAE has dead latents");
         Map<String, Object> m = runA.getMap("[0].metrics");
         close(want.mse, m, "mse");
         close(want.fvu, m, "fvu");
@@ -119,8 +133,10 @@ class EvaluatorFlowTest {
         close(want.dense1, m, "dense_fraction_1pct");
         close(want.cosine, m, "cosine");
         close(want.l2Ratio, m, "l2_ratio");
-        assertEquals(SEQS * T, runA.getInt("[0].evalTokens"));
-        assertEquals(SEQS * (T - 1), ((Number) m.get("ce_tokens")).intValue());
+        assertEquals(rows, runA.getInt("[0].evalTokens"));
+        assertEquals(rows - docs.size(), ((Number) m.get("ce_tokens")).intValue()); // every token but the first of a doc
+        assertEquals(3.961591958999634, num(m, "ce_loss_clean"), 2e-4, "the Python reference's loss on these tokens");
+        assertTrue(num(m, "ce_loss_zero_ablated") > num(m, "ce_loss_clean") + 0.5, "ablation must hurt on real text: " + m);
 
         Map<String, Object> identity = runA.getMap("[1].metrics");
         assertEquals(1.0, num(identity, "ce_loss_recovered"), 1e-4);
@@ -165,33 +181,49 @@ class EvaluatorFlowTest {
         assertEquals("{\"specversion\":", new String(dead.get(0).value(), StandardCharsets.UTF_8));
         assertNotNull(TestKafka.header(dead.get(0), DeadLetters.HEADER_REASON));
         assertNull(TestKafka.header(dead.get(0), "unexpected"));
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("sae_evaluator_evaluations_total{status=\"failed\"} 2.0"))
+                .body(containsString("sae_evaluator_duplicates_total 1.0"));
     }
 
-    /** Two reference sentences of the fixture plus four seeded random sequences, [SEQS, T]. */
-    private static int[][] tokenSequences() {
-        long[] ref = Safetensors.read(Path.of("src/test/resources/nanochat-d2/reference_activations.safetensors")).longs("input_ids");
-        int[][] ids = new int[SEQS][T];
-        Random r = new Random(42);
-        for (int s = 0; s < SEQS; s++) {
-            for (int t = 0; t < T; t++) {
-                ids[s][t] = s < 2 ? (int) ref[s * T + t] : r.nextInt(1024);
+    /**
+     * The two sentences of the fixture's reference forward ([2, 23] input ids, BOS first): text the tiny
+     * model has learned, on which the Python reference measured a mean next-token loss of 3.9616.
+     */
+    private static List<int[]> textDocuments() {
+        long[] ids = Safetensors.read(Path.of("src/test/resources/nanochat-d2/reference_activations.safetensors"))
+                .longs("input_ids");
+        int t = ids.length / 2;
+        List<int[]> out = new ArrayList<>();
+        for (int s = 0; s < 2; s++) {
+            int[] doc = new int[t];
+            for (int i = 0; i < t; i++) {
+                doc[i] = Math.toIntExact(ids[s * t + i]);
+            }
+            out.add(doc);
+        }
+        return out;
+    }
+
+    /** One record holding whole documents: doc ids from the sequence number, positions from 0. */
+    private static ActivationBatch batch(long sequence, Split split, List<int[]> seqs, List<float[]> acts) {
+        int n = seqs.stream().mapToInt(d -> d.length).sum();
+        int[] tokens = new int[n];
+        long[] docIds = new long[n];
+        int[] positions = new int[n];
+        float[] act = new float[n * D];
+        int at = 0;
+        for (int s = 0; s < seqs.size(); s++) {
+            int[] doc = seqs.get(s);
+            System.arraycopy(acts.get(s), 0, act, at * D, doc.length * D);
+            for (int p = 0; p < doc.length; p++, at++) {
+                tokens[at] = doc[p];
+                docIds[at] = sequence * 100 + s;
+                positions[at] = p;
             }
         }
-        return ids;
-    }
-
-    private static ActivationBatch batch(long sequence, Split split, float[] act, int[][] seqs) {
-        int rows = seqs.length * T;
-        int[] tokens = new int[rows];
-        long[] docs = new long[rows];
-        int[] positions = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            tokens[i] = seqs[i / T][i % T];
-            docs[i] = sequence * 10 + i / T;
-            positions[i] = i % T;
-        }
         return new ActivationBatch("c-" + RUN, MODEL_ID, HOOK, D, DType.F32, sequence, split,
-                ActivationBatchCodec.SCHEMA_VERSION, act, tokens, docs, positions);
+                ActivationBatchCodec.SCHEMA_VERSION, act, tokens, docIds, positions);
     }
 
     private static void send(ActivationBatch b) throws Exception {
