@@ -7,7 +7,10 @@
 ROOT="${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 export SAE_HOME="${SAE_HOME:-$ROOT/.sae}"
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
-SAE_JAVA_OPTS="${SAE_JAVA_OPTS:--Xmx8g} -Dai.djl.offline=true"
+# The engine's SIMD kernels use the incubating Vector API (a scalar fallback runs without it);
+# --add-modules prints one "incubator module" warning at start, which is expected.
+SAE_JVM_FLAGS="--add-modules jdk.incubator.vector -Dai.djl.offline=true"
+SAE_JAVA_OPTS="${SAE_JAVA_OPTS:--Xmx8g} $SAE_JVM_FLAGS"
 
 preload_add() { export LD_PRELOAD="${LD_PRELOAD:+$LD_PRELOAD:}$1"; }
 

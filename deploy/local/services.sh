@@ -37,7 +37,7 @@ start_service() { # name, then extra KEY=VALUE env pairs
     echo "error: port $port for $name is busy; set SAE_${name%%-*}_PORT (upper case) to another port" >&2
     return 1
   fi
-  env HTTP_PORT="$port" "$@" nohup java ${SAE_SERVICE_JAVA_OPTS:--Xmx3g} -Dai.djl.offline=true \
+  env HTTP_PORT="$port" "$@" nohup java ${SAE_SERVICE_JAVA_OPTS:--Xmx3g} $SAE_JVM_FLAGS \
     -jar "$jar" >"$LOG_DIR/$name.log" 2>&1 < /dev/null &
   echo $! > "$RUN_DIR/$name.pid"
 }
