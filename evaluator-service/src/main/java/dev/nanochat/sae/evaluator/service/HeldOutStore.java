@@ -3,6 +3,7 @@ package dev.nanochat.sae.evaluator.service;
 import dev.nanochat.sae.core.records.ActivationBatch;
 import dev.nanochat.sae.core.records.ActivationBatchCodec;
 import dev.nanochat.sae.core.records.Split;
+import dev.nanochat.sae.eval.HeldOutCapture;
 import dev.nanochat.sae.eval.HeldOutSet;
 import dev.nanochat.sae.evaluator.persistence.HeldOutRecord;
 import dev.nanochat.sae.evaluator.persistence.HeldOutRepository;
@@ -96,12 +97,10 @@ public class HeldOutStore {
             throw new IllegalStateException("no held-out eval-split activations for model " + modelId + " hook " + hook
                     + " (is a collection with an eval fraction running?)");
         }
-        List<HeldOutSet> parts = new ArrayList<>();
-        int dIn = records.get(0).dIn;
+        List<ActivationBatch> batches = new ArrayList<>();
         for (HeldOutRecord r : records) {
-            ActivationBatch b = ActivationBatchCodec.decode(r.payload);
-            parts.add(new HeldOutSet(b.dIn(), b.activations(), b.tokenIds(), b.docIds(), b.positions()));
+            batches.add(ActivationBatchCodec.decode(r.payload, r.dIn));
         }
-        return HeldOutSet.concat(dIn, parts, config.heldOutTokens());
+        return HeldOutCapture.fromBatches(batches, config.heldOutTokens());
     }
 }
