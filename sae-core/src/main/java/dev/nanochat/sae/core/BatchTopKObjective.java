@@ -27,7 +27,7 @@ final class BatchTopKObjective extends SparseObjective {
         return p;
     }
 
-    @Override SparseCodes select(NDArray pre, int rows) {
+    @Override SparseCodes select(NDArray pre, int rows, Parallel par) {
         long budget = (long) rows * cfg.k();
         for (int kk = Math.min(n, 4 * cfg.k()); ; kk = Math.min(n, kk * 2)) {
             NDList tk = pre.topK(kk, 1, true, false);

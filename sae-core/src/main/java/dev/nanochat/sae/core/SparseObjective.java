@@ -19,7 +19,7 @@ abstract class SparseObjective extends Objective {
     }
 
     /** Active latents from the pre-activations [rows, n] (values after ReLU, zeros dropped). */
-    abstract SparseCodes select(NDArray pre, int rows);
+    abstract SparseCodes select(NDArray pre, int rows, Parallel par);
 
     @Override BatchResult forwardBackward(Params p, Params g, float[] x, int rows, StepContext ctx) {
         Parallel par = ctx.par();
@@ -34,7 +34,7 @@ abstract class SparseObjective extends Objective {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray xcNd = m.create(xc, new Shape(rows, d));
             NDArray pre = xcNd.matMul(m.create(enc, new Shape(n, d)).transpose()).addi(m.create(bEnc));
-            codes = select(pre, rows);
+            codes = select(pre, rows, par);
             if (aux) auxCodes = auxTopK(m, xcNd, enc, bEnc, ctx.dead(), ctx.deadCount(), rows);
         }
         float[] gOut = new float[rows * d];

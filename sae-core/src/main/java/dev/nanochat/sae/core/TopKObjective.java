@@ -11,10 +11,24 @@ final class TopKObjective extends SparseObjective {
         super(cfg);
     }
 
-    @Override SparseCodes select(NDArray pre, int rows) {
-        NDList tk = pre.topK(cfg.k(), 1, true, false);
-        return positiveCodes(tk.get(0).toFloatArray(), tk.get(1).toLongArray(), rows, cfg.k(), n);
+    /** Top-k in Java straight from the GEMM output's native memory when DJL exposes it, else torch.topk. */
+    @Override SparseCodes select(NDArray pre, int rows, Parallel par) {
+        int k = cfg.k();
+        java.nio.ByteBuffer buf = JAVA_TOPK ? pre.toByteBuffer(true) : null;
+        if (buf != null && buf.isDirect()) {
+            float[] vals = new float[rows * k];
+            int[] idx = new int[rows * k];
+            RowTopK.select(buf.order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer(), rows, n, k, par, vals, idx);
+            long[] lidx = new long[idx.length];
+            for (int i = 0; i < idx.length; i++) lidx[i] = idx[i];
+            return positiveCodes(vals, lidx, rows, k, n);
+        }
+        NDList tk = pre.topK(k, 1, true, false);
+        return positiveCodes(tk.get(0).toFloatArray(), tk.get(1).toLongArray(), rows, k, n);
     }
+
+    /** -Dsae.torchTopk=true forces libtorch's topk (for measurement). */
+    static final boolean JAVA_TOPK = !Boolean.getBoolean("sae.torchTopk");
 
     /** CSR of the positive entries of per-token candidate lists vals/idx [rows, kk]; ReLU drops the rest. */
     static SparseCodes positiveCodes(float[] vals, long[] idx, int rows, int kk, int n) {

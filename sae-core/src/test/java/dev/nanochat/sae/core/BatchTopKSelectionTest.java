@@ -23,8 +23,8 @@ class BatchTopKSelectionTest {
         for (int i = 0; i < pre.length; i++) naive[i] = pre[i] >= tau && pre[i] > 0 ? pre[i] : 0;
         SaeConfig cfg = SaeConfig.builder("batchtopk", 8).dSae(n).k(k).build();
         SparseCodes codes;
-        try (NDManager m = NDManager.newBaseManager()) {
-            codes = new BatchTopKObjective(cfg).select(m.create(pre, new Shape(rows, n)), rows);
+        try (NDManager m = NDManager.newBaseManager(); Parallel par = new Parallel(2)) {
+            codes = new BatchTopKObjective(cfg).select(m.create(pre, new Shape(rows, n)), rows, par);
         }
         assertEquals(rows * k, codes.nnz());
         assertArrayEquals(naive, codes.toDense());

@@ -55,6 +55,22 @@ class SparseGradientTest {
         check(true, 2);
     }
 
+    @Test void javaTopKMatchesTorchTopK() {
+        int rows = 37, n = 300, k = 9;
+        Rng rng = new Rng(8);
+        float[] pre = new float[rows * n];
+        for (int i = 0; i < pre.length; i++) pre[i] = (float) rng.nextGaussian();
+        SaeConfig cfg = SaeConfig.builder("topk", 4).dSae(n).k(k).build();
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(); Parallel par = new Parallel(2)) {
+            ai.djl.ndarray.NDArray nd = m.create(pre, new ai.djl.ndarray.types.Shape(rows, n));
+            SparseCodes fast = new TopKObjective(cfg).select(nd, rows, par);
+            var tk = nd.topK(k, 1, true, false);
+            SparseCodes naive = TopKObjective.positiveCodes(tk.get(0).toFloatArray(), tk.get(1).toLongArray(), rows, k, n);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(naive.toDense(), fast.toDense());
+            assertTrue(fast.nnz() > rows * k / 2, "most top-k values of N(0,1) rows are positive");
+        }
+    }
+
     @Test void mseIsSumOverDimsMeanOverTokens() {
         // Loss reduction pinned with a hand-computed value: k = d_sae keeps every positive latent.
         SaeConfig cfg = SaeConfig.builder("topk", 2).dSae(2).k(2).build();
