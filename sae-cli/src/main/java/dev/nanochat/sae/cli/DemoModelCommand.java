@@ -1,25 +1,19 @@
 package dev.nanochat.sae.cli;
 
-import ai.djl.Device;
 import dev.nanochat.sae.corpus.Corpus;
 import dev.nanochat.sae.corpus.CorpusFormat;
 import dev.nanochat.sae.corpus.DefaultCorpus;
 import dev.nanochat.sae.corpus.SaeHome;
 import dev.nanochat.sae.nanochat.CheckpointRef;
-import dev.nanochat.sae.nanochat.Checkpoints;
-import dev.nanochat.sae.nanochat.Generator;
-import dev.nanochat.sae.nanochat.Gpt;
-import dev.nanochat.sae.nanochat.SamplingOptions;
-import dev.nanochat.sae.nanochat.Tokenizer;
 import dev.nanochat.sae.train.DemoModelBuilder;
+import dev.nanochat.sae.train.DemoModelCache;
 import dev.nanochat.sae.train.DemoModelOptions;
 import dev.nanochat.sae.train.DemoModelResult;
 import dev.nanochat.sae.train.TokenizerTraining;
 import dev.nanochat.sae.train.TrainingListener;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,11 +44,13 @@ public final class DemoModelCommand implements Callable<Integer> {
     @Override public Integer call() {
         Path home = SaeHome.resolve();
         Path base = out != null ? out : home.resolve("nanochat");
-        CheckpointRef existing = force ? null : existing(base, "d" + depth);
-        if (existing != null) {
-            System.out.println("demo model already at " + existing.modelFile() + " (" + existing.modelId() + "); --force retrains");
+        StringBuilder incomplete = new StringBuilder();
+        Optional<CheckpointRef> existing = force ? Optional.empty() : DemoModelCache.find(base, "d" + depth, incomplete);
+        if (existing.isPresent()) {
+            System.out.println("demo model already at " + existing.get().modelFile() + " (" + existing.get().modelId() + "); --force retrains");
             return 0;
         }
+        if (!incomplete.isEmpty()) System.out.println("found an incomplete demo model (" + incomplete + "); retraining");
         Corpus source = corpus == null ? DefaultCorpus.open(home)
                 : format == null ? Corpus.of(corpus) : Corpus.of(corpus, CorpusFormat.parse(format));
         DemoModelOptions o = DemoModelOptions.defaults(base).withModel(vocab, depth, width, heads, seqLen, batch)
@@ -77,28 +73,7 @@ public final class DemoModelCommand implements Callable<Integer> {
                 r.steps(), r.trainTokens(), r.trainSeconds() / 60, r.tokensPerSecond(), r.firstLoss(), r.lastLoss());
         System.out.printf(Locale.ROOT, "held-out bits per byte: %.4f (unigram baseline of the same tokenizer: %.4f)%n", r.valBpb(), r.unigramBpb());
         System.out.println("saved " + r.checkpoint().modelFile() + " (" + r.checkpoint().modelId() + ")");
-        System.out.println("sample: " + sample(r.checkpoint()));
+        System.out.println("sample: " + DemoModelCache.sample(r.checkpoint(), 48, 1));
         return 0;
-    }
-
-    /** The complete checkpoint (model, meta and tokenizer present) of this tag, or null. */
-    private static CheckpointRef existing(Path base, String tag) {
-        if (!Files.isDirectory(base.resolve("base_checkpoints").resolve(tag))) return null;
-        try {
-            CheckpointRef ref = Checkpoints.resolve(base, "base", tag, null);
-            return Files.isRegularFile(ref.tokenizerDir().resolve("tokenizer.pkl")) ? ref : null;
-        } catch (IllegalArgumentException incomplete) {
-            System.out.println("found an incomplete demo model in " + base + " (" + incomplete.getMessage() + "); retraining");
-            return null;
-        }
-    }
-
-    /** A short sampled continuation of <|bos|>, to show what the model learned. */
-    private static String sample(CheckpointRef ref) {
-        Tokenizer tok = Tokenizer.load(ref.tokenizerDir());
-        try (Gpt gpt = Gpt.load(ref, Device.cpu())) {
-            SamplingOptions s = new SamplingOptions(48, 0.8f, 40, 1, SamplingOptions.nanochatStops(tok));
-            return tok.decode(new Generator(gpt).generate(new int[] {tok.bosId()}, s, Map.of(), t -> {}).tokens()).replace('\n', ' ');
-        }
     }
 }

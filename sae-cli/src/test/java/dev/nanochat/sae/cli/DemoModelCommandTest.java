@@ -73,6 +73,10 @@ class DemoModelCommandTest {
         assertTrue(forced.contains("trained 5 steps"), forced);
         assertTrue(Files.isRegularFile(out.resolve("base_checkpoints/d1/model_000005.pt")));
         assertFalse(Files.exists(model), "a forced retrain removes the old steps so the newest is the default");
+
+        Files.delete(out.resolve("base_checkpoints/d1/meta_000005.json")); // as if killed while saving
+        String resumed = run(tiny(out, 5));
+        assertTrue(resumed.contains("found an incomplete demo model") && resumed.contains("trained 5 steps"), resumed);
     }
 
     private static List<String> iterable(JsonNode o) {
