@@ -19,6 +19,7 @@ import dev.nanochat.sae.core.records.CheckpointEvent;
 import dev.nanochat.sae.core.records.CheckpointEvents;
 import dev.nanochat.sae.core.records.DeadLetters;
 import dev.nanochat.sae.core.records.Split;
+import dev.nanochat.sae.core.records.Topics;
 import dev.nanochat.sae.eval.NaiveMetrics;
 import dev.nanochat.sae.eval.SaeCheckpoint;
 import dev.nanochat.sae.eval.TestSaes;
@@ -76,6 +77,9 @@ class EvaluatorFlowTest {
         send(batch(0, Split.EVAL, docs.subList(0, half), acts.subList(0, half)));
         send(batch(1, Split.EVAL, docs.subList(half, docs.size()), acts.subList(half, docs.size())));
         send(batch(2, Split.TRAIN, docs.subList(0, 1), acts.subList(0, 1))); // ignored: train split
+        ActivationBatch orphan = batch(0, Split.EVAL, docs.subList(0, 1), acts.subList(0, 1));
+        send(new ActivationBatch(orphan.collectionId(), MISSING_MODEL_ID, HOOK, D, DType.F32, 0, Split.EVAL,
+                orphan.schemaVersion(), orphan.activations(), orphan.tokenIds(), orphan.docIds(), orphan.positions()));
         rows = docs.stream().mapToInt(d -> d.length).sum();
         heldOut = new float[rows * D];
         int at = 0;
@@ -87,6 +91,8 @@ class EvaluatorFlowTest {
                 Map.of(ActivationBatchCodec.HEADER_SPLIT, "eval"));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().queryParam("model", MODEL_ID)
                 .queryParam("hook", HOOK).get("/api/held-out").then().statusCode(200).body("tokens", equalTo(rows)));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().queryParam("model", MISSING_MODEL_ID)
+                .queryParam("hook", HOOK).get("/api/held-out").then().statusCode(200).body("tokens", equalTo(23)));
         await().atMost(Duration.ofSeconds(30)).until(() -> TestKafka.readAll(DLQ).stream()
                 .anyMatch(r -> ACTIVATIONS.equals(TestKafka.header(r, DeadLetters.HEADER_TOPIC))));
     }
@@ -113,8 +119,10 @@ class EvaluatorFlowTest {
         checkpoint(RUN_B, 1, 1000, b1, true);
         sendEvent(event(RUN_BAD, 1, 500, bad, false, badSha));
         checkpoint(RUN_BAD, 2, 600, outside, false);
+        sendEvent(new CheckpointEvent(RUN_B, 2, 2000, b1.toString(), SaeCheckpoint.sha256(b1.resolve(SaeCheckpoint.WEIGHTS)),
+                false, Map.of(), null, MISSING_MODEL_ID, HOOK, "test", Instant.now()));
 
-        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> given().queryParam("run", RUN_BAD)
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> given().queryParam("run", RUN_B)
                 .get("/api/evaluations").then().statusCode(200).body("size()", equalTo(2)));
         JsonPath runA = given().queryParam("run", RUN_A).get("/api/evaluations").then().statusCode(200).extract().jsonPath();
         assertEquals(List.of(1, 2), runA.getList("step"));
@@ -145,6 +153,17 @@ class EvaluatorFlowTest {
 
         JsonPath runB = given().queryParam("run", RUN_B).get("/api/evaluations").then().extract().jsonPath();
         assertEquals(0.0, num(runB.getMap("[0].metrics"), "ce_loss_recovered"), 1e-9);
+        // model not under the roots: reconstruction metrics on its held-out set, spliced metrics skipped with the reason
+        assertEquals("ok", runB.getString("[1].status"));
+        double meanSquaredNorm = 0; // x̂ = 0, so mse = mean over the orphan's 23 tokens of ‖x‖²
+        for (int i = 0; i < 23 * D; i++) {
+            meanSquaredNorm += (double) heldOut[i] * heldOut[i] / 23;
+        }
+        close(meanSquaredNorm, runB.getMap("[1].metrics"), "mse");
+        assertEquals(23, runB.getInt("[1].evalTokens"));
+        assertTrue(runB.getString("[1].notes").startsWith("spliced metrics skipped: model " + MISSING_MODEL_ID + " not found"),
+                runB.getString("[1].notes"));
+        assertNull(runB.getMap("[1].metrics").get("ce_loss_recovered"));
 
         JsonPath runBad = given().queryParam("run", RUN_BAD).get("/api/evaluations").then().extract().jsonPath();
         assertEquals(List.of("failed", "failed"), runBad.getList("status"));
@@ -172,7 +191,7 @@ class EvaluatorFlowTest {
     @Order(4)
     void each_evaluation_is_published_once_and_malformed_events_are_dead_lettered() {
         var events = TestKafka.readAll(EVALUATIONS).stream().map(r -> JsonPath.from(new String(r.value(), StandardCharsets.UTF_8))).toList();
-        assertEquals(List.of(RUN_A + ":1", RUN_A + ":2", RUN_B + ":1", RUN_BAD + ":1", RUN_BAD + ":2"),
+        assertEquals(List.of(RUN_A + ":1", RUN_A + ":2", RUN_B + ":1", RUN_BAD + ":1", RUN_BAD + ":2", RUN_B + ":2"),
                 events.stream().map(e -> e.getString("id")).toList());
         assertEquals("dev.nanochat.sae.evaluation", events.get(0).getString("type"));
         assertEquals("failed", events.get(3).getString("data.status"));
@@ -227,7 +246,7 @@ class EvaluatorFlowTest {
     }
 
     private static void send(ActivationBatch b) throws Exception {
-        TestKafka.send(ACTIVATIONS, b.collectionId(), ActivationBatchCodec.encode(b), ActivationBatchCodec.headers(b));
+        TestKafka.send(Topics.activations(b.modelId(), b.hook()), b.collectionId(), ActivationBatchCodec.encode(b), ActivationBatchCodec.headers(b));
     }
 
     private static void checkpoint(String run, long step, long tokens, Path dir, boolean last) throws Exception {

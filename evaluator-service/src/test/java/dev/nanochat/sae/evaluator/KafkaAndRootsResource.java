@@ -29,6 +29,9 @@ public class KafkaAndRootsResource implements QuarkusTestResourceLifecycleManage
     static final String EVALUATIONS = "sae.evaluations." + RUN;
     static final String DLQ = "sae.dlq." + RUN;
     static final String ACTIVATIONS = Topics.activations(MODEL_ID, HOOK);
+    /** A model whose activations arrive but whose checkpoint is not under the model roots. */
+    static final String MISSING_MODEL_ID = TAG + "gone-000600";
+    static final String MISSING_ACTIVATIONS = Topics.activations(MISSING_MODEL_ID, HOOK);
     static Path modelRoot;
     static Path checkpointRoot;
 
@@ -49,7 +52,7 @@ public class KafkaAndRootsResource implements QuarkusTestResourceLifecycleManage
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
         try (Admin admin = Admin.create(p)) {
-            admin.createTopics(List.of(CHECKPOINTS, EVALUATIONS, DLQ, ACTIVATIONS).stream()
+            admin.createTopics(List.of(CHECKPOINTS, EVALUATIONS, DLQ, ACTIVATIONS, MISSING_ACTIVATIONS).stream()
                     .map(t -> new NewTopic(t, 1, (short) 1)).toList()).all().get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot create test topics on " + BOOTSTRAP + " (is `./sae kafka start` running?)", e);
@@ -57,7 +60,7 @@ public class KafkaAndRootsResource implements QuarkusTestResourceLifecycleManage
         return Map.ofEntries(
                 Map.entry("sae.evaluator.model-roots", modelRoot.toString()),
                 Map.entry("sae.evaluator.checkpoint-roots", checkpointRoot.toString()),
-                Map.entry("sae.evaluator.activations-pattern", "sae\\.activations\\." + TAG + "-.+"),
+                Map.entry("sae.evaluator.activations-pattern", "sae\\.activations\\." + TAG + ".+"),
                 Map.entry("sae.evaluator.held-out-wait", "20s"),
                 Map.entry("sae.topics.checkpoints", CHECKPOINTS),
                 Map.entry("sae.topics.evaluations", EVALUATIONS),
