@@ -32,7 +32,7 @@ public interface CollectorConfig {
     Topics topics();
 
     interface Producer {
-        @WithDefault("lz4")
+        @WithDefault("zstd")
         String compression();
 
         @WithDefault("33554432")
