@@ -1,0 +1,55 @@
+package dev.nanochat.sae.trainer.kafka;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nanochat.sae.core.records.CheckpointEvent;
+import dev.nanochat.sae.core.records.CheckpointEvents;
+import dev.nanochat.sae.trainer.persistence.CheckpointEntity;
+import dev.nanochat.sae.trainer.persistence.RunEntity;
+import dev.nanochat.sae.trainer.runtime.InstanceId;
+import dev.nanochat.sae.trainer.runtime.TrainerConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** Publishes the CloudEvent of a durable checkpoint (key: run id); final ones announce completion. */
+@ApplicationScoped
+public class CheckpointPublisher {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SharedProducer producer;
+    private final String topic;
+    private final String instance;
+
+    CheckpointPublisher(SharedProducer producer, TrainerConfig config, InstanceId instance) {
+        this.producer = producer;
+        this.topic = config.checkpointsTopic();
+        this.instance = instance.value();
+    }
+
+    /** Blocks until the broker has the event, so a logged checkpoint is an announced one. */
+    public void publish(RunEntity run, CheckpointEntity c) throws Exception {
+        ObjectNode config = (ObjectNode) JSON.readTree(run.saeConfig);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        JSON.readTree(c.metrics).fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
+        metrics.put("dlq_records", (double) c.dlqRecords);
+        // Runs created from a bare topic name still need model/hook labels: fall back to the SAE config's.
+        String modelId = firstNonBlank(run.modelId, config.path("model_name").asText(), "unknown");
+        String hook = firstNonBlank(run.hook, config.path("hook_point").asText(), "unknown");
+        CheckpointEvent event = new CheckpointEvent(run.id, c.step, c.tokens, c.path, c.sha256, c.isFinal, metrics,
+                config, modelId, hook, instance, c.createdAt);
+        producer.send(new ProducerRecord<>(topic, run.id, CheckpointEvents.toCloudEventBytes(event)))
+                .get(30, TimeUnit.SECONDS);
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return "unknown";
+    }
+}

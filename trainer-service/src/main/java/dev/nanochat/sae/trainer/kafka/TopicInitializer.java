@@ -1,0 +1,49 @@
+package dev.nanochat.sae.trainer.kafka;
+
+import dev.nanochat.sae.trainer.runtime.TrainerConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.jboss.logging.Logger;
+
+/** Creates the control, checkpoint and dead-letter topics when missing (activation topics belong to the collector). */
+public final class TopicInitializer {
+    private static final Logger LOG = Logger.getLogger(TopicInitializer.class);
+
+    private TopicInitializer() {
+    }
+
+    public static void ensureTopics(KafkaSettings kafka, TrainerConfig config) throws Exception {
+        try (Admin admin = Admin.create(kafka.admin())) {
+            short rf = config.replicationFactor();
+            // Compacted: only the latest notice per run key matters; one partition per run slot.
+            NewTopic control = new NewTopic(config.controlTopic(), config.runSlots(), rf)
+                    .configs(Map.of("cleanup.policy", "compact"));
+            List<NewTopic> wanted = new ArrayList<>(List.of(control,
+                    new NewTopic(config.checkpointsTopic(), 1, rf), new NewTopic(config.dlqTopic(), 1, rf)));
+            Set<String> existing = admin.listTopics().names().get();
+            wanted.removeIf(t -> existing.contains(t.name()));
+            for (NewTopic t : wanted) {
+                try {
+                    admin.createTopics(List.of(t)).all().get();
+                    LOG.infof("created topic %s (%d partitions)", t.name(), t.numPartitions());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            int partitions = admin.describeTopics(List.of(config.controlTopic())).allTopicNames().get()
+                    .get(config.controlTopic()).partitions().size();
+            if (partitions < config.runSlots()) {
+                throw new IllegalStateException("control topic " + config.controlTopic() + " has " + partitions
+                        + " partitions but sae.trainer.run-slots=" + config.runSlots());
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.nanochat.sae.trainer.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nanochat.sae.core.StepMetrics;
+import dev.nanochat.sae.core.Trainer;
+import dev.nanochat.sae.trainer.kafka.KafkaRecordSource;
+import dev.nanochat.sae.trainer.persistence.CheckpointEntity;
+import dev.nanochat.sae.trainer.persistence.RunEntity;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * One checkpoint, in the order that makes "trained exactly once" hold:
+ * dead letters flushed → SAELens folder + training state (with the Kafka position) written atomically
+ * → row in PostgreSQL (fenced by epoch; this is what a resume reads) → offsets committed to the run's
+ * group → CloudEvent published. A crash before the DB row leaves an unreferenced folder that the next
+ * write of the same token count replaces.
+ */
+final class RunCheckpointer {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RunServices services;
+    private final RunEntity run;
+    private final long epoch;
+
+    RunCheckpointer(RunServices services, RunEntity run, long epoch) {
+        this.services = services;
+        this.run = run;
+        this.epoch = epoch;
+    }
+
+    /** Returns false when this instance has been fenced off (another owner took the run). */
+    boolean write(Trainer trainer, KafkaRecordSource source, StepMetrics last, long lastStep, boolean isFinal)
+            throws Exception {
+        services.producer.flush();
+        Map<String, String> position = source.position();
+        long tokens = trainer.tokensSeen();
+        Path dir = services.config.checkpointDir().toAbsolutePath()
+                .resolve(run.id).resolve(String.format("tokens-%012d%s", tokens, isFinal ? "-final" : ""));
+        trainer.checkpoint(dir, position);
+        CheckpointEntity c = new CheckpointEntity();
+        c.step = last != null ? last.step() : lastStep;
+        c.tokens = tokens;
+        c.dlqRecords = source.deadLettered();
+        c.path = dir.toString();
+        c.sha256 = Sha256.of(dir.resolve("sae_weights.safetensors"));
+        c.isFinal = isFinal;
+        c.metrics = JSON.writeValueAsString(last != null ? last.toMap() : Map.of());
+        if (!services.store.recordCheckpoint(run.id, epoch, c)) {
+            return false;
+        }
+        source.commit(position);
+        services.checkpoints.publish(run, c);
+        services.meters.counter("trainer.checkpoints", "run", run.id).increment();
+        return true;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.nanochat.sae.trainer.runtime;
+
+import dev.nanochat.sae.trainer.kafka.CheckpointPublisher;
+import dev.nanochat.sae.trainer.kafka.ControlNotices;
+import dev.nanochat.sae.trainer.kafka.DeadLetterPublisher;
+import dev.nanochat.sae.trainer.kafka.KafkaRecordSource;
+import dev.nanochat.sae.trainer.kafka.KafkaSettings;
+import dev.nanochat.sae.trainer.kafka.SharedProducer;
+import dev.nanochat.sae.trainer.persistence.RunStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+
+/** The beans a run's thread needs, bundled so runners stay plain objects (a singleton: no proxy, fields readable). */
+@Singleton
+public class RunServices {
+    final RunStore store;
+    final SharedProducer producer;
+    final ControlNotices notices;
+    final DeadLetterPublisher deadLetters;
+    final CheckpointPublisher checkpoints;
+    final KafkaSettings kafka;
+    final TrainerConfig config;
+    final InstanceId instance;
+    final MeterRegistry meters;
+
+    RunServices(RunStore store, SharedProducer producer, ControlNotices notices, DeadLetterPublisher deadLetters,
+            CheckpointPublisher checkpoints, KafkaSettings kafka, TrainerConfig config, InstanceId instance,
+            MeterRegistry meters) {
+        this.store = store;
+        this.producer = producer;
+        this.notices = notices;
+        this.deadLetters = deadLetters;
+        this.checkpoints = checkpoints;
+        this.kafka = kafka;
+        this.config = config;
+        this.instance = instance;
+        this.meters = meters;
+    }
+
+    /** A consumer of the run's activation topic in its own group {@code sae-run-<id>}. */
+    KafkaRecordSource openSource(String runId, String topic, int dIn, Map<String, String> position, long dlqBefore) {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                kafka.consumer("sae-run-" + runId, "run-" + runId + "-" + instance.value()));
+        return new KafkaRecordSource(consumer, topic, dIn, position, dlqBefore, deadLetters);
+    }
+}

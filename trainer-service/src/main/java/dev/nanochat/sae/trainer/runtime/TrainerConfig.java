@@ -1,0 +1,33 @@
+package dev.nanochat.sae.trainer.runtime;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Flat {@code sae.trainer.*} settings from application.properties. */
+@ConfigMapping(prefix = "sae.trainer")
+public interface TrainerConfig {
+    /** Shown as a run's owner; host name + pid when unset. */
+    Optional<String> instanceId();
+
+    /** Checkpoint store: a directory (a shared volume when instances run on several hosts). */
+    Path checkpointDir();
+
+    String controlTopic();
+
+    String group();
+
+    @WithDefault("32")
+    int runSlots();
+
+    String checkpointsTopic();
+
+    String dlqTopic();
+
+    @WithDefault("10000")
+    int sessionTimeoutMs();
+
+    @WithDefault("1")
+    short replicationFactor();
+}

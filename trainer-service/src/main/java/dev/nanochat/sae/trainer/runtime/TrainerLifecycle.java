@@ -1,0 +1,54 @@
+package dev.nanochat.sae.trainer.runtime;
+
+import ai.djl.engine.Engine;
+import dev.nanochat.sae.trainer.kafka.KafkaSettings;
+import dev.nanochat.sae.trainer.kafka.RunOwnership;
+import dev.nanochat.sae.trainer.kafka.TopicInitializer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/** Startup: topics, then join the trainer group. Shutdown: leave it (runs are checkpointed and handed over). */
+@ApplicationScoped
+public class TrainerLifecycle {
+    private static final Logger LOG = Logger.getLogger(TrainerLifecycle.class);
+
+    private final KafkaSettings kafka;
+    private final TrainerConfig config;
+    private final InstanceId instance;
+    private final RunSupervisor supervisor;
+    private volatile RunOwnership ownership;
+    private Thread thread;
+
+    TrainerLifecycle(KafkaSettings kafka, TrainerConfig config, InstanceId instance, RunSupervisor supervisor) {
+        this.kafka = kafka;
+        this.config = config;
+        this.instance = instance;
+        this.supervisor = supervisor;
+    }
+
+    void onStart(@Observes StartupEvent event) throws Exception {
+        Engine engine = Engine.getInstance();
+        LOG.infof("trainer %s: DJL %s %s, GPUs visible: %d, checkpoints in %s, control topic %s (%d slots)",
+                instance.value(), engine.getEngineName(), engine.getVersion(), engine.getGpuCount(),
+                config.checkpointDir().toAbsolutePath(), config.controlTopic(), config.runSlots());
+        TopicInitializer.ensureTopics(kafka, config);
+        ownership = new RunOwnership(kafka, config, instance, supervisor);
+        thread = new Thread(ownership, "run-ownership");
+        thread.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        if (ownership != null) {
+            ownership.shutdown();
+            thread.join(120_000);
+        }
+    }
+
+    /** Slots (= runs) this instance currently owns; readiness reports it. */
+    public RunOwnership ownership() {
+        return ownership;
+    }
+}

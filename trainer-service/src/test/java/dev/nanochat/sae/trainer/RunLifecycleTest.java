@@ -1,0 +1,127 @@
+package dev.nanochat.sae.trainer;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nanochat.sae.core.records.CheckpointEvent;
+import dev.nanochat.sae.core.records.CheckpointEvents;
+import dev.nanochat.sae.trainer.runtime.Sha256;
+import dev.nanochat.sae.trainer.support.ActivationTopics;
+import dev.nanochat.sae.trainer.support.Fvu;
+import dev.nanochat.sae.trainer.support.Runs;
+import dev.nanochat.sae.trainer.support.SyntheticActivations;
+import dev.nanochat.sae.trainer.support.TopicReader;
+import dev.nanochat.sae.trainer.support.TrainerTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/** A run end to end on the real broker and database: exact token count, checkpoints, events, FVU. */
+@QuarkusTest
+@QuarkusTestResource(TrainerTestResource.class)
+class RunLifecycleTest {
+    /** FVU the SAE must reach on fresh synthetic rows (3 of 32 directions per row + 1% noise). */
+    static final double FVU_THRESHOLD = 0.1;
+
+    @ConfigProperty(name = "sae.trainer.checkpoints-topic")
+    String checkpointsTopic;
+
+    @Test
+    void a_run_trains_every_record_once_checkpoints_and_learns_the_directions() throws Exception {
+        String topic = ActivationTopics.uniqueTopic("sae.activations.test");
+        ActivationTopics.create(topic, 3);
+        SyntheticActivations data = new SyntheticActivations(Runs.D_IN, Runs.FEATURES, Runs.ACTIVE, 1);
+        long produced;
+        try (ActivationTopics producer = new ActivationTopics()) {
+            produced = producer.produceTrain(topic, 3, data, 240, 320);
+        }
+        String id = Runs.create(Runs.request(topic, produced, 19_200));
+        JsonPath run = Runs.awaitStatus(id, "COMPLETED", Duration.ofSeconds(120));
+
+        assertEquals(produced, run.getLong("tokensCheckpointed"), "every produced token trained exactly once");
+        assertEquals(produced, run.getLong("tokensTrained"));
+        assertEquals(0, run.getLong("dlqRecords"));
+        assertNull(run.get("slot"), "a completed run releases its slot");
+
+        List<Map<String, Object>> checkpoints = given().get("/api/runs/" + id + "/checkpoints")
+                .then().statusCode(200).extract().jsonPath().getList("$");
+        List<Long> tokens = checkpoints.stream().map(c -> ((Number) c.get("tokens")).longValue()).toList();
+        assertEquals(List.of(19_200L, 38_400L, 57_600L, produced), tokens, "a checkpoint every 19200 tokens + final");
+        double firstFvu = ((Number) ((Map<?, ?>) checkpoints.get(0).get("metrics")).get("fvu")).doubleValue();
+        Map<String, Object> last = checkpoints.get(checkpoints.size() - 1);
+        assertEquals(true, last.get("isFinal"));
+        Path finalDir = Path.of((String) last.get("path"));
+        assertEquals(Sha256.of(finalDir.resolve("sae_weights.safetensors")), last.get("sha256"));
+
+        List<CheckpointEvent> events = TopicReader.readAll(checkpointsTopic).stream()
+                .filter(r -> id.equals(r.key())).map(r -> CheckpointEvents.fromCloudEventJson(r.value())).toList();
+        assertEquals(checkpoints.size(), events.size(), "one CloudEvent per checkpoint");
+        CheckpointEvent done = events.get(events.size() - 1);
+        assertTrue(done.finalCheckpoint());
+        assertEquals(produced, done.tokens());
+        assertEquals(last.get("sha256"), done.sha256());
+        assertEquals(Runs.D_IN, done.config().get("d_in").asInt());
+
+        float[] fresh = new SyntheticActivations(Runs.D_IN, Runs.FEATURES, Runs.ACTIVE, 99).sample(4000);
+        double fvu = Fvu.of(finalDir, fresh, 4000, Runs.D_IN);
+        assertTrue(fvu < FVU_THRESHOLD, "FVU of the trained SAE on fresh data: " + fvu);
+        assertTrue(firstFvu > 2 * fvu, "FVU fell from " + firstFvu + " (first checkpoint) to " + fvu);
+
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", ActivationTopics.BOOTSTRAP))) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("sae-run-" + id)
+                    .partitionsToOffsetAndMetadata().get();
+            long committedTotal = committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum();
+            assertEquals(240, committedTotal, "offsets committed after the final checkpoint cover every record");
+        }
+    }
+
+    @Test
+    void bad_requests_are_problem_json_naming_the_problem() {
+        given().contentType("application/json").body(Map.of("activationTopic", "t")).post("/api/runs")
+                .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("sae"));
+        Map<String, Object> unknownField = Runs.request("sae.activations.x", null, 1000);
+        ((Map<String, Object>) unknownField.get("sae")).put("bogus", 1);
+        given().contentType("application/json").body(unknownField).post("/api/runs")
+                .then().statusCode(400).body("detail", containsString("bogus"));
+        Map<String, Object> gpu = Runs.request("sae.activations.x", null, 1000);
+        gpu.put("device", "gpu");
+        given().contentType("application/json").body(gpu).post("/api/runs")
+                .then().statusCode(400).body("detail", containsString("no CUDA GPU"));
+        Map<String, Object> badBatch = Runs.request("sae.activations.x", null, 1000);
+        badBatch.put("batchTokens", 0);
+        given().contentType("application/json").body(badBatch).post("/api/runs")
+                .then().statusCode(400).body("detail", containsString("batchTokens must be positive, got 0"));
+        Map<String, Object> badTopic = Runs.request("bad topic/../x", null, 1000);
+        given().contentType("application/json").body(badTopic).post("/api/runs")
+                .then().statusCode(400).body("detail", containsString("not a legal Kafka topic"));
+        given().get("/api/runs/no-such-run").then().statusCode(404).body("detail", containsString("no-such-run"));
+        given().post("/api/runs/no-such-run/pause").then().statusCode(404);
+    }
+
+    @Test
+    void a_run_can_be_created_by_model_id_and_hook() {
+        Map<String, Object> body = Runs.request(null, null, 1000);
+        body.remove("activationTopic");
+        body.put("modelId", "d2-000600");
+        body.put("hook", "blocks.1.hook_resid_post");
+        String id = Runs.create(body);
+        JsonPath run = Runs.get(id);
+        assertEquals("sae.activations.d2-000600.blocks.1.hook_resid_post", run.getString("activationTopic"));
+        assertEquals("blocks.1.hook_resid_post", run.getString("sae.hook_point"));
+        given().post("/api/runs/" + id + "/stop").then().statusCode(200);
+        Runs.awaitStatus(id, "STOPPED", Duration.ofSeconds(60));
+    }
+}

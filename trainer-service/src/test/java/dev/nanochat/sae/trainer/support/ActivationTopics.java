@@ -1,0 +1,84 @@
+package dev.nanochat.sae.trainer.support;
+
+import dev.nanochat.sae.core.io.DType;
+import dev.nanochat.sae.core.records.ActivationBatch;
+import dev.nanochat.sae.core.records.ActivationBatchCodec;
+import dev.nanochat.sae.core.records.Split;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Test producer of activation records on the real broker (unique topic per test). */
+public final class ActivationTopics implements AutoCloseable {
+    public static final String BOOTSTRAP = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:19092");
+
+    private final KafkaProducer<String, byte[]> producer;
+    private long sequence;
+
+    public ActivationTopics() {
+        Map<String, Object> p = new HashMap<>();
+        p.put("bootstrap.servers", BOOTSTRAP);
+        p.put("acks", "all");
+        p.put("linger.ms", 5);
+        p.put("key.serializer", StringSerializer.class);
+        p.put("value.serializer", ByteArraySerializer.class);
+        this.producer = new KafkaProducer<>(p);
+    }
+
+    public static String uniqueTopic(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public static void create(String topic, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", BOOTSTRAP))) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        }
+    }
+
+    /** A valid encoded record of {@code rows} rows. */
+    public byte[] record(float[] activations, int rows, int dIn, Split split) {
+        int[] tokens = new int[rows];
+        long[] docs = new long[rows];
+        int[] positions = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            tokens[i] = i % 65;
+            docs[i] = sequence;
+            positions[i] = i;
+        }
+        return ActivationBatchCodec.encode(new ActivationBatch("test-collection", "synthetic", "blocks.0.hook_resid_post",
+                dIn, DType.F32, sequence++, split, ActivationBatchCodec.SCHEMA_VERSION, activations, tokens, docs,
+                positions));
+    }
+
+    public void send(String topic, int partition, byte[] value) throws Exception {
+        producer.send(new ProducerRecord<>(topic, partition, "k", value)).get();
+    }
+
+    /** Produces {@code records} train records of {@code rowsPerRecord} rows round-robin over partitions. */
+    public long produceTrain(String topic, int partitions, SyntheticActivations data, int records, int rowsPerRecord)
+            throws Exception {
+        for (int i = 0; i < records; i++) {
+            byte[] value = record(data.sample(rowsPerRecord), rowsPerRecord, data.dIn(), Split.TRAIN);
+            producer.send(new ProducerRecord<>(topic, i % partitions, "k" + i, value));
+        }
+        producer.flush();
+        return (long) records * rowsPerRecord;
+    }
+
+    public static byte[] garbage() {
+        return "this is not a safetensors blob".getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,33 @@
+package dev.nanochat.sae.trainer.support;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Gives each test JVM its own control topic, trainer group, event topics and checkpoint directory
+ * on the shared broker, so concurrent or earlier test runs never own our runs.
+ */
+public class TrainerTestResource implements QuarkusTestResourceLifecycleManager {
+    @Override
+    public Map<String, String> start() {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        try {
+            return Map.of(
+                    "sae.trainer.control-topic", "sae.runs.test-" + id,
+                    "sae.trainer.group", "sae-trainers-test-" + id,
+                    "sae.trainer.checkpoints-topic", "sae.checkpoints.test-" + id,
+                    "sae.trainer.dlq-topic", "sae.dlq.test-" + id,
+                    "sae.trainer.run-slots", "4",
+                    "sae.trainer.session-timeout-ms", "6000",
+                    "sae.trainer.checkpoint-dir", Files.createTempDirectory("trainer-ckpt-").toString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+    }
+}
