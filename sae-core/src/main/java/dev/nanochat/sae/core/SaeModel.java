@@ -2,6 +2,7 @@ package dev.nanochat.sae.core;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.nanochat.sae.core.io.HostTensor;
@@ -15,7 +16,10 @@ import java.util.Map;
  * pre-activations (per subclass), x̂ = z·W_dec + b_dec.
  *
  * Design: weights live on the Java heap (SAELens names and layout) and, lazily, as DJL arrays in one
- * long-lived manager owned by this object; every call runs in its own sub-manager so nothing leaks.
+ * long-lived manager owned by this object (closed by {@link #close()}); every call runs in its own
+ * sub-manager so nothing leaks. The first use may happen inside a caller's {@link NDScope} (nanochat's
+ * forward opens one and a splice calls {@link #reconstruct(NDArray)} in it): the weights are unregistered
+ * from that scope so closing it does not release them.
  * Inference is dense (DJL GEMMs), which is right for evaluation and splicing; training uses the sparse
  * kernels instead.
  */
@@ -69,7 +73,13 @@ public abstract class SaeModel implements Sae {
         if (manager == null) {
             manager = NDManager.newBaseManager();
             device = new LinkedHashMap<>();
-            weights.forEach((k, t) -> device.put(k, manager.create(t.data(), new Shape(t.shape()))));
+            weights.forEach((k, t) -> {
+                NDArray a = manager.create(t.data(), new Shape(t.shape()));
+                // An open NDScope registers every new array and closes it with the scope; the weights'
+                // lifetime is this object's manager, not the caller's scope.
+                NDScope.unregister(a);
+                device.put(k, a);
+            });
         }
         return device.get(name);
     }
