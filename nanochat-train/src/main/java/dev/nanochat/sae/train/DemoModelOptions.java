@@ -30,7 +30,7 @@ public record DemoModelOptions(Path out, int vocabSize, int depth, int width, in
     }
 
     public static DemoModelOptions defaults(Path out) {
-        return new DemoModelOptions(out, 4096, 4, 256, 2, 256, 8, 4.0, 0, 3e-3, 0.1, 1e-2,
+        return new DemoModelOptions(out, 4096, 4, 256, 2, 256, 8, 4.0, 0, 2e-3, 0.2, 3e-2,
                 20_000_000L, 100, 8, 50, 42);
     }
 

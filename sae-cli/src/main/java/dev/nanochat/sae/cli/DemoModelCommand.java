@@ -34,9 +34,9 @@ public final class DemoModelCommand implements Callable<Integer> {
     @Option(names = "--seq-len", defaultValue = "256") int seqLen;
     @Option(names = "--batch", defaultValue = "8") int batch;
     @Option(names = "--tokenizer-chars", defaultValue = "20000000") long tokenizerChars;
-    @Option(names = "--matrix-lr", defaultValue = "3e-3") double matrixLr;
-    @Option(names = "--embedding-lr", defaultValue = "0.1") double embeddingLr;
-    @Option(names = "--unembedding-lr", defaultValue = "1e-2") double unembeddingLr;
+    @Option(names = "--matrix-lr", defaultValue = "2e-3") double matrixLr;
+    @Option(names = "--embedding-lr", defaultValue = "0.2") double embeddingLr;
+    @Option(names = "--unembedding-lr", defaultValue = "3e-2") double unembeddingLr;
     @Option(names = "--eval-every", defaultValue = "100") int evalEvery;
     @Option(names = "--eval-batches", defaultValue = "8") int evalBatches;
     @Option(names = "--force", description = "retrain even if a model exists") boolean force;
