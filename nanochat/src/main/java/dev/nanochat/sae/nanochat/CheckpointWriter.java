@@ -66,6 +66,7 @@ public final class CheckpointWriter {
             Path tmp = Files.createTempFile(metaFile.toAbsolutePath().getParent(), ".meta", ".tmp");
             byte[] json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(root);
             Files.write(tmp, json);
+            dev.nanochat.sae.nanochat.torch.FileModes.worldReadable(tmp);
             Files.move(tmp, metaFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + metaFile + ": " + e.getMessage(), e);

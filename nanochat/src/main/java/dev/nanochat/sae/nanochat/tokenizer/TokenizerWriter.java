@@ -36,6 +36,7 @@ public final class TokenizerWriter {
             Files.createDirectories(tokenizerDir);
             Path tmp = Files.createTempFile(tokenizerDir, ".tokenizer", ".tmp");
             Files.write(tmp, pickle);
+            dev.nanochat.sae.nanochat.torch.FileModes.worldReadable(tmp);
             Files.move(tmp, tokenizerDir.resolve("tokenizer.pkl"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + tokenizerDir.resolve("tokenizer.pkl") + ": " + e.getMessage(), e);

@@ -132,6 +132,7 @@ final class TorchZipWriter implements AutoCloseable {
         out.flush();
         channel.force(true);
         out.close();
+        FileModes.worldReadable(temp);
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         committed = true;
     }
