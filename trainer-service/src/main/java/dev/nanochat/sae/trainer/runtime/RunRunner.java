@@ -73,6 +73,11 @@ final class RunRunner implements Runnable {
                 Map<String, String> position = latest.isPresent() ? trainer.sourcePosition() : Map.of();
                 long dlqBefore = latest.map(c -> c.dlqRecords).orElse(0L);
                 run.tokensCheckpointed = trainer.tokensSeen();
+                if (latest.isPresent()) {
+                    // The previous owner may have died between recording this checkpoint and announcing
+                    // it: announce again (same CloudEvents id runId:step, so consumers de-duplicate).
+                    services.checkpoints.publish(run, latest.get());
+                }
                 LOG.infof("run %s (epoch %d) starts at %d tokens on %s from %s", run.id, epoch,
                         trainer.tokensSeen(), run.device, run.activationTopic);
                 try (KafkaRecordSource source = services.openSource(run.id, run.activationTopic, config.dIn(),
