@@ -21,6 +21,8 @@ public final class AdamW implements AutoCloseable {
     private final List<NDArray> m = new ArrayList<>();
     private final List<NDArray> v = new ArrayList<>();
     private final double beta1, beta2, eps, weightDecay;
+    private double maxGradNorm;
+    private double lastGradNorm = Double.NaN;
     private int t;
 
     /** @param lrScale per parameter, the factor on the scheduled base learning rate */
@@ -39,16 +41,39 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
+    /**
+     * Clips the global gradient L2 norm (over all parameters) to {@code max} before each update, as
+     * nanochat's base training does (grad_clip = 1.0); 0 turns clipping off.
+     */
+    public AdamW clipGradNorm(double max) {
+        this.maxGradNorm = max;
+        return this;
+    }
+
+    /** The global gradient norm seen by the last step (before clipping). */
+    public double lastGradNorm() {
+        return lastGradNorm;
+    }
+
     /** One update with base learning rate lr, then zeroes every gradient. */
     public void step(NDManager scope, double lr) {
         t++;
         double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
+        NDArray[] grads = new NDArray[params.size()];
+        double sumSquares = 0;
+        for (int i = 0; i < params.size(); i++) {
+            attach(params.get(i), scope);
+            grads[i] = params.get(i).getGradient();
+            sumSquares += grads[i].square().sum().getFloat();
+        }
+        lastGradNorm = Math.sqrt(sumSquares);
+        double clip = maxGradNorm > 0 && lastGradNorm > maxGradNorm ? maxGradNorm / lastGradNorm : 1.0;
         for (int i = 0; i < params.size(); i++) {
             NDArray p = params.get(i), mi = m.get(i), vi = v.get(i);
-            attach(p, scope);
             attach(mi, scope);
             attach(vi, scope);
-            NDArray g = p.getGradient();
+            NDArray g = grads[i];
+            if (clip < 1.0) g.muli(clip);
             double rate = lr * lrScale[i];
             mi.muli(beta1).addi(g.mul(1 - beta1));
             vi.muli(beta2).addi(g.square().muli(1 - beta2));

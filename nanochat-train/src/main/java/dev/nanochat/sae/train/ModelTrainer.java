@@ -14,11 +14,11 @@ import java.util.List;
  * Trains a nanochat GPT through the nanochat module's differentiable forward ({@link Gpt#loss}).
  *
  * Design: the weights are the leaves (requiresGradient); each step lives in one NDManager scope to
- * which the weights are temporarily attached, so activations, gradients handles and optimizer
+ * which the weights are temporarily attached, so activations, gradient handles and optimizer
  * temporaries are all freed when the step ends. Optimiser: AdamW with nanochat's three learning
- * rates (embedding, unembedding, matrices), betas (0.8, 0.95) as nanochat's AdamW groups, no
- * weight decay (nanochat's base default); nanochat's Muon for matrices is replaced by AdamW to keep
- * the demo simple.
+ * rates (embedding, unembedding, matrices) and its AdamW betas (0.8, 0.95), no weight decay
+ * (nanochat's base default), global gradient norm clipped to 1 (nanochat's grad_clip). nanochat's
+ * Muon for the matrices is replaced by AdamW to keep the demo simple.
  */
 public final class ModelTrainer implements AutoCloseable {
     private final GptWeights weights;
@@ -37,7 +37,7 @@ public final class ModelTrainer implements AutoCloseable {
             p.setRequiresGradient(true);
             lr[i] = p == weights.wte() ? embeddingLr : p == weights.lmHead() ? unembeddingLr : matrixLr;
         }
-        this.optimizer = new AdamW(weights.manager(), params, lr, 0.8, 0.95, 1e-10, 0.0);
+        this.optimizer = new AdamW(weights.manager(), params, lr, 0.8, 0.95, 1e-10, 0.0).clipGradNorm(1.0);
     }
 
     /** One optimisation step on rows [B][T+1]; returns the mean training loss (nats per token). */
