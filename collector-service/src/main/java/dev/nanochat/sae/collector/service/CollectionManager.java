@@ -11,6 +11,7 @@ import dev.nanochat.sae.collector.run.KafkaSettings;
 import dev.nanochat.sae.collector.run.RequestRejectedException;
 import dev.nanochat.sae.collector.store.CollectionEntity;
 import dev.nanochat.sae.collector.store.CollectionRepository;
+import dev.nanochat.sae.collector.store.ProgressMetrics;
 import dev.nanochat.sae.collector.store.ProgressRecorder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -21,14 +22,9 @@ import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Plans, starts, cancels and resumes collections; runners live on a small dedicated thread pool. */
+/** Plans, starts, cancels and resumes collections; runners live in a {@link RunnerPool}. */
 @ApplicationScoped
 public class CollectionManager {
     @Inject
@@ -40,32 +36,20 @@ public class CollectionManager {
     @Inject
     MeterRegistry registry;
 
-    private final Map<String, CollectionRunner> runners = new ConcurrentHashMap<>();
     private final AtomicLong tokensPerSecond = new AtomicLong();
-    private ExecutorService executor;
+    private RunnerPool runners;
     private CollectionPlanner planner;
 
     @PostConstruct
     void init() {
-        AtomicInteger threads = new AtomicInteger();
-        executor = Executors.newFixedThreadPool(config.maxConcurrent(), r -> {
-            Thread t = new Thread(r, "collector-runner-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        runners = new RunnerPool(config.maxConcurrent());
         planner = new CollectionPlanner(new AllowedRoots("model", config.modelRoots()),
                 new AllowedRoots("data", config.dataRoots()), config.batchSequences(), kafka.maxRecordBytes());
         registry.gauge("sae.collector.tokens.per.second", tokensPerSecond);
     }
 
     void stop(@Observes ShutdownEvent ev) {
-        runners.values().forEach(CollectionRunner::stop); // no terminal status: resumes on next start
-        executor.shutdown();
-        try {
-            executor.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        runners.shutdown(10); // no terminal status: unfinished collections resume on the next start
     }
 
     /** Validates and queues a new collection; throws {@link RequestRejectedException} for bad requests. */
@@ -87,35 +71,20 @@ public class CollectionManager {
 
     /** Cancels a collection; empty if unknown, false if it had already finished. */
     public Optional<Boolean> cancel(String id) {
-        CollectionRunner r = runners.get(id);
-        if (r != null) {
-            r.cancel();
-            return Optional.of(true);
-        }
-        return store.cancelIdle(id);
+        return runners.cancel(id) ? Optional.of(true) : store.cancelIdle(id);
     }
 
     /** Stops a runner without a terminal status, as a process kill would (tests use it to simulate one). */
     public void stopRunner(String id) {
-        CollectionRunner r = runners.get(id);
-        if (r != null) {
-            r.stop();
-        }
+        runners.stop(id);
     }
 
     public boolean active(String id) {
-        return runners.containsKey(id);
+        return runners.active(id);
     }
 
     private void launch(CollectionEntity e, CollectionJob job) {
-        CollectionRunner runner = new CollectionRunner(job, kafka, new ProgressRecorder(e, registry, tokensPerSecond));
-        runners.put(e.id, runner);
-        executor.submit(() -> {
-            try {
-                runner.run();
-            } finally {
-                runners.remove(e.id);
-            }
-        });
+        var metrics = new ProgressMetrics(registry, e.modelId, e.tokens, tokensPerSecond);
+        runners.launch(e.id, new CollectionRunner(job, kafka, new ProgressRecorder(e, metrics)));
     }
 }

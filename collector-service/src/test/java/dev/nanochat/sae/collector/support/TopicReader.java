@@ -22,8 +22,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class TopicReader {
     public static final String BOOTSTRAP = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:19092");
 
-    /** A decoded record with its Kafka headers. */
-    public record Received(ActivationBatch batch, Map<String, String> headers, int partition, long offset) {
+    /** A decoded record with its raw value and Kafka headers. */
+    public record Received(ActivationBatch batch, byte[] value, Map<String, String> headers, int partition,
+            long offset) {
     }
 
     private TopicReader() {
@@ -54,12 +55,29 @@ public final class TopicReader {
                         headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
                     }
                     if (collectionId.equals(headers.get(ActivationBatchCodec.HEADER_COLLECTION))) {
-                        out.add(new Received(ActivationBatchCodec.decode(r.value()), headers, r.partition(), r.offset()));
+                        out.add(new Received(ActivationBatchCodec.decode(r.value()), r.value(), headers, r.partition(),
+                                r.offset()));
                     }
                 }
             }
         }
         return out;
+    }
+
+    /** A consumer for {@link #appended}; the caller closes it. */
+    public static KafkaConsumer<byte[], byte[]> consumer() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Records appended to all partitions of a topic so far (sum of end offsets; 0 while it does not exist). */
+    public static long appended(KafkaConsumer<byte[], byte[]> c, String topic) {
+        List<TopicPartition> parts = new ArrayList<>();
+        for (PartitionInfo info : c.listTopics(Duration.ofSeconds(10)).getOrDefault(topic, List.of())) {
+            parts.add(new TopicPartition(topic, info.partition()));
+        }
+        return c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
     }
 
     private static boolean done(KafkaConsumer<?, ?> c, List<TopicPartition> parts, Map<TopicPartition, Long> end) {
