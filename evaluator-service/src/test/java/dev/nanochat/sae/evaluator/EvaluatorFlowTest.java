@@ -1,5 +1,6 @@
 package dev.nanochat.sae.evaluator;
 
+import dev.nanochat.sae.core.io.Digests;
 import static dev.nanochat.sae.evaluator.KafkaAndRootsResource.*;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -109,7 +110,7 @@ class EvaluatorFlowTest {
         Path bad = TestSaes.identity(checkpointRoot.resolve(RUN_BAD).resolve("step-1"), D);
         byte[] w = Files.readAllBytes(bad.resolve(SaeCheckpoint.WEIGHTS));
         Files.write(bad.resolve(SaeCheckpoint.WEIGHTS), Arrays.copyOf(w, 100)); // corrupt, yet the hash matches the event
-        String badSha = SaeCheckpoint.sha256(bad.resolve(SaeCheckpoint.WEIGHTS));
+        String badSha = Digests.sha256(bad.resolve(SaeCheckpoint.WEIGHTS));
         Path outside = TestSaes.identity(checkpointRoot.getParent().resolve("outside"), D);
 
         checkpoint(RUN_A, 1, 1000, a1, false);
@@ -119,7 +120,7 @@ class EvaluatorFlowTest {
         checkpoint(RUN_B, 1, 1000, b1, true);
         sendEvent(event(RUN_BAD, 1, 500, bad, false, badSha));
         checkpoint(RUN_BAD, 2, 600, outside, false);
-        sendEvent(new CheckpointEvent(RUN_B, 2, 2000, b1.toString(), SaeCheckpoint.sha256(b1.resolve(SaeCheckpoint.WEIGHTS)),
+        sendEvent(new CheckpointEvent(RUN_B, 2, 2000, b1.toString(), Digests.sha256(b1.resolve(SaeCheckpoint.WEIGHTS)),
                 false, Map.of(), null, MISSING_MODEL_ID, HOOK, "test", Instant.now()));
 
         await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> given().queryParam("run", RUN_B)
@@ -250,7 +251,7 @@ class EvaluatorFlowTest {
     }
 
     private static void checkpoint(String run, long step, long tokens, Path dir, boolean last) throws Exception {
-        sendEvent(event(run, step, tokens, dir, last, SaeCheckpoint.sha256(dir.resolve(SaeCheckpoint.WEIGHTS))));
+        sendEvent(event(run, step, tokens, dir, last, Digests.sha256(dir.resolve(SaeCheckpoint.WEIGHTS))));
     }
 
     private static CheckpointEvent event(String run, long step, long tokens, Path dir, boolean last, String sha) {

@@ -1,14 +1,10 @@
 package dev.nanochat.sae.eval;
 
 import dev.nanochat.sae.core.Sae;
+import dev.nanochat.sae.core.io.Digests;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -38,7 +34,7 @@ public final class SaeCheckpoint {
             }
         }
         if (expectedSha256 != null && !expectedSha256.isBlank()) {
-            String actual = sha256(real.resolve(WEIGHTS));
+            String actual = Digests.sha256(real.resolve(WEIGHTS));
             if (!actual.equalsIgnoreCase(expectedSha256.trim())) {
                 throw new IllegalArgumentException("checkpoint " + dir + ": sha256 of " + WEIGHTS + " is " + actual
                         + " but the event says " + expectedSha256);
@@ -78,20 +74,5 @@ public final class SaeCheckpoint {
             }
         }
         throw new IllegalArgumentException("checkpoint " + dir + " is outside the configured checkpoint roots " + roots);
-    }
-
-    public static String sha256(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.nanochat.sae.eval;
 
+import dev.nanochat.sae.core.io.Digests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +22,7 @@ class SaeCheckpointTest {
     @Test
     void opens_a_checkpoint_whose_weights_match_the_hash() throws Exception {
         Path dir = TestSaes.identity(roots().resolve("run-1/step-10"), 4);
-        String sha = SaeCheckpoint.sha256(dir.resolve(SaeCheckpoint.WEIGHTS));
+        String sha = Digests.sha256(dir.resolve(SaeCheckpoint.WEIGHTS));
         try (Sae sae = SaeCheckpoint.open(dir, sha, List.of(roots()))) {
             assertEquals(8, sae.config().dSae());
         }
