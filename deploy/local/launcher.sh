@@ -81,7 +81,11 @@ demo() {
       --evaluator "http://127.0.0.1:$(service_port evaluator-service)" || rc=$?
   fi
   echo
-  for s in "${SERVICES[@]}"; do printf '  %-20s http://127.0.0.1:%s  (log %s)\n' "$s" "$(service_port "$s")" "$LOG_DIR/$s.log"; done
+  for s in "${SERVICES[@]}"; do
+    local health="UP"
+    curl -fsS "http://127.0.0.1:$(service_port "$s")/q/health/ready" >/dev/null 2>&1 || { health="DOWN"; rc=1; }
+    printf '  %-20s http://127.0.0.1:%s  %-4s (log %s)\n' "$s" "$(service_port "$s")" "$health" "$LOG_DIR/$s.log"
+  done
   [ "$down_after" = 1 ] || echo "stack left running; stop it with: ./sae down"
   return $rc
 }
