@@ -1,58 +1,49 @@
 package dev.nanochat.sae.core;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Base of the dense architectures (relu, gated, jumprelu): the forward is written with DJL ops and
- * differentiated by libtorch autograd. Every [B, d_sae] tensor is needed anyway (no sparsity before the
- * activation), so the dense path is the right one; the master weights stay in {@link Params} and are copied
- * in and out each step inside one NDManager scope.
+ * Base of the dense architectures (relu, gated, jumprelu, and TopK on the DENSE path): the forward is
+ * written with DJL ops and differentiated by libtorch autograd, on whatever device the arrays live on.
+ * Every [B, d_sae] tensor is needed anyway (no sparsity before the activation), so the dense path is the
+ * right one; {@link DeviceTraining} keeps the weights and Adam moments on the run's device and applies
+ * the update there, so only the per-step metrics below travel to the host.
  */
 abstract class DenseObjective extends Objective {
-    /** The differentiable forward: total loss, ‖x − x̂‖² per token [rows], features z [rows, n], aux term. */
-    record Forward(NDArray loss, NDArray tokenSqError, NDArray z, double auxLoss) {}
+    /**
+     * The differentiable forward: total loss, ‖x − x̂‖² per token [rows], features z [rows, n], aux term
+     * (scalar or null), smallest kept activation (scalar or null; BatchTopK's threshold estimate).
+     */
+    record Forward(NDArray loss, NDArray tokenSqError, NDArray z, NDArray auxLoss, NDArray minActive) {
+        Forward(NDArray loss, NDArray tokenSqError, NDArray z, NDArray auxLoss) {
+            this(loss, tokenSqError, z, auxLoss, null);
+        }
+    }
 
     DenseObjective(SaeConfig cfg) {
         super(cfg);
     }
 
+    /** p: every parameter by name (trainable ones require gradients), x [rows, d], all on one device. */
     abstract Forward forward(Map<String, NDArray> p, NDArray x, StepContext ctx);
 
-    @Override BatchResult forwardBackward(Params p, Params g, float[] x, int rows, StepContext ctx) {
-        try (NDManager m = NDManager.newBaseManager();
-             GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            Map<String, NDArray> nd = new HashMap<>();
-            for (Params.Entry e : p.entries()) {
-                NDArray a = m.create(e.data(), new Shape(e.shape()));
-                if (e.trainable()) a.setRequiresGradient(true);
-                nd.put(e.name(), a);
-            }
-            Forward f = forward(nd, m.create(x, new Shape(rows, d)), ctx);
-            gc.backward(f.loss());
-            for (Params.Entry e : p.entries()) {
-                if (!e.trainable()) continue;
-                float[] grad = nd.get(e.name()).getGradient().toFloatArray();
-                System.arraycopy(grad, 0, g.get(e.name()), 0, grad.length);
-            }
-            float[] tokenSq = f.tokenSqError().toFloatArray();
-            float[] firedF = f.z().stopGradient().gt(0f).toType(DataType.FLOAT32, false).sum(new int[]{0}).toFloatArray();
-            int[] fired = new int[n];
-            long active = 0;
-            for (int i = 0; i < n; i++) {
-                fired[i] = Math.round(firedF[i]);
-                active += fired[i];
-            }
-            double sq = 0;
-            for (float s : tokenSq) sq += s;
-            return new BatchResult(f.loss().getFloat(), sq, f.auxLoss(), (double) active / rows, fired, tokenSq, Float.NaN);
+    /** Host-side metrics of a forward: loss, Σ‖x − x̂‖², tokens' errors [rows] and fired counts [n]. */
+    BatchResult result(Forward f, int rows) {
+        float[] tokenSq = f.tokenSqError().toFloatArray();
+        float[] firedF = f.z().stopGradient().gt(0f).toType(DataType.FLOAT32, false).sum(new int[]{0}).toFloatArray();
+        int[] fired = new int[n];
+        long active = 0;
+        for (int i = 0; i < n; i++) {
+            fired[i] = Math.round(firedF[i]);
+            active += fired[i];
         }
+        double sq = 0;
+        for (float s : tokenSq) sq += s;
+        double aux = f.auxLoss() == null ? 0 : f.auxLoss().getFloat();
+        float minActive = f.minActive() == null || active == 0 ? Float.NaN : f.minActive().getFloat();
+        return new BatchResult(f.loss().getFloat(), sq, aux, (double) active / rows, fired, tokenSq, minActive);
     }
 
     /** (x − b_dec)·encᵀ + bias: [rows, n]. */

@@ -39,7 +39,7 @@ final class GatedObjective extends DenseObjective {
         NDArray l1 = gateRelu.sum(new int[]{1}).mean();
         NDArray aux = tokenSqError(x, gateRelu, p.get("W_dec").stopGradient(), p.get("b_dec").stopGradient()).mean();
         NDArray loss = sq.mean().add(l1.mul((float) ctx.sparsityCoefficient())).add(aux);
-        return new Forward(loss, sq, z, aux.getFloat());
+        return new Forward(loss, sq, z, aux);
     }
 
     @Override boolean resamplesDeadLatents() {

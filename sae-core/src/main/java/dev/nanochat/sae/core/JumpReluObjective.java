@@ -36,7 +36,7 @@ final class JumpReluObjective extends DenseObjective {
         NDArray z = h.mul(step).add(thetaDelta.mul(kernel.mul(thetaSg).mul(-1f / eps)));
         NDArray l0 = step.add(thetaDelta.mul(kernel.mul(-1f / eps))).sum(new int[]{1}).mean();
         NDArray sq = tokenSqError(x, z, p.get("W_dec"), p.get("b_dec"));
-        return new Forward(sq.mean().add(l0.mul((float) ctx.sparsityCoefficient())), sq, z, 0);
+        return new Forward(sq.mean().add(l0.mul((float) ctx.sparsityCoefficient())), sq, z, null);
     }
 
     @Override Sae export(Params p, float scale) {

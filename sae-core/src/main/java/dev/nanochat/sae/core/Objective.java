@@ -37,9 +37,6 @@ abstract class Objective {
         return p;
     }
 
-    /** Loss and gradients (into g, overwritten) of x [rows, d] on the normalised scale. */
-    abstract BatchResult forwardBackward(Params p, Params g, float[] x, int rows, StepContext ctx);
-
     /** Bookkeeping after the optimizer step (e.g. BatchTopK's running threshold). */
     void afterStep(Params p, BatchResult r) {}
 

@@ -18,7 +18,7 @@ final class ReluObjective extends DenseObjective {
         NDArray sq = tokenSqError(x, z, p.get("W_dec"), p.get("b_dec"));
         NDArray decNorm = p.get("W_dec").square().sum(new int[]{1}).sqrt();
         NDArray l1 = z.mul(decNorm).sum(new int[]{1}).mean();
-        return new Forward(sq.mean().add(l1.mul((float) ctx.sparsityCoefficient())), sq, z, 0);
+        return new Forward(sq.mean().add(l1.mul((float) ctx.sparsityCoefficient())), sq, z, null);
     }
 
     @Override boolean resamplesDeadLatents() {

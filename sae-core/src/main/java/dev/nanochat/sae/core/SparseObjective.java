@@ -1,12 +1,14 @@
 package dev.nanochat.sae.core;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Shared TopK/BatchTopK training step: one dense encoder GEMM in DJL (libtorch/MKL), selection of active
+ * Shared TopK/BatchTopK training step on the CPU: one dense encoder GEMM in DJL (libtorch/MKL, pinned to
+ * {@code Device.cpu()} because DJL's default device is gpu(0) on a GPU machine), selection of active
  * latents in torch (only [B, k] values/indices come back to Java), then the hand-written sparse decode and
  * backward of {@link SparseKernels}, plus AuxK on dead latents (Gao et al.).
  *
@@ -21,7 +23,8 @@ abstract class SparseObjective extends Objective {
     /** Active latents from the pre-activations [rows, n] (values after ReLU, zeros dropped). */
     abstract SparseCodes select(NDArray pre, int rows, Parallel par);
 
-    @Override BatchResult forwardBackward(Params p, Params g, float[] x, int rows, StepContext ctx) {
+    /** Loss and gradients (into g, overwritten) of x [rows, d] on the normalised scale. */
+    BatchResult forwardBackward(Params p, Params g, float[] x, int rows, StepContext ctx) {
         Parallel par = ctx.par();
         float[] enc = p.get("enc"), bEnc = p.get("b_enc"), w = p.get("W_dec"), bDec = p.get("b_dec");
         float[] xc = new float[rows * d];
@@ -31,7 +34,7 @@ abstract class SparseObjective extends Objective {
         boolean aux = ctx.deadCount() > 0 && cfg.auxK() > 0 && cfg.auxKCoefficient() > 0;
         SparseCodes codes;
         SparseCodes auxCodes = null;
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             NDArray xcNd = m.create(xc, new Shape(rows, d));
             NDArray pre = xcNd.matMul(m.create(enc, new Shape(n, d)).transpose()).addi(m.create(bEnc));
             codes = select(pre, rows, par);

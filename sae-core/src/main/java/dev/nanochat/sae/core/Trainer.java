@@ -1,5 +1,7 @@
 package dev.nanochat.sae.core;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -12,6 +14,11 @@ import java.util.Map;
  * for relu/gated. Everything is deterministic given the config seed and the batches, and the whole state
  * (parameters, moments, counters, RNG, schedule position, source position) is checkpointed, so
  * stop-and-resume reproduces an uninterrupted run.
+ *
+ * Devices: {@link TrainingOptions#device()} is resolved through DJL when the trainer is built (an invisible
+ * GPU fails here). The sparse TopK/BatchTopK path runs Java kernels over the host parameters (CPU only);
+ * the dense path keeps parameters and moments on the device ({@link DeviceTraining}) and the host copies
+ * are refreshed only for checkpoints, export and resampling.
  */
 public final class Trainer implements AutoCloseable {
     private static final int MEDIAN_ITERATIONS = 30;
@@ -24,6 +31,11 @@ public final class Trainer implements AutoCloseable {
     final LatentActivity activity;
     final Rng rng;
     private final Parallel par;
+    final Device device;
+    /** Device-resident state of the dense path; null on the sparse (host) path. */
+    final DeviceTraining deviceTraining;
+    /** True when the device copy has steps the host {@link #params}/{@link #adam} have not seen. */
+    private boolean hostStale;
     long step;
     long tokens;
     float scale = 1f;
@@ -33,6 +45,7 @@ public final class Trainer implements AutoCloseable {
     public Trainer(SaeConfig cfg, TrainingOptions opts) {
         this.cfg = cfg;
         this.opts = opts;
+        this.device = TrainingDevice.resolve(opts.device());
         this.objective = Objectives.create(cfg, opts);
         this.rng = new Rng(cfg.seed());
         this.params = objective.init(rng);
@@ -40,13 +53,21 @@ public final class Trainer implements AutoCloseable {
         this.adam = new Adam(params);
         this.activity = new LatentActivity(cfg.dSae(), cfg.deadWindowTokens());
         this.par = new Parallel(opts.effectiveThreads());
+        this.deviceTraining = objective instanceof DenseObjective ? new DeviceTraining(device, params, adam) : null;
     }
 
-    /** Which kernels run, for startup lines: encoder GEMM engine, Java kernel flavour and threads. */
+    /** Which device and kernels run, for startup lines and run status. */
     public String engineDescription() {
-        return "encoder GEMM: DJL " + ai.djl.engine.Engine.getInstance().getEngineName() + " "
-                + ai.djl.engine.Engine.getInstance().getVersion() + "; sparse kernels: " + Kernels.describe()
-                + " × " + par.threads() + " threads; path: " + objective.getClass().getSimpleName();
+        String djl = "DJL " + Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion();
+        if (deviceTraining != null)
+            return "device " + device + "; dense path (" + djl + " autograd + device Adam): " + objective.getClass().getSimpleName();
+        return "device " + device + "; sparse path: encoder GEMM " + djl + ", Java kernels " + Kernels.describe()
+                + " × " + par.threads() + " threads: " + objective.getClass().getSimpleName();
+    }
+
+    /** The DJL device this run computes on. */
+    public Device device() {
+        return device;
     }
 
     public SaeConfig config() {
@@ -72,7 +93,7 @@ public final class Trainer implements AutoCloseable {
 
     /** Changes the run length (e.g. to continue a finished run); the LR schedule follows the new horizon. */
     public void setTotalTokens(long totalTokens) {
-        opts = new TrainingOptions(totalTokens, opts.threads(), opts.kernelPath());
+        opts = opts.withTotalTokens(totalTokens);
     }
 
     /** Steps in the whole run, from the token budget (0 = unknown). */
@@ -99,19 +120,29 @@ public final class Trainer implements AutoCloseable {
         double coefficient = LrSchedule.sparsityCoefficient(cfg, step);
         boolean[] dead = activity.dead(tokens);
         StepContext ctx = new StepContext(coefficient, dead, LatentActivity.count(dead), par);
-        BatchResult r = objective.forwardBackward(params, grads, x, rows, ctx);
+        BatchResult r = deviceTraining != null
+                ? deviceTraining.forwardBackward((DenseObjective) objective, params, x, rows, ctx)
+                : ((SparseObjective) objective).forwardBackward(params, grads, x, rows, ctx);
         if (!Double.isFinite(r.loss()))
             throw new IllegalStateException("loss became " + r.loss() + " at step " + step + " (lr " + lr + ")");
-        float[] wDec = params.get("W_dec");
-        if (cfg.normalizeDecoder()) DecoderNorm.removeParallelGradient(wDec, grads.get("W_dec"), cfg.dSae(), d, par);
-        adam.step(params, grads, lr, par);
-        if (cfg.normalizeDecoder()) DecoderNorm.normalizeRows(wDec, cfg.dSae(), d, par);
+        if (deviceTraining != null) {
+            deviceTraining.update(adam, lr, cfg.normalizeDecoder());
+            hostStale = true;
+        } else {
+            float[] wDec = params.get("W_dec");
+            if (cfg.normalizeDecoder()) DecoderNorm.removeParallelGradient(wDec, grads.get("W_dec"), cfg.dSae(), d, par);
+            adam.step(params, grads, lr, par);
+            if (cfg.normalizeDecoder()) DecoderNorm.normalizeRows(wDec, cfg.dSae(), d, par);
+        }
         objective.afterStep(params, r);
         step++;
         tokens += rows;
         activity.record(r.firedCounts(), tokens);
-        if (objective.resamplesDeadLatents() && cfg.resampleInterval() > 0 && step % cfg.resampleInterval() == 0)
+        if (objective.resamplesDeadLatents() && cfg.resampleInterval() > 0 && step % cfg.resampleInterval() == 0) {
+            syncedParams();
             Resampler.resample(params, adam, resampleTargets(), x, r.tokenSqError(), rows, rng);
+            hostChanged();
+        }
         double variance = centredSquareSum(x, rows, d);
         double fvu = variance > 0 ? r.sqErrSum() / variance : Double.NaN;
         double deadFraction = (double) LatentActivity.count(activity.dead(tokens)) / cfg.dSae();
@@ -139,6 +170,20 @@ public final class Trainer implements AutoCloseable {
         for (int i = 0; i < scaled.length; i++) scaled[i] *= scale;
         System.arraycopy(GeometricMedian.of(scaled, rows, d, MEDIAN_ITERATIONS), 0, params.get("b_dec"), 0, d);
         initialised = true;
+        hostChanged();
+    }
+
+    /** The host parameters (and Adam moments), refreshed from the device first when the dense path ran. */
+    Params syncedParams() {
+        if (deviceTraining != null && hostStale) deviceTraining.download(params, adam);
+        hostStale = false;
+        return params;
+    }
+
+    /** After the host parameters or moments were written (init, resampling, resume): refresh the device copy. */
+    void hostChanged() {
+        if (deviceTraining != null) deviceTraining.upload(params, adam);
+        hostStale = false;
     }
 
     static double centredSquareSum(float[] x, int rows, int d) {
@@ -155,7 +200,7 @@ public final class Trainer implements AutoCloseable {
 
     /** Inference SAE on the raw activation scale (normalisation folded in; BatchTopK as JumpReLU). */
     public Sae exportSae() {
-        return objective.export(params, scale);
+        return objective.export(syncedParams(), scale);
     }
 
     /** Per-latent log10 firing frequency over the last window (floor 1e-10), for sparsity.safetensors. */
@@ -168,15 +213,22 @@ public final class Trainer implements AutoCloseable {
 
     /** Writes the SAELens folder plus training_state/ atomically into dir. */
     public void checkpoint(Path dir, Map<String, String> sourcePosition) {
+        syncedParams();
         TrainingState.write(this, dir, sourcePosition == null ? Map.of() : Map.copyOf(sourcePosition));
     }
 
     /** Restores a trainer from a checkpoint folder written by {@link #checkpoint}. */
     public static Trainer resume(Path dir) {
-        return TrainingState.read(dir);
+        return TrainingState.read(dir, null);
+    }
+
+    /** As {@link #resume(Path)} but on another device (e.g. a GPU checkpoint resumed on the CPU); null = as stored. */
+    public static Trainer resume(Path dir, String device) {
+        return TrainingState.read(dir, device);
     }
 
     @Override public void close() {
         par.close();
+        if (deviceTraining != null) deviceTraining.close();
     }
 }

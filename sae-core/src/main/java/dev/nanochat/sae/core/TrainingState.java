@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * Checkpoint layout: the SAELens folder (exported, raw scale) plus {@code training_state/}:
- * {@code state.json} (config, options, step, tokens, input scale bits, RNG state, Adam step, window
+ * {@code state.json} (config, options incl. device, step, tokens, input scale bits, RNG state, Adam step, window
  * counters, source position), {@code params.safetensors} (the exact training parameters on the
  * normalised scale — the exported weights are rescaled and could not be resumed bit-exactly),
  * {@code optimizer.safetensors} (m.NAME, v.NAME) and {@code activity.safetensors} (dead-latent counters).
@@ -59,7 +59,7 @@ final class TrainingState {
         o.set("config", t.cfg.toJson());
         ObjectNode opts = o.putObject("options");
         opts.put("total_tokens", t.opts.totalTokens()).put("threads", t.opts.threads())
-                .put("kernel_path", t.opts.kernelPath().name());
+                .put("kernel_path", t.opts.kernelPath().name()).put("device", t.opts.device());
         o.put("step", t.step).put("tokens", t.tokens).put("initialised", t.initialised)
                 .put("input_scale", t.scale).put("input_scale_bits", Float.floatToRawIntBits(t.scale))
                 .put("rng_state", t.rng.state()).put("adam_step", t.adam.t)
@@ -72,7 +72,8 @@ final class TrainingState {
         return o;
     }
 
-    static Trainer read(Path dir) {
+    /** deviceOverride: null = the device stored in the checkpoint ("cpu" for checkpoints older than devices). */
+    static Trainer read(Path dir, String deviceOverride) {
         Path st = dir.resolve(DIR);
         if (!Files.isDirectory(st))
             throw new IllegalArgumentException(dir + " has no " + DIR + "/ — not a training checkpoint (an exported SAE cannot be resumed)");
@@ -89,7 +90,8 @@ final class TrainingState {
         SaeConfig cfg = SaeConfig.fromJson(o.get("config"));
         JsonNode jo = o.get("options");
         TrainingOptions opts = new TrainingOptions(jo.get("total_tokens").asLong(), jo.get("threads").asInt(),
-                TrainingOptions.KernelPath.valueOf(jo.get("kernel_path").asText()));
+                TrainingOptions.KernelPath.valueOf(jo.get("kernel_path").asText()),
+                deviceOverride != null ? deviceOverride : jo.path("device").asText(TrainingDevice.CPU));
         Trainer t = new Trainer(cfg, opts);
         SafetensorsFile params = Safetensors.read(st.resolve("params.safetensors"));
         for (Params.Entry e : t.params.entries()) copy(params, e.name(), e.data());
@@ -111,6 +113,7 @@ final class TrainingState {
         Map<String, String> pos = new LinkedHashMap<>();
         o.path("source_position").fields().forEachRemaining(e -> pos.put(e.getKey(), e.getValue().asText()));
         t.sourcePosition = Map.copyOf(pos);
+        t.hostChanged(); // the device copy (dense path) still holds the fresh-init weights
         return t;
     }
 

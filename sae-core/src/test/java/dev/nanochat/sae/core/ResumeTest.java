@@ -37,7 +37,7 @@ class ResumeTest {
         boolean sawDead;
         try (Trainer t = new Trainer(config(arch), TrainingOptions.defaults(2L * N * BATCH))) {
             run(t, new ArrayActivationSource(x, ROWS, D, 1, true, 0), 2 * N);
-            full = t.params;
+            full = t.syncedParams();
             fullTokens = t.tokensSeen();
             sawDead = LatentActivity.count(t.activity.dead(t.tokensSeen())) > 0 || arch.equals("jumprelu") || arch.equals("gated");
         }
@@ -55,7 +55,7 @@ class ResumeTest {
             assertEquals(fullTokens, t.tokensSeen());
             double maxDiff = 0;
             for (Params.Entry e : full.entries()) {
-                float[] a = e.data(), b = t.params.get(e.name());
+                float[] a = e.data(), b = t.syncedParams().get(e.name());
                 for (int i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
             }
             assertTrue(maxDiff < 1e-6, arch + ": max abs diff after resume " + maxDiff);
