@@ -29,11 +29,14 @@ import java.util.stream.Stream;
  *
  * Design: held-out documents (1 in {@code heldOutEvery}, by key) never reach the tokenizer or the
  * training stream; validation uses the same first {@code evalBatches} held-out batches every time,
- * so bpb figures along the run are comparable. The unigram baseline counts exactly the targets the
- * model trained on. A checkpoint is complete when its meta file exists (written last).
+ * so bpb figures along the run are comparable. The unigram baseline is fitted on the targets the
+ * model trained on, topped up from the training split to at least a million tokens so a short run
+ * does not flatter the model with a poorly estimated baseline. A checkpoint is complete when its meta file exists (written last).
  */
 public final class DemoModelBuilder {
     private static final LrSchedule SCHEDULE = new LrSchedule(0.05, 0.1);
+    /** Training tokens the unigram baseline is fitted on, at least (more if training saw more). */
+    static final long UNIGRAM_MIN_TOKENS = 1_000_000;
 
     private DemoModelBuilder() {}
 
@@ -83,6 +86,9 @@ public final class DemoModelBuilder {
             train.close();
             valBpb = evaluate(trainer, val, tokenBytes).bpb();
             listener.evaluated(trainer.steps(), valBpb);
+            TokenBatches more = batches(corpus, d -> !split.isHeldOut(d), tokenizer, o, false);
+            for (int[][] b; unigram.total() < UNIGRAM_MIN_TOKENS && (b = more.next()) != null; ) unigram.count(b);
+            more.close();
             BitsPerByte uni = new BitsPerByte(tokenBytes);
             for (int[][] b : val) unigram.score(b, uni);
 
