@@ -72,7 +72,7 @@ class RunControlTest {
         SyntheticActivations data = new SyntheticActivations(Runs.D_IN, Runs.FEATURES, Runs.ACTIVE, 4);
         long produced;
         try (ActivationTopics p = new ActivationTopics()) {
-            produced = p.produceTrain(topic, 1, data, 150, 256);
+            produced = p.produceTrain(topic, 1, data, 600, 256); // ~4 s of training: several 500 ms ticks
         }
         String id = Runs.create(Runs.request(topic, produced, 10_000));
         HttpRequest request = HttpRequest.newBuilder(URI.create(runs + "/" + id + "/events"))

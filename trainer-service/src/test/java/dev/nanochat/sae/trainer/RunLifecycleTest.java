@@ -48,8 +48,12 @@ class RunLifecycleTest {
         try (ActivationTopics producer = new ActivationTopics()) {
             produced = producer.produceTrain(topic, 3, data, 240, 320);
         }
-        String id = Runs.create(Runs.request(topic, produced, 19_200));
+        Map<String, Object> request = Runs.request(topic, produced, 19_200);
+        request.remove("device"); // → sae.trainer.default-device (SAE_DEVICE, cpu here)
+        String id = Runs.create(request);
         JsonPath run = Runs.awaitStatus(id, "COMPLETED", Duration.ofSeconds(120));
+        assertEquals("cpu", run.getString("device"));
+        assertTrue(run.getString("engine").startsWith("device cpu(); sparse path"), run.getString("engine"));
 
         assertEquals(produced, run.getLong("tokensCheckpointed"), "every produced token trained exactly once");
         assertEquals(produced, run.getLong("tokensTrained"));
@@ -100,6 +104,9 @@ class RunLifecycleTest {
         gpu.put("device", "gpu");
         given().contentType("application/json").body(gpu).post("/api/runs")
                 .then().statusCode(400).body("detail", containsString("no CUDA GPU"));
+        gpu.put("device", "tpu");
+        given().contentType("application/json").body(gpu).post("/api/runs")
+                .then().statusCode(400).body("detail", containsString("device must be 'cpu', 'gpu' or 'gpu:N'"));
         Map<String, Object> badBatch = Runs.request("sae.activations.x", null, 1000);
         badBatch.put("batchTokens", 0);
         given().contentType("application/json").body(badBatch).post("/api/runs")

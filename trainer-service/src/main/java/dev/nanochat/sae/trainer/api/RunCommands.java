@@ -41,8 +41,7 @@ public class RunCommands {
         if (req.stopAfterTokens() != null) {
             positive("stopAfterTokens", req.stopAfterTokens());
         }
-        String device = req.device() == null ? "cpu" : req.device();
-        DeviceSelector.select(device);
+        String device = DeviceSelector.choose(req.device(), config.defaultDevice());
         SaeConfig sae = parsed.toBuilder().batchSize(batch)
                 .hookPoint(parsed.hookPoint().isEmpty() && req.hook() != null ? req.hook() : parsed.hookPoint())
                 .modelName(parsed.modelName().isEmpty() && req.modelId() != null ? req.modelId() : parsed.modelName())

@@ -7,7 +7,7 @@ import java.time.Instant;
 
 /** A run as the API shows it. {@code tokensTrained} is live; {@code tokensCheckpointed} is durable. */
 public record RunView(String id, String status, String desiredState, String ownerInstance, Integer slot,
-        String activationTopic, String modelId, String hook, String device, long tokensTrained,
+        String activationTopic, String modelId, String hook, String device, String engine, long tokensTrained,
         long tokensCheckpointed, Long stopAfterTokens, Double tokensPerSecond, Double loss, Double fvu, Double l0,
         Double deadPercent, Long consumerLag, long dlqRecords, long step, String lastCheckpointPath, String error,
         JsonNode sae, int batchTokens, int shuffleBufferTokens, long checkpointEveryTokens, Instant createdAt,
@@ -22,7 +22,7 @@ public record RunView(String id, String status, String desiredState, String owne
             sae = null;
         }
         return new RunView(r.id, r.status.name(), r.desiredState.name(), r.ownerInstance, r.slot,
-                r.activationTopic, r.modelId, r.hook, r.device, r.tokensTrained, r.tokensCheckpointed,
+                r.activationTopic, r.modelId, r.hook, r.device, r.engine, r.tokensTrained, r.tokensCheckpointed,
                 r.stopAfterTokens, r.tokensPerSecond, r.loss, r.fvu, r.l0,
                 r.deadFraction == null ? null : 100 * r.deadFraction, r.consumerLag, r.dlqRecords, r.lastStep,
                 r.lastCheckpointPath, r.error, sae, r.batchTokens, r.shuffleBufferTokens, r.checkpointEveryTokens,

@@ -25,6 +25,8 @@ public class RunEntity extends PanacheEntityBase {
     @Column(name = "checkpoint_every_tokens") public long checkpointEveryTokens;
     @Column(name = "stop_after_tokens") public Long stopAfterTokens;
     public String device;
+    /** The owner's engine description (device, kernel path), set when it starts the run. */
+    public String engine;
     @Enumerated(EnumType.STRING) @Column(name = "desired_state") public RunStatus desiredState;
     @Enumerated(EnumType.STRING) public RunStatus status;
     @Column(name = "owner_instance") public String ownerInstance;

@@ -92,6 +92,14 @@ public class RunStore {
         return r.ownerEpoch;
     }
 
+    /** Records what the owner computes the run with (device, kernels); false when fenced off. */
+    @Transactional
+    public boolean describeEngine(String id, long epoch, String engine) {
+        return em.createQuery("update RunEntity set engine = ?3, updatedAt = ?4 where id = ?1 and ownerEpoch = ?2")
+                .setParameter(1, id).setParameter(2, epoch).setParameter(3, engine).setParameter(4, Instant.now())
+                .executeUpdate() == 1;
+    }
+
     /** Refreshes live figures; false when this owner has been fenced off. */
     @Transactional
     public boolean live(String id, long epoch, LiveFigures f) {

@@ -1,26 +1,25 @@
 package dev.nanochat.sae.trainer.runtime;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
+import dev.nanochat.sae.core.TrainingDevice;
 
-/** Maps a run's {@code device} (cpu|gpu) to a DJL device, failing clearly when no GPU is visible. */
+/**
+ * Maps a run's {@code device} (cpu | gpu | gpu:N; absent → the instance default {@code SAE_DEVICE}) to
+ * its canonical name and DJL device, failing clearly when DJL's engine does not see that GPU. The rules
+ * are sae-core's {@link TrainingDevice}, so the API rejects exactly what the trainer would.
+ */
 public final class DeviceSelector {
     private DeviceSelector() {
     }
 
+    /** Canonical device name of a request ("cpu", "gpu:0", ...) after checking DJL can use it. */
+    public static String choose(String requested, String instanceDefault) {
+        String name = TrainingDevice.normalise(requested == null || requested.isBlank() ? instanceDefault : requested);
+        select(name);
+        return name;
+    }
+
     public static Device select(String requested) {
-        if ("cpu".equals(requested)) {
-            return Device.cpu();
-        }
-        if ("gpu".equals(requested)) {
-            Engine engine = Engine.getInstance();
-            if (engine.getGpuCount() == 0) {
-                throw new IllegalArgumentException("device 'gpu' requested but DJL's " + engine.getEngineName()
-                        + " engine " + engine.getVersion() + " sees no CUDA GPU (this image ships CPU libtorch;"
-                        + " see trainer-service/README.md for GPU images)");
-            }
-            return Device.gpu();
-        }
-        throw new IllegalArgumentException("device must be 'cpu' or 'gpu', got '" + requested + "'");
+        return TrainingDevice.resolve(requested);
     }
 }

@@ -65,11 +65,13 @@ final class RunRunner implements Runnable {
         long epoch = services.store.claim(run.id, services.instance.value());
         try {
             SaeConfig config = SaeConfig.fromJson(JSON.readTree(run.saeConfig));
-            DeviceSelector.select(run.device);
             Optional<CheckpointEntity> latest = services.store.latestCheckpoint(run.id);
             long stopAfter = run.stopAfterTokens == null ? 0 : run.stopAfterTokens;
-            try (Trainer trainer = latest.isPresent() ? Trainer.resume(Path.of(latest.get().path))
-                    : new Trainer(config, TrainingOptions.defaults(stopAfter))) {
+            // The run's device wins over the one stored in the checkpoint (a GPU run may resume on a CPU
+            // instance only if the run itself says cpu); the trainer resolves it through DJL and fails fast.
+            try (Trainer trainer = latest.isPresent() ? Trainer.resume(Path.of(latest.get().path), run.device)
+                    : new Trainer(config, TrainingOptions.defaults(stopAfter, run.device))) {
+                services.store.describeEngine(run.id, epoch, trainer.engineDescription());
                 Map<String, String> position = latest.isPresent() ? trainer.sourcePosition() : Map.of();
                 long dlqBefore = latest.map(c -> c.dlqRecords).orElse(0L);
                 run.tokensCheckpointed = trainer.tokensSeen();
@@ -78,8 +80,8 @@ final class RunRunner implements Runnable {
                     // it: announce again (same CloudEvents id runId:step, so consumers de-duplicate).
                     services.checkpoints.publish(run, latest.get());
                 }
-                LOG.infof("run %s (epoch %d) starts at %d tokens on %s from %s", run.id, epoch,
-                        trainer.tokensSeen(), run.device, run.activationTopic);
+                LOG.infof("run %s (epoch %d) starts at %d tokens from %s; %s", run.id, epoch,
+                        trainer.tokensSeen(), run.activationTopic, trainer.engineDescription());
                 try (KafkaRecordSource source = services.openSource(run.id, run.activationTopic, config.dIn(),
                         position, dlqBefore)) {
                     progress = new RunProgress(services, run, epoch, trainer, source);

@@ -21,6 +21,10 @@ public interface TrainerConfig {
     @WithDefault("32")
     int runSlots();
 
+    /** Device for runs whose request names none: cpu | gpu | gpu:N (env SAE_DEVICE). */
+    @WithDefault("cpu")
+    String defaultDevice();
+
     String checkpointsTopic();
 
     String dlqTopic();
