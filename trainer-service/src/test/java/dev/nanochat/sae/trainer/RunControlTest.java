@@ -3,6 +3,7 @@ package dev.nanochat.sae.trainer;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -70,25 +71,38 @@ class RunControlTest {
         String topic = ActivationTopics.uniqueTopic("sae.activations.sse");
         ActivationTopics.create(topic, 1);
         SyntheticActivations data = new SyntheticActivations(Runs.D_IN, Runs.FEATURES, Runs.ACTIVE, 4);
-        long produced;
-        try (ActivationTopics p = new ActivationTopics()) {
-            produced = p.produceTrain(topic, 1, data, 600, 256); // ~4 s of training: several 500 ms ticks
-        }
+        int chunks = 3, recordsPerChunk = 60, rows = 256;
+        long produced = (long) chunks * recordsPerChunk * rows;
+        // The stream is opened before any data exists and the data arrives with pauses, so the run
+        // makes progress while the client listens however fast this machine trains.
         String id = Runs.create(Runs.request(topic, produced, 10_000));
         HttpRequest request = HttpRequest.newBuilder(URI.create(runs + "/" + id + "/events"))
                 .header("Accept", "text/event-stream").build();
         HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient()
                 .send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode());
-        List<JsonNode> events = new ArrayList<>();
+        List<JsonNode> events = java.util.Collections.synchronizedList(new ArrayList<>());
         ObjectMapper json = new ObjectMapper();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body()))) {
-            for (String line; (line = in.readLine()) != null; ) {
-                if (line.startsWith("data:")) {
-                    events.add(json.readTree(line.substring(5)));
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body()))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    if (line.startsWith("data:")) {
+                        events.add(json.readTree(line.substring(5)));
+                    }
                 }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        reader.start();
+        try (ActivationTopics p = new ActivationTopics()) {
+            for (int c = 0; c < chunks; c++) {
+                p.produceTrain(topic, 1, data, recordsPerChunk, rows);
+                Thread.sleep(3000);
             }
         }
+        reader.join(120_000);
+        assertFalse(reader.isAlive(), "the stream ends when the run completes");
         JsonNode last = events.get(events.size() - 1);
         assertEquals("COMPLETED", last.get("status").asText(), "the stream ends with the completed run");
         assertEquals(produced, last.get("tokensCheckpointed").asLong());
