@@ -33,12 +33,17 @@ setup_native_preloads() {
 }
 
 ensure_built() {
+  # Rebuild when a source or pom is newer than the CLI jar (build output under target/ is ignored).
   local jar="$ROOT/sae-cli/target/sae-cli.jar"
-  local newest
-  newest=$(find "$ROOT" -path "$ROOT/.sae" -prune -o \( -name '*.java' -o -name pom.xml \) -newer "$jar" -print -quit 2>/dev/null || true)
+  local newest=""
+  if [ -f "$jar" ]; then
+    newest=$(find "$ROOT" \( -name .sae -o -name target -o -name .git -o -name node_modules \) -prune -o \
+      \( -name '*.java' -o -name pom.xml -o -name '*.properties' -o -name '*.sql' \) -newer "$jar" -print -quit 2>/dev/null || true)
+  fi
   if [ ! -f "$jar" ] || [ -n "$newest" ]; then
     echo "building nanochat-sae (mvn install -DskipTests)..." >&2
     (cd "$ROOT" && mvn -q -B install -DskipTests) >&2
+    touch "$jar"
   fi
 }
 setup_native_preloads

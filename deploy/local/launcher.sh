@@ -17,14 +17,8 @@ CLI_JAR="$ROOT/sae-cli/target/sae-cli.jar"
 cli() { java $SAE_JAVA_OPTS -jar "$CLI_JAR" "$@"; }
 
 ensure_all_built() {
-  local missing=0
-  for s in "${SERVICES[@]}"; do [ -f "$(service_jar "$s")" ] || missing=1; done
-  if [ "$missing" = 1 ] || [ ! -f "$CLI_JAR" ] || \
-     [ -n "$(find "$ROOT" -path "$ROOT/.sae" -prune -o \( -name '*.java' -o -name pom.xml -o -name '*.properties' -o -name '*.sql' \) -newer "$CLI_JAR" -print -quit)" ]; then
-    echo "building nanochat-sae (mvn install -DskipTests)..."
-    (cd "$ROOT" && mvn -q -B install -DskipTests)
-    touch "$CLI_JAR"
-  fi
+  for s in "${SERVICES[@]}"; do [ -f "$(service_jar "$s")" ] || rm -f "$CLI_JAR"; done
+  ensure_built
 }
 
 start_database() {
