@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.jboss.logging.Logger;
 
 /** Creates the control, checkpoint and dead-letter topics when missing (activation topics belong to the collector). */
@@ -38,11 +39,24 @@ public final class TopicInitializer {
                     }
                 }
             }
-            int partitions = admin.describeTopics(List.of(config.controlTopic())).allTopicNames().get()
-                    .get(config.controlTopic()).partitions().size();
+            int partitions = controlPartitions(admin, config.controlTopic());
             if (partitions < config.runSlots()) {
                 throw new IllegalStateException("control topic " + config.controlTopic() + " has " + partitions
                         + " partitions but sae.trainer.run-slots=" + config.runSlots());
+            }
+        }
+    }
+
+    /** A topic just created may not be in the broker's metadata yet: retry for a few seconds. */
+    private static int controlPartitions(Admin admin, String topic) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempt >= 50) {
+                    throw e;
+                }
+                Thread.sleep(200);
             }
         }
     }
