@@ -106,7 +106,20 @@ run_tests() {
       bash "$0" demo --tiny --down-after || rc=$?
   fi
   if [ "$started" = 1 ] && [ "${SAE_KEEP_KAFKA:-0}" != 1 ]; then bash "$KAFKA" stop; fi
+  summarize_tests "$rc"
   return $rc
+}
+
+summarize_tests() { # one closing line over every Surefire/Failsafe report, the e2e demo counted as one test
+  local counts
+  counts=$(for f in "$ROOT"/*/target/surefire-reports/TEST-*.xml "$ROOT"/*/target/failsafe-reports/TEST-*.xml; do
+      [ -f "$f" ] && head -c 4000 "$f" | grep -o '<testsuite [^>]*>' | head -1
+    done | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/[^0-9]/, "", kv[2]);
+                  if (kv[1] == "tests") t += kv[2]; else if (kv[1] == "failures" || kv[1] == "errors") f += kv[2];
+                  else if (kv[1] == "skipped") s += kv[2] } } END { print t + 0, f + 0, s + 0 }')
+  local t f s; read -r t f s <<< "$counts"
+  if [ "${SAE_SKIP_E2E:-0}" != 1 ]; then t=$((t + 1)); [ "$1" = 0 ] || f=$((f + 1)); fi
+  echo "tests: $((t - f - s)) passed, $f failed, $s skipped"
 }
 
 cmd="${1:-}"; shift || true
