@@ -83,7 +83,7 @@ class TrainerThroughputBench {
                 "auto.offset.reset", "earliest", "key.deserializer", StringDeserializer.class,
                 "value.deserializer", ByteArrayDeserializer.class);
         try (Trainer trainer = new Trainer(config, TrainingOptions.defaults(tokens));
-             KafkaRecordSource source = new KafkaRecordSource(new KafkaConsumer<>(props), topic, D_IN, Map.of(), 0,
+             KafkaRecordSource source = new KafkaRecordSource(new KafkaConsumer<>(props), topic, D_IN, Map.of(), 0, 0,
                      (r, why) -> {
                          throw new AssertionError("bench data must be clean: " + why.getMessage());
                      })) {

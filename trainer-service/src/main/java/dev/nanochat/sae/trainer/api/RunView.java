@@ -9,7 +9,7 @@ import java.time.Instant;
 public record RunView(String id, String status, String desiredState, String ownerInstance, Integer slot,
         String activationTopic, String modelId, String hook, String device, String engine, long tokensTrained,
         long tokensCheckpointed, Long stopAfterTokens, Double tokensPerSecond, Double loss, Double fvu, Double l0,
-        Double deadPercent, Long consumerLag, long dlqRecords, long step, String lastCheckpointPath, String error,
+        Double deadPercent, Long consumerLag, long dlqRecords, long duplicatesSkipped, long step, String lastCheckpointPath, String error,
         JsonNode sae, int batchTokens, int shuffleBufferTokens, long checkpointEveryTokens, Instant createdAt,
         Instant updatedAt) {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -24,7 +24,8 @@ public record RunView(String id, String status, String desiredState, String owne
         return new RunView(r.id, r.status.name(), r.desiredState.name(), r.ownerInstance, r.slot,
                 r.activationTopic, r.modelId, r.hook, r.device, r.engine, r.tokensTrained, r.tokensCheckpointed,
                 r.stopAfterTokens, r.tokensPerSecond, r.loss, r.fvu, r.l0,
-                r.deadFraction == null ? null : 100 * r.deadFraction, r.consumerLag, r.dlqRecords, r.lastStep,
+                r.deadFraction == null ? null : 100 * r.deadFraction, r.consumerLag, r.dlqRecords, r.duplicatesSkipped,
+                r.lastStep,
                 r.lastCheckpointPath, r.error, sae, r.batchTokens, r.shuffleBufferTokens, r.checkpointEveryTokens,
                 r.createdAt, r.updatedAt);
     }

@@ -35,6 +35,7 @@ public class CheckpointPublisher {
         Map<String, Double> metrics = new LinkedHashMap<>();
         JSON.readTree(c.metrics).fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
         metrics.put("dlq_records", (double) c.dlqRecords);
+        metrics.put("duplicates_skipped", (double) c.duplicatesSkipped);
         // Runs created from a bare topic name still need model/hook labels: fall back to the SAE config's.
         String modelId = firstNonBlank(run.modelId, config.path("model_name").asText(), "unknown");
         String hook = firstNonBlank(run.hook, config.path("hook_point").asText(), "unknown");

@@ -6,6 +6,7 @@ import dev.nanochat.sae.core.records.InvalidRecordException;
 import dev.nanochat.sae.core.records.Split;
 import dev.nanochat.sae.trainer.training.RecordSource;
 import dev.nanochat.sae.trainer.training.Rows;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -19,6 +20,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.header.Header;
+import org.jboss.logging.Logger;
 
 /**
  * Adapts one run's activation topic into a {@link RecordSource}. Manual assignment of every
@@ -26,9 +29,13 @@ import org.apache.kafka.common.errors.TimeoutException;
  * used only to publish committed offsets (lag tooling). The authoritative position is the one stored
  * in the checkpoint: on start we seek to it, else to the beginning.
  * Eval-split records are skipped; undecodable or mismatched records go to the dead-letter topic.
- * Position keys are {@code "<topic>:<partition>"} → next offset to read.
+ * Train records carrying a {@code sae-sequence} header (collector records) pass the {@link ReplayFilter},
+ * so a collector replay is skipped, not trained twice; records without it are trained as they come.
+ * Position keys are {@code "<topic>:<partition>"} → next offset to read, plus the replay filter's
+ * high-water marks.
  */
 public final class KafkaRecordSource implements RecordSource, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(KafkaRecordSource.class);
     private static final Duration METADATA_RETRY = Duration.ofSeconds(2);
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -37,17 +44,22 @@ public final class KafkaRecordSource implements RecordSource, AutoCloseable {
     private final DeadLetterSink deadLetters;
     private final Map<Integer, Long> nextOffsets = new HashMap<>();
     private final Map<String, String> startPosition;
+    private final ReplayFilter replays;
     private Iterator<ConsumerRecord<String, byte[]>> pending = List.<ConsumerRecord<String, byte[]>>of().iterator();
     private long lastAssignAttempt;
     private long deadLettered;
     private long evalSkipped;
+    private long duplicatesSkipped;
 
     public KafkaRecordSource(KafkaConsumer<String, byte[]> consumer, String topic, int dIn,
-            Map<String, String> startPosition, long deadLetteredBefore, DeadLetterSink deadLetters) {
+            Map<String, String> startPosition, long deadLetteredBefore, long duplicatesSkippedBefore,
+            DeadLetterSink deadLetters) {
         this.consumer = consumer;
         this.topic = topic;
         this.dIn = dIn;
         this.startPosition = startPosition;
+        this.replays = new ReplayFilter(topic, startPosition);
+        this.duplicatesSkipped = duplicatesSkippedBefore;
         this.deadLettered = deadLetteredBefore;
         this.deadLetters = deadLetters;
     }
@@ -74,8 +86,10 @@ public final class KafkaRecordSource implements RecordSource, AutoCloseable {
 
     private Rows decode(ConsumerRecord<String, byte[]> record) {
         ActivationBatch batch;
+        Long sequence;
         try {
             batch = ActivationBatchCodec.decode(record.value(), dIn);
+            sequence = headerSequence(record, batch);
         } catch (InvalidRecordException e) {
             deadLettered++;
             deadLetters.publish(record, e);
@@ -85,7 +99,39 @@ public final class KafkaRecordSource implements RecordSource, AutoCloseable {
             evalSkipped++;
             return null;
         }
+        if (sequence != null && !replays.admit(record.partition(), batch.collectionId(), sequence)) {
+            duplicatesSkipped++;
+            LOG.debugf("skipped collector replay %s:%d@%d (collection %s, sequence %d)", topic,
+                    record.partition(), record.offset(), batch.collectionId(), sequence);
+            return null;
+        }
         return new Rows(batch.activations(), batch.rows());
+    }
+
+    /**
+     * The collector's {@code sae-sequence} header, or null for records of other producers (no header).
+     * It must agree with the sequence in the safetensors metadata: de-duplicating on a wrong number
+     * would silently drop a record.
+     */
+    private static Long headerSequence(ConsumerRecord<String, byte[]> record, ActivationBatch batch) {
+        Header header = record.headers().lastHeader(ActivationBatchCodec.HEADER_SEQUENCE);
+        if (header == null) {
+            return null;
+        }
+        String text = header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+        long sequence;
+        try {
+            sequence = Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidRecordException(InvalidRecordException.Reason.MALFORMED,
+                    "header " + ActivationBatchCodec.HEADER_SEQUENCE + " is not a number: '" + text + "'");
+        }
+        if (sequence != batch.sequence()) {
+            throw new InvalidRecordException(InvalidRecordException.Reason.MALFORMED,
+                    "header " + ActivationBatchCodec.HEADER_SEQUENCE + " " + sequence
+                            + " disagrees with metadata sequence " + batch.sequence());
+        }
+        return sequence;
     }
 
     /** Assigns all partitions once the topic exists; seeks each to the checkpointed offset or the start. */
@@ -122,6 +168,7 @@ public final class KafkaRecordSource implements RecordSource, AutoCloseable {
     public Map<String, String> position() {
         Map<String, String> p = new HashMap<>(startPosition);
         nextOffsets.forEach((partition, offset) -> p.put(key(partition), Long.toString(offset)));
+        replays.writeTo(p);
         return p;
     }
 
@@ -152,6 +199,11 @@ public final class KafkaRecordSource implements RecordSource, AutoCloseable {
 
     public long deadLettered() {
         return deadLettered;
+    }
+
+    /** Collector replays skipped by this run (including those before the checkpoint it resumed from). */
+    public long duplicatesSkipped() {
+        return duplicatesSkipped;
     }
 
     public long evalSkipped() {

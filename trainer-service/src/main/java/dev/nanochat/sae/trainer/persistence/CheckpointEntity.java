@@ -18,6 +18,8 @@ public class CheckpointEntity extends PanacheEntityBase {
     public long step;
     public long tokens;
     @Column(name = "dlq_records") public long dlqRecords;
+    /** Collector replays skipped up to this checkpoint. */
+    @Column(name = "duplicates_skipped") public long duplicatesSkipped;
     public String path;
     public String sha256;
     @Column(name = "final") public boolean isFinal;

@@ -41,6 +41,8 @@ public class RunEntity extends PanacheEntityBase {
     @Column(name = "consumer_lag") public Long consumerLag;
     @Column(name = "dlq_records") public long dlqRecords;
     @Column(name = "dlq_checkpointed") public long dlqCheckpointed;
+    @Column(name = "duplicates_skipped") public long duplicatesSkipped;
+    @Column(name = "duplicates_checkpointed") public long duplicatesCheckpointed;
     @Column(name = "last_step") public long lastStep;
     @Column(name = "last_checkpoint_path") public String lastCheckpointPath;
     public String error;

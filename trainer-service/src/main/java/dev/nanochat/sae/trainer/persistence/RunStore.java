@@ -88,6 +88,7 @@ public class RunStore {
         r.error = null;
         r.tokensTrained = r.tokensCheckpointed;
         r.dlqRecords = r.dlqCheckpointed;
+        r.duplicatesSkipped = r.duplicatesCheckpointed;
         r.updatedAt = Instant.now();
         return r.ownerEpoch;
     }
@@ -104,12 +105,13 @@ public class RunStore {
     @Transactional
     public boolean live(String id, long epoch, LiveFigures f) {
         return em.createQuery("update RunEntity set tokensTrained = ?3, tokensPerSecond = ?4, loss = ?5, fvu = ?6,"
-                        + " l0 = ?7, deadFraction = ?8, consumerLag = ?9, dlqRecords = ?10, updatedAt = ?11"
-                        + " where id = ?1 and ownerEpoch = ?2")
+                        + " l0 = ?7, deadFraction = ?8, consumerLag = ?9, dlqRecords = ?10, updatedAt = ?11,"
+                        + " duplicatesSkipped = ?12 where id = ?1 and ownerEpoch = ?2")
                 .setParameter(1, id).setParameter(2, epoch).setParameter(3, f.tokens())
                 .setParameter(4, f.tokensPerSecond()).setParameter(5, f.loss()).setParameter(6, f.fvu())
                 .setParameter(7, f.l0()).setParameter(8, f.deadFraction()).setParameter(9, f.consumerLag())
-                .setParameter(10, f.dlqRecords()).setParameter(11, Instant.now()).executeUpdate() == 1;
+                .setParameter(10, f.dlqRecords()).setParameter(11, Instant.now())
+                .setParameter(12, f.duplicatesSkipped()).executeUpdate() == 1;
     }
 
     /** Records a durable checkpoint; false (and nothing written) when fenced off. */
@@ -124,6 +126,7 @@ public class RunStore {
         c.persist();
         r.tokensCheckpointed = c.tokens;
         r.dlqCheckpointed = c.dlqRecords;
+        r.duplicatesCheckpointed = c.duplicatesSkipped;
         r.lastStep = c.step;
         r.lastCheckpointPath = c.path;
         r.updatedAt = c.createdAt;
@@ -143,6 +146,7 @@ public class RunStore {
         // Not training here any more: what counts is what the last checkpoint holds.
         r.tokensTrained = r.tokensCheckpointed;
         r.dlqRecords = r.dlqCheckpointed;
+        r.duplicatesSkipped = r.duplicatesCheckpointed;
         if (status.terminal()) {
             r.slot = null;
         }

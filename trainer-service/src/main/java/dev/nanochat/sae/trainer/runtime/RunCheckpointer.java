@@ -42,6 +42,7 @@ final class RunCheckpointer {
         c.step = last != null ? last.step() : lastStep;
         c.tokens = tokens;
         c.dlqRecords = source.deadLettered();
+        c.duplicatesSkipped = source.duplicatesSkipped();
         c.path = dir.toString();
         c.sha256 = Sha256.of(dir.resolve("sae_weights.safetensors"));
         c.isFinal = isFinal;

@@ -83,7 +83,7 @@ final class RunProgress implements TrainingLoop.Listener {
             StepMetrics m = last;
             LiveFigures f = new LiveFigures(tokens, tokensPerSecond, m == null ? null : m.loss(),
                     m == null ? null : m.fvu(), m == null ? null : m.l0(), m == null ? null : m.deadFraction(),
-                    source.lag(), source.deadLettered());
+                    source.lag(), source.deadLettered(), source.duplicatesSkipped());
             fenced = !services.store.live(run.id, epoch, f);
         }
         if (fenced || stop == StopReason.ABANDON) {

@@ -74,6 +74,7 @@ final class RunRunner implements Runnable {
                 services.store.describeEngine(run.id, epoch, trainer.engineDescription());
                 Map<String, String> position = latest.isPresent() ? trainer.sourcePosition() : Map.of();
                 long dlqBefore = latest.map(c -> c.dlqRecords).orElse(0L);
+                long duplicatesBefore = latest.map(c -> c.duplicatesSkipped).orElse(0L);
                 run.tokensCheckpointed = trainer.tokensSeen();
                 if (latest.isPresent()) {
                     // The previous owner may have died between recording this checkpoint and announcing
@@ -83,7 +84,7 @@ final class RunRunner implements Runnable {
                 LOG.infof("run %s (epoch %d) starts at %d tokens from %s; %s", run.id, epoch,
                         trainer.tokensSeen(), run.activationTopic, trainer.engineDescription());
                 try (KafkaRecordSource source = services.openSource(run.id, run.activationTopic, config.dIn(),
-                        position, dlqBefore)) {
+                        position, dlqBefore, duplicatesBefore)) {
                     progress = new RunProgress(services, run, epoch, trainer, source);
                     if (earlyStop != null) {
                         progress.requestStop(earlyStop);

@@ -40,9 +40,11 @@ public class RunServices {
     }
 
     /** A consumer of the run's activation topic in its own group {@code sae-run-<id>}. */
-    KafkaRecordSource openSource(String runId, String topic, int dIn, Map<String, String> position, long dlqBefore) {
+    KafkaRecordSource openSource(String runId, String topic, int dIn, Map<String, String> position, long dlqBefore,
+            long duplicatesBefore) {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
                 kafka.consumer("sae-run-" + runId, "run-" + runId + "-" + instance.value()));
-        return new KafkaRecordSource(consumer, topic, dIn, position, dlqBefore, deadLetters);
+        return new KafkaRecordSource(consumer, topic, dIn, position, dlqBefore, duplicatesBefore,
+                deadLetters);
     }
 }

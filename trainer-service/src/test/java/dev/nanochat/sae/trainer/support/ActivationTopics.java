@@ -58,6 +58,33 @@ public final class ActivationTopics implements AutoCloseable {
                 positions));
     }
 
+    /** Record {@code sequence} of a collection as the collector encodes it (the helper's own counter is untouched). */
+    public static ActivationBatch collectorBatch(String collection, long sequence, float[] activations, int rows,
+            int dIn) {
+        int[] tokens = new int[rows];
+        long[] docs = new long[rows];
+        int[] positions = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            tokens[i] = (int) ((sequence + i) % 65);
+            docs[i] = sequence;
+            positions[i] = i;
+        }
+        return new ActivationBatch(collection, "synthetic", "blocks.0.hook_resid_post", dIn, DType.F32, sequence,
+                Split.TRAIN, ActivationBatchCodec.SCHEMA_VERSION, activations, tokens, docs, positions);
+    }
+
+    /**
+     * Sends {@code batch} the way the collector does: key {@code <collection>:<sequence>}, partition =
+     * sequence mod partitions, the {@code sae-*} headers. Sending the same batch again is a collector replay.
+     */
+    public void sendAsCollector(String topic, int partitions, ActivationBatch batch) throws Exception {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, (int) (batch.sequence() % partitions),
+                batch.collectionId() + ":" + batch.sequence(), ActivationBatchCodec.encode(batch));
+        ActivationBatchCodec.headers(batch).forEach((name, value) ->
+                record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+        producer.send(record).get();
+    }
+
     public void send(String topic, int partition, byte[] value) throws Exception {
         producer.send(new ProducerRecord<>(topic, partition, "k", value)).get();
     }
