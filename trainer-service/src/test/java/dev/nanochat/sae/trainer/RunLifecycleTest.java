@@ -1,5 +1,6 @@
 package dev.nanochat.sae.trainer;
 
+import dev.nanochat.sae.core.io.Digests;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nanochat.sae.core.records.CheckpointEvent;
 import dev.nanochat.sae.core.records.CheckpointEvents;
-import dev.nanochat.sae.trainer.runtime.Sha256;
 import dev.nanochat.sae.trainer.support.ActivationTopics;
 import dev.nanochat.sae.trainer.support.Fvu;
 import dev.nanochat.sae.trainer.support.Runs;
@@ -68,7 +68,7 @@ class RunLifecycleTest {
         Map<String, Object> last = checkpoints.get(checkpoints.size() - 1);
         assertEquals(true, last.get("isFinal"));
         Path finalDir = Path.of((String) last.get("path"));
-        assertEquals(Sha256.of(finalDir.resolve("sae_weights.safetensors")), last.get("sha256"));
+        assertEquals(Digests.sha256(finalDir.resolve("sae_weights.safetensors")), last.get("sha256"));
 
         List<CheckpointEvent> events = TopicReader.readAll(checkpointsTopic).stream()
                 .filter(r -> id.equals(r.key())).map(r -> CheckpointEvents.fromCloudEventJson(r.value())).toList();

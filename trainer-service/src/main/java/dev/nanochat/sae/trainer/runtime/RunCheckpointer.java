@@ -1,5 +1,6 @@
 package dev.nanochat.sae.trainer.runtime;
 
+import dev.nanochat.sae.core.io.Digests;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nanochat.sae.core.StepMetrics;
 import dev.nanochat.sae.core.Trainer;
@@ -44,7 +45,7 @@ final class RunCheckpointer {
         c.dlqRecords = source.deadLettered();
         c.duplicatesSkipped = source.duplicatesSkipped();
         c.path = dir.toString();
-        c.sha256 = Sha256.of(dir.resolve("sae_weights.safetensors"));
+        c.sha256 = Digests.sha256(dir.resolve("sae_weights.safetensors"));
         c.isFinal = isFinal;
         c.metrics = JSON.writeValueAsString(last != null ? last.toMap() : Map.of());
         if (!services.store.recordCheckpoint(run.id, epoch, c)) {
