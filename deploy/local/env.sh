@@ -3,7 +3,8 @@
 #  - OMP_WAIT_POLICY=PASSIVE: idle OpenMP threads sleep instead of spinning (2-core machines).
 #  - jemalloc via LD_PRELOAD when installed: less fragmentation under DJL's many native allocations.
 #  - SAE_MKL_AMD_FIX=1 (default: auto): on AMD CPUs, preload a tiny library that makes MKL take its
-#    AVX-512 path (mkl_serv_intel_cpu_true → 1); ~2× matmul throughput, same results.
+#    vendor-neutral fast path (mkl_serv_intel_cpu_true → 1); same results, 15%–2× matmul throughput
+#    depending on the host (compare with `./sae bench gemm` and SAE_MKL_AMD_FIX=0).
 ROOT="${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 export SAE_HOME="${SAE_HOME:-$ROOT/.sae}"
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
