@@ -19,7 +19,8 @@ public class TrainerTestResource implements QuarkusTestResourceLifecycleManager 
                     "sae.trainer.group", "sae-trainers-test-" + id,
                     "sae.trainer.checkpoints-topic", "sae.checkpoints.test-" + id,
                     "sae.trainer.dlq-topic", "sae.dlq.test-" + id,
-                    "sae.trainer.run-slots", "4",
+                    "sae.trainer.run-slots", "6",
+                    "sae.trainer.runs-per-device", "6",
                     "sae.trainer.session-timeout-ms", "6000",
                     "sae.trainer.checkpoint-dir", Files.createTempDirectory("trainer-ckpt-").toString());
         } catch (Exception e) {
