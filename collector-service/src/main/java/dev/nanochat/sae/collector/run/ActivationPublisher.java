@@ -25,7 +25,7 @@ public final class ActivationPublisher implements AutoCloseable {
     private final KafkaWaitListener waits;
     private boolean closed;
 
-    public ActivationPublisher(KafkaSettings settings, String clientId, KafkaWaitListener waits) {
+    public ActivationPublisher(ActivationStreamSettings settings, String clientId, KafkaWaitListener waits) {
         this.producer = new KafkaProducer<>(settings.producerProperties(clientId));
         this.waits = waits;
     }

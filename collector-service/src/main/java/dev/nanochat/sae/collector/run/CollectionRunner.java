@@ -31,13 +31,13 @@ public final class CollectionRunner implements Runnable {
     private static final long RETRY_MILLIS = 2_000;
 
     private final CollectionJob job;
-    private final KafkaSettings kafka;
+    private final ActivationStreamSettings kafka;
     private final CollectionListener listener;
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final List<String> topics;
 
-    public CollectionRunner(CollectionJob job, KafkaSettings kafka, CollectionListener listener) {
+    public CollectionRunner(CollectionJob job, ActivationStreamSettings kafka, CollectionListener listener) {
         this.job = job;
         this.kafka = kafka;
         this.listener = listener;

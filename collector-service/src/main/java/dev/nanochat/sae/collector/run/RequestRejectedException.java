@@ -1,24 +1,18 @@
 package dev.nanochat.sae.collector.run;
 
+import dev.nanochat.sae.support.problem.ProblemException;
+
 /**
  * A collection request that cannot run as asked (bad hook, hostile path, corrupt checkpoint...).
- * The message names the offending field and value; the REST shell maps it to problem+json 400.
+ * The message names the offending field and value; the shared mapper renders it as problem+json 400
+ * with that {@code field}.
  */
-public class RequestRejectedException extends RuntimeException {
-    private final String field;
-
+public class RequestRejectedException extends ProblemException {
     public RequestRejectedException(String field, String message) {
-        super(message);
-        this.field = field;
+        super(400, field, message, null);
     }
 
     public RequestRejectedException(String field, String message, Throwable cause) {
-        super(message, cause);
-        this.field = field;
-    }
-
-    /** The request field at fault, e.g. {@code hooks[0]} or {@code corpus[1]}. */
-    public String field() {
-        return field;
+        super(400, field, message, cause);
     }
 }

@@ -21,9 +21,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * as an exception; the runner decides to wait and retry.
  */
 public final class TopicProvisioner {
-    private final KafkaSettings settings;
+    private final ActivationStreamSettings settings;
 
-    public TopicProvisioner(KafkaSettings settings) {
+    public TopicProvisioner(ActivationStreamSettings settings) {
         this.settings = settings;
     }
 

@@ -7,7 +7,7 @@ import dev.nanochat.sae.collector.run.CollectionPlanner;
 import dev.nanochat.sae.collector.run.CollectionPosition;
 import dev.nanochat.sae.collector.run.CollectionRequest;
 import dev.nanochat.sae.collector.run.CollectionRunner;
-import dev.nanochat.sae.collector.run.KafkaSettings;
+import dev.nanochat.sae.collector.run.ActivationStreamSettings;
 import dev.nanochat.sae.collector.run.RequestRejectedException;
 import dev.nanochat.sae.collector.store.CollectionEntity;
 import dev.nanochat.sae.collector.store.CollectionRepository;
@@ -30,7 +30,7 @@ public class CollectionManager {
     @Inject
     CollectorConfig config;
     @Inject
-    KafkaSettings kafka;
+    ActivationStreamSettings kafka;
     @Inject
     CollectionRepository store;
     @Inject

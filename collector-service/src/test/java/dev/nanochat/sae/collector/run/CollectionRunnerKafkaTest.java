@@ -35,7 +35,7 @@ class CollectionRunnerKafkaTest {
     static final int SMALL_RECORD = 16 * 1024 + 50 * (128 * 4 + 16);
 
     static CollectionPlanner planner = Fixtures.planner(BATCH, SMALL_RECORD);
-    static KafkaSettings kafka = Fixtures.kafka("lz4");
+    static ActivationStreamSettings kafka = Fixtures.kafka("lz4");
 
     static String newId() {
         return "test-" + UUID.randomUUID();
