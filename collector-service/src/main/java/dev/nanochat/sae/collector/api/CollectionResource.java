@@ -1,6 +1,6 @@
 package dev.nanochat.sae.collector.api;
 
-import dev.nanochat.sae.collector.run.CollectionRequest;
+import dev.nanochat.sae.collector.collection.CollectionRequest;
 import dev.nanochat.sae.collector.service.CollectionManager;
 import dev.nanochat.sae.collector.store.CollectionRepository;
 import dev.nanochat.sae.support.problem.ProblemException;

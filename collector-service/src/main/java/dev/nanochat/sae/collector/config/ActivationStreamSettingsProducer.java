@@ -1,6 +1,6 @@
 package dev.nanochat.sae.collector.config;
 
-import dev.nanochat.sae.collector.run.ActivationStreamSettings;
+import dev.nanochat.sae.collector.collection.ActivationStreamSettings;
 import dev.nanochat.sae.support.kafka.KafkaClientProperties;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;

@@ -1,6 +1,6 @@
 package dev.nanochat.sae.collector.health;
 
-import dev.nanochat.sae.collector.run.ActivationStreamSettings;
+import dev.nanochat.sae.collector.collection.ActivationStreamSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.TimeUnit;

@@ -1,7 +1,7 @@
 package dev.nanochat.sae.collector.service;
 
 import dev.nanochat.sae.collector.config.CollectorConfig;
-import dev.nanochat.sae.collector.run.ActivationStreamSettings;
+import dev.nanochat.sae.collector.collection.ActivationStreamSettings;
 import dev.nanochat.sae.collector.store.CollectionEntity;
 import dev.nanochat.sae.collector.store.CollectionRepository;
 import io.quarkus.runtime.StartupEvent;

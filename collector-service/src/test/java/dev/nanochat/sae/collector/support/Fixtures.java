@@ -1,9 +1,9 @@
 package dev.nanochat.sae.collector.support;
 
-import dev.nanochat.sae.collector.run.AllowedRoots;
-import dev.nanochat.sae.collector.run.CollectionPlanner;
-import dev.nanochat.sae.collector.run.CollectionRequest;
-import dev.nanochat.sae.collector.run.ActivationStreamSettings;
+import dev.nanochat.sae.collector.collection.AllowedRoots;
+import dev.nanochat.sae.collector.collection.CollectionPlanner;
+import dev.nanochat.sae.collector.collection.CollectionRequest;
+import dev.nanochat.sae.collector.collection.ActivationStreamSettings;
 import dev.nanochat.sae.support.kafka.KafkaClientProperties;
 import java.nio.file.Path;
 import java.util.List;
