@@ -139,13 +139,17 @@ class ScaleOutIT {
     }
 
     /** True once another instance owns the run and logged resuming it at the checkpoint it had at the kill. */
-    private static boolean resumedOn(List<TrainerProcess> alive, String id, long checkpointed) throws IOException {
+    private static boolean resumedOn(List<TrainerProcess> alive, String id, long checkpointed) {
         String owner = owner(alive.get(0), id);
-        for (TrainerProcess p : alive) {
-            if (p.name().equals(owner) && p.log().contains("run " + id + " (epoch")
-                    && p.log().lines().anyMatch(l -> l.contains("run " + id + " (epoch") && l.contains("starts at " + checkpointed + " tokens"))) {
-                return true;
+        try {
+            for (TrainerProcess p : alive) {
+                if (p.name().equals(owner) && p.log().lines().anyMatch(l -> l.contains("run " + id + " (epoch")
+                        && l.contains("starts at " + checkpointed + " tokens"))) {
+                    return true;
+                }
             }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
         return false;
     }
