@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -23,8 +25,16 @@ class OverlayValidationTest {
     static final Path K8S = Path.of("..", "k8s");
     static final Path README = K8S.resolve("README.md");
 
+    /** Rendered once per overlay (kubectl is the slow part); every caller gets freshly parsed objects to edit. */
+    private static final Map<String, String> RENDERED = new ConcurrentHashMap<>();
+
     static List<Manifest> render(String overlay) throws Exception {
-        return Kustomize.parse(Kustomize.render(K8S.resolve("overlays").resolve(overlay)));
+        String yaml = RENDERED.get(overlay);
+        if (yaml == null) {
+            yaml = Kustomize.render(K8S.resolve("overlays").resolve(overlay));
+            RENDERED.put(overlay, yaml);
+        }
+        return Kustomize.parse(yaml);
     }
 
     static String readme() throws Exception {
