@@ -34,6 +34,11 @@ public final class PlatformChecks {
     private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding",
             "PersistentVolume", "StorageClass", "CustomResourceDefinition", "IngressClass", "PriorityClass");
     private static final Set<String> WORKLOADS = Set.of("Deployment", "StatefulSet", "Job");
+    /** Parameters of KEDA's Kafka scaler (keda.sh/docs/2.20/scalers/apache-kafka); {@code xFromEnv} variants too. */
+    static final Set<String> KAFKA_SCALER_KEYS = Set.of("bootstrapServers", "consumerGroup", "topic", "lagThreshold",
+            "activationLagThreshold", "offsetResetPolicy", "allowIdleConsumers", "excludePersistentLag",
+            "scaleToZeroOnInvalidOffset", "limitToPartitionsWithLag", "ensureEvenDistributionOfPartitions",
+            "partitionLimitation", "version", "sasl", "tls", "unsafeSsl", "saslTokenProvider", "awsRegion");
     private static final Pattern JDBC = Pattern.compile("jdbc:postgresql://([^:/]+)(?::(\\d+))?/([^?]+).*");
 
     private final List<Manifest> all;
@@ -560,6 +565,11 @@ public final class PlatformChecks {
                     continue;
                 }
                 JsonNode md = trig.path("metadata");
+                md.fieldNames().forEachRemaining(key -> {
+                    if (!KAFKA_SCALER_KEYS.contains(key.replaceFirst("FromEnv$", ""))) {
+                        fail(so, "kafka trigger metadata \"" + key + "\" is no parameter of KEDA's Kafka scaler");
+                    }
+                });
                 for (String req : List.of("bootstrapServers", "consumerGroup", "topic", "lagThreshold")) {
                     if (!md.hasNonNull(req)) {
                         fail(so, "kafka trigger has no metadata." + req);

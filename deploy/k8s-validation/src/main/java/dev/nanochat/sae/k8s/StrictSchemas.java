@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.nanochat.sae.k8s.cnpg.Cluster;
 import dev.nanochat.sae.k8s.keda.ScaledObject;
+import io.strimzi.crdgenerator.annotations.PresentInVersions;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,7 +26,9 @@ import java.util.Map;
  * keep unknown fields in an {@code additionalProperties} map instead of failing, so after binding the
  * object graph is walked and any non-empty such map is reported with its JSON path. KEDA and
  * CloudNativePG publish no Java model on Maven Central, so {@link ScaledObject} and {@link Cluster} are
- * typed subsets written from their API references, bound with FAIL_ON_UNKNOWN_PROPERTIES. Scalars are
+ * typed subsets written from their API references, bound with FAIL_ON_UNKNOWN_PROPERTIES. Strimzi's
+ * model serves several API versions: a set field whose {@code @PresentInVersions} excludes the object's
+ * apiVersion (e.g. {@code spec.zookeeper} in v1) is an error too. Scalars are
  * not coerced (a number where a string belongs is an error, as the API server's schema says).
  */
 public final class StrictSchemas {
@@ -139,8 +142,24 @@ public final class StrictSchemas {
             } catch (ReflectiveOperationException | RuntimeException e) {
                 continue;
             }
+            if (present(v) && pkg.startsWith("io.strimzi")) {
+                PresentInVersions in = p.getGetter().getAnnotated().getAnnotation(PresentInVersions.class);
+                if (in == null && p.getField() != null) {
+                    in = p.getField().getAnnotated().getAnnotation(PresentInVersions.class);
+                }
+                String version = m.apiVersion().substring(m.apiVersion().indexOf('/') + 1);
+                if (in != null && !ApiVersions.inRange(version, in.value())) {
+                    out.add(new Violation(m.ref(), "field \"" + p.getName() + "\" at " + (path.isEmpty() ? "(root)"
+                            : path.substring(1)) + " is not in " + m.apiVersion() + " (Strimzi has it only in "
+                            + in.value() + ")"));
+                }
+            }
             walk(v, path + "." + p.getName(), m, out, depth + 1);
         }
+    }
+
+    private static boolean present(Object v) {
+        return v != null && !(v instanceof Collection<?> c && c.isEmpty()) && !(v instanceof Map<?, ?> mm && mm.isEmpty());
     }
 
     private static Object invoke(Object o, String getter) {

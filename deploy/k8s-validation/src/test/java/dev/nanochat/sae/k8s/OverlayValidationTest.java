@@ -111,6 +111,15 @@ class OverlayValidationTest {
         assertTrue(msg.contains("ScaledObject/trainer-service: schema keda.sh/v1alpha1 ScaledObject: Unrecognized field \"maxReplicas\""), msg);
         msg = broken("prod", all -> ((ObjectNode) one(all, "Cluster", "sae-pg").path("spec")).put("instance", 3));
         assertTrue(msg.contains("Cluster/sae-pg: schema postgresql.cnpg.io/v1 Cluster: Unrecognized field \"instance\""), msg);
+        // Known to Strimzi's model, but only in v1beta2: v1 removed it.
+        msg = broken("prod", all -> ((ObjectNode) one(all, "Kafka", "sae-kafka").path("spec")).putObject("zookeeper").put("replicas", 3));
+        assertTrue(msg.contains("Kafka/sae-kafka: field \"zookeeper\" at spec is not in kafka.strimzi.io/v1 (Strimzi has it only in v1beta2)"), msg);
+        msg = broken("prod", all -> ((ObjectNode) one(all, "ScaledObject", "trainer-service").path("spec").path("triggers").get(0)
+                .path("metadata")).put("lagTreshold", "5"));
+        assertTrue(msg.contains("ScaledObject/trainer-service: kafka trigger metadata \"lagTreshold\" is no parameter of KEDA's Kafka scaler"), msg);
+        msg = broken("prod", all -> ((ObjectNode) one(all, "ScaledObject", "trainer-service").path("spec").path("triggers").get(0)
+                .path("metadata")).put("lagThreshold", 5));
+        assertTrue(msg.contains("ScaledObject/trainer-service: schema keda.sh/v1alpha1 ScaledObject:") && msg.contains("lagThreshold"), msg);
         msg = broken("prod", all -> ((ObjectNode) one(all, "KafkaTopic", "sae.runs").path("spec")).put("partitions", "32"));
         assertTrue(msg.contains("KafkaTopic/sae.runs: schema") && msg.contains("at spec.partitions"), msg);
     }
