@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
 public final class PlatformChecks {
     /** Annotation on a workload naming objects created out of band: {@code Secret/a,Secret/b}. */
     public static final String EXTERNAL = "k8s-validate/external";
+    /** Annotation on a workload naming the Kafka topics it reads in one consumer group. */
+    public static final String CONSUMES = "k8s-validate/consumes";
     public static final String GPU = "nvidia.com/gpu";
     static final String TRAINER = "trainer-service";
     /** Below this a trainer cannot be sure to checkpoint every run it owns on SIGTERM. */
@@ -64,6 +66,7 @@ public final class PlatformChecks {
         c.strimzi();
         c.cnpg();
         c.scaling();
+        c.consumerReplicas();
         c.networkPolicies();
         c.gpus();
         return c.out;
@@ -560,7 +563,9 @@ public final class PlatformChecks {
             if (spec.path("triggers").isEmpty()) {
                 fail(so, "has no triggers");
             }
+            Set<String> triggerTopics = new HashSet<>();
             for (JsonNode trig : spec.path("triggers")) {
+                triggerTopics.add(trig.path("metadata").path("topic").asText());
                 if (!trig.path("type").asText().equals("kafka")) {
                     continue;
                 }
@@ -585,6 +590,10 @@ public final class PlatformChecks {
                             + " (consumers beyond the partitions get nothing to do)");
                 }
             }
+            target.ifPresent(t -> consumedTopics(t).stream().filter(topic -> !triggerTopics.contains(topic))
+                    .forEach(topic -> partitions(topic).filter(n -> max > n).ifPresent(n ->
+                    fail(so, "maxReplicaCount " + max + " exceeds the " + n + " partitions of " + topic + ", which "
+                            + t.ref() + " consumes in one group"))));
             target.filter(t -> t.name().equals(TRAINER)).ifPresent(t -> {
                 int grace = podTemplate(t).path("spec").path("terminationGracePeriodSeconds").asInt(30);
                 if (grace < MIN_TRAINER_GRACE_SECONDS) {
@@ -592,6 +601,27 @@ public final class PlatformChecks {
                             + ": a scaled-down trainer must have time to checkpoint its runs");
                 }
             });
+        }
+    }
+
+    private static List<String> consumedTopics(Manifest w) {
+        String a = w.tree().path("metadata").path("annotations").path(CONSUMES).asText("");
+        return java.util.Arrays.stream(a.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    /** Fixed replica counts of group consumers never exceed the partitions of what they consume. */
+    private void consumerReplicas() {
+        for (Manifest w : workloadList()) {
+            int replicas = w.tree().path("spec").path("replicas").asInt(1);
+            for (String topic : consumedTopics(w)) {
+                Optional<Integer> n = partitions(topic);
+                if (n.isEmpty()) {
+                    fail(w, CONSUMES + " names " + topic + ", which is neither a KafkaTopic nor an activation topic");
+                } else if (replicas > n.get()) {
+                    fail(w, "replicas " + replicas + " exceed the " + n.get() + " partition(s) of " + topic
+                            + " it consumes in one group (the extra pods would get no partition)");
+                }
+            }
         }
     }
 
