@@ -594,6 +594,8 @@ public final class PlatformChecks {
                     .forEach(topic -> partitions(topic).filter(n -> max > n).ifPresent(n ->
                     fail(so, "maxReplicaCount " + max + " exceeds the " + n + " partitions of " + topic + ", which "
                             + t.ref() + " consumes in one group"))));
+            target.filter(t -> t.tree().path("spec").has("replicas")).ifPresent(t -> fail(t, "sets spec.replicas although "
+                    + "KEDA ScaledObject " + so.name() + " scales it (every apply would reset the count KEDA chose)"));
             target.filter(t -> t.name().equals(TRAINER)).ifPresent(t -> {
                 int grace = podTemplate(t).path("spec").path("terminationGracePeriodSeconds").asInt(30);
                 if (grace < MIN_TRAINER_GRACE_SECONDS) {
