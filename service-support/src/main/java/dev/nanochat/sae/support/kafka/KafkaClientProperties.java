@@ -26,6 +26,7 @@ public class KafkaClientProperties {
 
     private final Map<String, String> shared;
 
+    @jakarta.inject.Inject
     KafkaClientProperties(Config config) {
         this(fromConfig(config));
     }

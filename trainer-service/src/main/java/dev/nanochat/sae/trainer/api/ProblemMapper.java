@@ -3,12 +3,17 @@ package dev.nanochat.sae.trainer.api;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.ext.Provider;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
 /** Every error leaves as RFC 9457 problem+json with a message naming the bad value. */
+// Until this service moves to service-support's ProblemMapper, this one must win the tie between two
+// ExceptionMapper<Exception>s (a lower @Priority value is preferred).
+@Priority(Priorities.USER - 100)
 @Provider
 public class ProblemMapper implements ExceptionMapper<Exception> {
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
