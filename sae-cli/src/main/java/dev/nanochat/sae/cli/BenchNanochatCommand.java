@@ -7,6 +7,9 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import dev.nanochat.sae.nanochat.CheckpointRef;
 import dev.nanochat.sae.nanochat.ForwardOptions;
+import dev.nanochat.sae.nanochat.ForwardProfile;
+import dev.nanochat.sae.nanochat.Generator;
+import dev.nanochat.sae.nanochat.SamplingOptions;
 import dev.nanochat.sae.nanochat.Gpt;
 import dev.nanochat.sae.nanochat.ModelConfig;
 import dev.nanochat.sae.nanochat.Tokenizer;
@@ -15,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,6 +38,10 @@ public final class BenchNanochatCommand implements Callable<Integer> {
     @Option(names = "--reps", defaultValue = "3") int reps;
     @Option(names = "--text-file", description = "text to tokenize (default: 4 MB synthesised from the vocabulary)") Path textFile;
 
+    @Option(names = "--breakdown", description = "also print where the forward's time goes, stage by stage, vs the GEMM time of each stage's shapes") boolean breakdown;
+    @Option(names = "--generate", defaultValue = "0", description = "also time KV-cache generation of this many tokens at batch 1 and 8") int generate;
+    @Option(names = "--no-tokenizer", description = "skip the tokenizer benchmark") boolean noTokenizer;
+
     @Override public Integer call() throws Exception {
         CheckpointRef ref = checkpoint.resolve();
         ModelConfig c = ref.config();
@@ -51,13 +59,26 @@ public final class BenchNanochatCommand implements Callable<Integer> {
                 if (r > 0) best = Math.min(best, (System.nanoTime() - t0) / 1e9); // r = 0 warms up
             }
             double tokensPerSec = batch * seq / best;
-            double gflops = tokensPerSec * c.forwardFlopsPerToken(seq) / 1e9;
+            double flopsPerToken = c.forwardFlopsPerToken(seq);
+            double gflops = tokensPerSec * flopsPerToken / 1e9;
             double peak = BenchGemmCommand.gflops(batch * seq, c.nEmbd(), 4 * c.nEmbd(), reps);
-            System.out.printf(Locale.ROOT, "nanochat forward %s batch=%d seq=%d: %.0f tokens/s, %.1f GFLOP/s (%.3g FLOPs/token)%n",
-                    ref.modelId(), batch, seq, tokensPerSec, gflops, c.forwardFlopsPerToken(seq));
+            double shapes = modelShapesGflops(c, batch, seq, reps);
+            System.out.printf(Locale.ROOT, "nanochat forward %s batch=%d seq=%d: %.0f tokens/s, %.1f GFLOP/s (%.4g FLOPs/token: every matmul incl. lm_head, causal attention)%n",
+                    ref.modelId(), batch, seq, tokensPerSec, gflops, flopsPerToken);
+            System.out.printf(Locale.ROOT, "matmul peak at the model's shapes (each layer matmul, attention bmm, lm_head): %.1f GFLOP/s -> forward at %.1f%% of it%n",
+                    shapes, 100 * gflops / shapes);
             System.out.printf(Locale.ROOT, "matmul peak [%d,%d]x[%d,%d]: %.1f GFLOP/s -> forward at %.1f%% of peak%n",
                     batch * seq, c.nEmbd(), c.nEmbd(), 4 * c.nEmbd(), peak, 100 * gflops / peak);
+            if (breakdown) printBreakdown(gpt, idx);
+            if (generate > 0) {
+                for (int b : new int[] {1, 8}) {
+                    double tps = generationTokensPerSecond(gpt, b, generate);
+                    System.out.printf(Locale.ROOT, "generation batch=%d (16-token prompt, %d new tokens, KV cache): %.1f tokens/s (%.1f ms/step)%n",
+                            b, generate, tps, 1000.0 * b / tps);
+                }
+            }
         }
+        if (noTokenizer) return 0;
         Tokenizer tok = Tokenizer.load(ref.tokenizerDir());
         String text = textFile != null ? Files.readString(textFile) : synthesise(tok, 4 << 20);
         double mb = text.getBytes(StandardCharsets.UTF_8).length / 1e6;
@@ -70,6 +91,43 @@ public final class BenchNanochatCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "tokenizer encode (1 thread): %.2f MB in %.2f s = %.2f MB/s (%d tokens, %.2f bytes/token)%n", mb, secs, mb / secs, n, mb * 1e6 / n);
         return 0;
+    }
+
+    /** GFLOP/s of the model's own matmuls run alone: all their FLOPs over the sum of their best times. */
+    static double modelShapesGflops(ModelConfig c, int batch, int seq, int reps) {
+        double[] s = ForwardProfile.gemmTotals(c, batch, seq, reps);
+        return s[1] / s[0] / 1e9;
+    }
+
+    private void printBreakdown(Gpt gpt, NDArray idx) {
+        Map<String, ForwardProfile.Stage> stages = ForwardProfile.measure(gpt, idx, Math.max(1, reps));
+        double total = stages.values().stream().mapToDouble(ForwardProfile.Stage::seconds).sum();
+        double gemm = stages.values().stream().mapToDouble(ForwardProfile.Stage::gemmSeconds).sum();
+        System.out.printf(Locale.ROOT, "breakdown (all layers summed; gemm = the stage's matmuls alone at its shapes):%n");
+        System.out.printf(Locale.ROOT, "  %-16s %9s %6s %9s %8s%n", "stage", "ms", "share", "gemm ms", "x gemm");
+        for (ForwardProfile.Stage st : stages.values()) {
+            System.out.printf(Locale.ROOT, "  %-16s %9.1f %5.1f%% %9s %8s%n", st.name(), st.seconds() * 1e3, 100 * st.seconds() / total,
+                    st.gemmSeconds() > 0 ? String.format(Locale.ROOT, "%.1f", st.gemmSeconds() * 1e3) : "-",
+                    st.gemmSeconds() > 0 ? String.format(Locale.ROOT, "%.2f", st.seconds() / st.gemmSeconds()) : "-");
+        }
+        System.out.printf(Locale.ROOT, "  %-16s %9.1f %5.1f%% %9.1f %8.2f   (non-matmul stages: %.1f%% of the pass)%n", "total", total * 1e3, 100.0,
+                gemm * 1e3, total / gemm, 100 * stages.values().stream().filter(x -> x.gemmSeconds() == 0).mapToDouble(ForwardProfile.Stage::seconds).sum() / total);
+    }
+
+    /** Greedy decode through Generator (no stop tokens): new tokens per second over all rows, prefill included. */
+    private static double generationTokensPerSecond(Gpt gpt, int b, int tokens) {
+        Random rng = new Random(2);
+        int[][] prompts = new int[b][16];
+        for (int[] p : prompts) for (int i = 0; i < p.length; i++) p[i] = rng.nextInt(gpt.config().vocabSize());
+        SamplingOptions opts = new SamplingOptions(tokens, 0f, 0, 0, java.util.Set.of());
+        Generator g = new Generator(gpt);
+        g.generate(prompts, new SamplingOptions(4, 0f, 0, 0, java.util.Set.of()), Map.of(), null); // warm-up
+        long t0 = System.nanoTime();
+        Generator.Generation[] out = g.generate(prompts, opts, Map.of(), null);
+        double s = (System.nanoTime() - t0) / 1e9;
+        int n = 0;
+        for (Generator.Generation x : out) n += x.tokens().length;
+        return n / s;
     }
 
     /**
