@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Where a forward's time goes: the pass's wall time charged to its stages (summed over layers,
- * best of reps), next to the time the same stage's matmuls take alone at the same shapes (plain
+ * each stage's best over reps), next to the time the same stage's matmuls take alone at the same shapes (plain
  * GEMMs on random operands, weight stored [out, in] as the model's). A stage whose time is far above
  * its GEMM time spends it outside the model's arithmetic; stages without matmuls are pure overhead
  * (elementwise passes, copies).
@@ -23,8 +23,7 @@ public final class ForwardProfile {
 
     /** Profiles {@code gpt.run} on ids [B,T] (logits included), inference mode. */
     public static Map<String, Stage> measure(Gpt gpt, NDArray ids, int reps) {
-        Map<String, Double> best = null;
-        double bestTotal = Double.MAX_VALUE;
+        Map<String, Double> best = new LinkedHashMap<>(); // per stage, min over reps (robust to a shared machine)
         for (int r = 0; r <= reps; r++) {
             Map<String, Double> laps = new LinkedHashMap<>();
             long[] last = {System.nanoTime()};
@@ -33,15 +32,11 @@ public final class ForwardProfile {
                 laps.merge(stage, (now - last[0]) / 1e9, Double::sum);
                 last[0] = now;
             };
-            long t0 = System.nanoTime();
             try (NDScope scope = new NDScope()) {
                 gpt.run(ids, ForwardOptions.logitsOnly(), null, new HashMap<>(), false, timer);
             }
-            double total = (System.nanoTime() - t0) / 1e9;
-            if (r > 0 && total < bestTotal) { // r = 0 warms up
-                bestTotal = total;
-                best = laps;
-            }
+            if (r == 0) continue; // warm-up
+            laps.forEach((k, v) -> best.merge(k, v, Math::min));
         }
         Map<String, double[]> gemm = gemms(gpt.config(), ids.getShape().get(0), ids.getShape().get(1), reps);
         Map<String, Stage> out = new LinkedHashMap<>();

@@ -35,6 +35,8 @@ import java.util.TreeMap;
  */
 public final class Gpt implements AutoCloseable {
     static final float SOFTCAP = 15f;
+    /** Query rows per attention block (causal chunking below); 128 keeps blocks GEMM-sized. */
+    static final int ATTENTION_CHUNK = 128;
     private static final float EPS = Math.ulp(1.0f);
 
     private final GptWeights weights;
@@ -167,19 +169,22 @@ public final class Gpt implements AutoCloseable {
         if (cache != null) cache.advance((int) t);
         if (!opts.logits()) return null;
         if (lastLogits && t > 1) x = x.get(new NDIndex(":, -1:, :"));
-        NDArray normed = rmsNorm(x, inplace);
+        // softcap·tanh(logits / softcap): in place, the 1/softcap rides on the norm's per-row factor
+        // ([B,T,1]) instead of a pass over [B,T,V] (a reassociation: differences at float rounding)
+        NDArray normed = inplace ? rmsNorm(x, true, 1f / SOFTCAP) : rmsNorm(x);
         laps.lap("final norm");
         NDArray logits = Linear.linear(normed, weights.lmHead()).singletonOrThrow();
         laps.lap("lm_head");
-        NDArray capped = inplace ? softcapInPlace(logits) : logits.div(SOFTCAP).tanh().mul(SOFTCAP);
+        NDArray capped;
+        if (inplace) {
+            capped = logits.tanh();
+            logits.close();
+            capped.muli(SOFTCAP);
+        } else {
+            capped = logits.div(SOFTCAP).tanh().mul(SOFTCAP);
+        }
         laps.lap("softcap");
         return capped;
-    }
-
-    private static NDArray softcapInPlace(NDArray logits) {
-        NDArray y = logits.divi(SOFTCAP).tanh();
-        logits.close();
-        return y.muli(SOFTCAP);
     }
 
     private static NDArray residual(NDArray x, NDArray delta, boolean inplace) {
@@ -211,22 +216,49 @@ public final class Gpt implements AutoCloseable {
             v = kv[1];
             laps.lap("kv cache");
         }
-        long tk = k.getShape().get(2);
-        NDArray q5 = (inplace ? q.muli(1.0 / Math.sqrt(d)) : q.mul(1.0 / Math.sqrt(d))).reshape(b, hkv, g, t, d);
-        NDArray scores = q5.matMul(k.reshape(b, hkv, 1, tk, d).transpose(0, 1, 2, 4, 3)); // [B,Hkv,G,T,Tk]
+        NDArray qs = inplace ? q.muli(1.0 / Math.sqrt(d)) : q.mul(1.0 / Math.sqrt(d));
+        // Causal attention in query chunks: chunk [s, e) only meets keys [0, offset + e), so the
+        // masked upper triangle is mostly never computed (5/8 of the full work at T = 4·CHUNK).
+        long offset = k.getShape().get(2) - t;
+        int chunks = t >= 2L * ATTENTION_CHUNK ? (int) ((t + ATTENTION_CHUNK - 1) / ATTENTION_CHUNK) : 1;
+        NDList parts = new NDList(chunks);
+        for (int i = 0; i < chunks; i++) {
+            long s = (long) i * ATTENTION_CHUNK, e = chunks == 1 ? t : Math.min(t, s + ATTENTION_CHUNK);
+            long tk = offset + e;
+            NDArray qc = chunks == 1 ? qs : qs.get(new NDIndex(":, :, {}:{}", s, e));
+            NDArray kc = tk == k.getShape().get(2) ? k : k.get(new NDIndex(":, :, :{}", tk));
+            NDArray vc = tk == v.getShape().get(2) ? v : v.get(new NDIndex(":, :, :{}", tk));
+            NDArray mc = mask == null ? null : chunks == 1 ? mask : mask.get(new NDIndex("{}:{}, :{}", s, e, tk));
+            parts.add(attend(qc, kc, vc, mc, b, h, hkv, g, d, inplace, laps).transpose(0, 2, 1, 3)); // [B,Tc,H,D]
+        }
+        // concat along T writes [B,T,H,D] contiguously: merging heads is then a view
+        NDArray y = (chunks == 1 ? parts.get(0) : NDArrays.concat(parts, 1)).reshape(b, t, (long) h * d);
+        laps.lap("merge heads");
+        NDArray out = Linear.linear(y, w.attnProj()).singletonOrThrow();
+        laps.lap("attn proj");
+        return out;
+    }
+
+    /** softmax(q·kᵀ + mask)·v for q [B,H,Tq,D] (scaled), k/v [B,Hkv,Tk,D] → [B,H,Tq,D]. */
+    private static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask, long b, int h, int hkv, int g, int d,
+                                  boolean inplace, Laps laps) {
+        long tq = q.getShape().get(2), tk = k.getShape().get(2);
+        NDArray scores;
+        if (g == 1) {
+            scores = q.matMul(k.transpose(0, 1, 3, 2)); // [B,H,Tq,Tk]
+        } else { // grouped-query: q as [B,Hkv,G,Tq,D] against k broadcast over the group axis
+            scores = q.reshape(b, hkv, g, tq, d).matMul(k.reshape(b, hkv, 1, tk, d).transpose(0, 1, 2, 4, 3)).reshape(b, h, tq, tk);
+        }
         laps.lap("scores q·k");
         if (mask != null) scores = inplace ? scores.addi(mask) : scores.add(mask);
         NDArray probs = scores.softmax(-1);
         if (inplace) scores.close();
         laps.lap("mask+softmax");
-        NDArray y5 = probs.matMul(v.reshape(b, hkv, 1, tk, d)); // [B,Hkv,G,T,D]
+        NDArray y = g == 1 ? probs.matMul(v)
+                : probs.reshape(b, hkv, g, tq, tk).matMul(v.reshape(b, hkv, 1, tk, d)).reshape(b, h, tq, d);
         if (inplace) probs.close();
         laps.lap("probs·v");
-        NDArray y = y5.reshape(b, h, t, d).transpose(0, 2, 1, 3).reshape(b, t, (long) h * d);
-        laps.lap("merge heads");
-        NDArray out = Linear.linear(y, w.attnProj()).singletonOrThrow();
-        laps.lap("attn proj");
-        return out;
+        return y;
     }
 
     private static NDArray mlp(BlockWeights w, NDArray x, boolean inplace, Laps laps) {
@@ -284,9 +316,15 @@ public final class Gpt implements AutoCloseable {
 
     private static NDArray rmsNorm(NDArray x, boolean inplace) {
         if (!inplace) return x.mul(x.square().mean(new int[] {-1}, true).add(EPS).pow(-0.5));
+        return rmsNorm(x, true, 1f);
+    }
+
+    /** In-place rmsnorm times {@code scale} (folded into the per-row factor when not 1). */
+    private static NDArray rmsNorm(NDArray x, boolean inplace, float scale) {
         NDArray sq = x.square();
         NDArray r = sq.mean(new int[] {-1}, true).addi(EPS).powi(-0.5);
         sq.close();
+        if (scale != 1f) r.muli(scale);
         return x.mul(r);
     }
 
