@@ -98,9 +98,10 @@ public final class ForwardProfile {
         }
     }
 
+    /** Best of reps after one warm-up run; reps = 0 times a single run (caller warmed up already). */
     private static double best(java.util.function.Supplier<NDArray> op, int reps) {
         double best = Double.MAX_VALUE;
-        for (int r = 0; r <= reps; r++) {
+        for (int r = reps == 0 ? 1 : 0; r <= Math.max(1, reps); r++) {
             long t0 = System.nanoTime();
             try (NDArray y = op.get()) {
                 y.getShape(); // libtorch CPU ops are synchronous: done when they return

@@ -132,6 +132,8 @@ public final class Gpt implements AutoCloseable {
         boolean inplace = !JniUtils.isGradMode();
         int offset = cache == null ? 0 : cache.length();
         int lastLayer = opts.logits() ? c.nLayer() - 1 : Math.min(c.nLayer() - 1, opts.lastCapturedLayer());
+        // the deepest captured hook of a capture-only pass (a cache needs every layer's k/v, so not then)
+        HookPoint stopAt = opts.logits() || cache != null ? null : opts.capture().stream().max(HookPoint::compareTo).orElse(null);
         NDManager m = ids.getManager();
         NDArray[] rope = rotaryTables(m, c.headDim(), offset, (int) t);
         NDArray mask = t == 1 ? null : m.create(causalMask((int) t, offset), new Shape(t, offset + t)); // one query sees every key
@@ -146,20 +148,29 @@ public final class Gpt implements AutoCloseable {
             // blocks layer after layer (one scope over the pass would hold all layers' temporaries).
             try (NDScope scope = new NDScope()) {
                 HookPoint pre = new HookPoint(layer, HookPoint.Kind.RESID_PRE);
+                HookPoint attnOut = new HookPoint(layer, HookPoint.Kind.ATTN_OUT);
+                HookPoint mlpOut = new HookPoint(layer, HookPoint.Kind.MLP_OUT);
+                HookPoint post = new HookPoint(layer, HookPoint.Kind.RESID_POST);
                 x = hook(pre, x, opts, captured);
                 owned &= !exposed(pre, opts);
-                NDArray attn = attention(layer, w, rmsNorm(x, inplace), rope, mask, cache, b, t, inplace, laps);
-                attn = hook(new HookPoint(layer, HookPoint.Kind.ATTN_OUT), attn, opts, captured);
-                x = residual(x, attn, inplace && owned);
-                owned = true;
-                laps.lap("residual");
-                NDArray mlp = mlp(w, rmsNorm(x, inplace), inplace, laps);
-                mlp = hook(new HookPoint(layer, HookPoint.Kind.MLP_OUT), mlp, opts, captured);
-                x = residual(x, mlp, inplace);
-                HookPoint post = new HookPoint(layer, HookPoint.Kind.RESID_POST);
-                x = hook(post, x, opts, captured);
-                owned = !exposed(post, opts);
-                laps.lap("residual");
+                // a capture-only pass ends at its deepest hook, even mid-block
+                if (!pre.equals(stopAt)) {
+                    NDArray attn = attention(layer, w, rmsNorm(x, inplace), rope, mask, cache, b, t, inplace, laps);
+                    attn = hook(attnOut, attn, opts, captured);
+                    if (!attnOut.equals(stopAt)) {
+                        x = residual(x, attn, inplace && owned);
+                        owned = true;
+                        laps.lap("residual");
+                        NDArray mlp = mlp(w, rmsNorm(x, inplace), inplace, laps);
+                        mlp = hook(mlpOut, mlp, opts, captured);
+                        if (!mlpOut.equals(stopAt)) {
+                            x = residual(x, mlp, inplace);
+                            x = hook(post, x, opts, captured);
+                            owned = !exposed(post, opts);
+                            laps.lap("residual");
+                        }
+                    }
+                }
                 NDScope.unregister(x);
                 captured.values().forEach(NDScope::unregister);
             }
