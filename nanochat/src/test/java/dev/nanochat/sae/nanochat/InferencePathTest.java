@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
  * The inference-path optimisations checked against independent computations on the d2 fixture:
  * causal attention in query chunks (T ≥ 2·128) against one-token-at-a-time decoding (T = 1, no mask,
  * no chunks) through a KV cache that has to grow past its initial capacity; in-place inference ops
- * against the out-of-place (grad mode) pass; batched generation against single-prompt generation.
+ * against the out-of-place (grad mode) pass; batched generation against single-prompt generation;
+ * a capture-only pass that stops mid-block against the full pass.
  */
-class LongContextTest {
+class InferencePathTest {
     private static final int T = 300; // 3 attention chunks; > the cache's initial 256 positions
     private static Gpt gpt;
 
@@ -88,6 +89,19 @@ class LongContextTest {
                 float diff = Fixture.maxAbsDiff(alone.stepLogits().get(s), batch[r].stepLogits().get(s));
                 assertTrue(diff < 1e-4f, "row " + r + " step " + s + " max abs diff " + diff);
             }
+        }
+    }
+
+    @Test
+    void captureOnlyPassStoppingMidBlockEqualsTheFullPass() {
+        int[][] ids = {tokens(40, 7), tokens(40, 8)};
+        int last = gpt.config().nLayer() - 1;
+        HookPoint pre = new HookPoint(last, HookPoint.Kind.RESID_PRE), attn = new HookPoint(last, HookPoint.Kind.ATTN_OUT);
+        ForwardResult full = gpt.forward(ids, new ForwardOptions(Set.of(pre, attn), Map.of(), true));
+        for (HookPoint h : new HookPoint[] {pre, attn}) {
+            float[] alone = gpt.forward(ids, ForwardOptions.captureOnly(Set.of(h))).activations(h);
+            assertEquals(full.activations(h).length, alone.length);
+            assertTrue(Fixture.maxAbsDiff(full.activations(h), alone) == 0f, h + " differs when the pass stops there");
         }
     }
 }
