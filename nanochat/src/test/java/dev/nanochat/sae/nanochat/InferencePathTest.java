@@ -26,7 +26,7 @@ class InferencePathTest {
 
     @BeforeAll
     static void load() {
-        gpt = Gpt.load(Checkpoints.resolve(Fixture.baseDir(), "base", null, null), Device.cpu());
+        gpt = Gpt.load(ModelCheckpoints.resolve(Fixture.baseDir(), "base", null, null), Device.cpu());
     }
 
     @AfterAll

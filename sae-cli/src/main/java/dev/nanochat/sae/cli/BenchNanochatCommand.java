@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import dev.nanochat.sae.nanochat.CheckpointRef;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
 import dev.nanochat.sae.nanochat.ForwardOptions;
 import dev.nanochat.sae.nanochat.ForwardProfile;
 import dev.nanochat.sae.nanochat.Generator;
@@ -47,7 +47,7 @@ public final class BenchNanochatCommand implements Callable<Integer> {
     @Option(names = "--no-tokenizer", description = "skip the tokenizer benchmark") boolean noTokenizer;
 
     @Override public Integer call() throws Exception {
-        CheckpointRef ref = checkpoint.resolve();
+        ModelCheckpoint ref = checkpoint.resolve();
         ModelConfig c = ref.config();
         try (Gpt gpt = Gpt.load(ref, Device.cpu()); NDManager m = NDManager.newBaseManager(Device.cpu())) {
             Random rng = new Random(0);

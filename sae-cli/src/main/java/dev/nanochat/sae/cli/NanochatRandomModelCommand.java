@@ -1,7 +1,7 @@
 package dev.nanochat.sae.cli;
 
-import dev.nanochat.sae.nanochat.CheckpointRef;
-import dev.nanochat.sae.nanochat.CheckpointWriter;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
+import dev.nanochat.sae.nanochat.ModelCheckpointWriter;
 import dev.nanochat.sae.nanochat.ModelConfig;
 import dev.nanochat.sae.nanochat.StateDictLayout;
 import dev.nanochat.sae.nanochat.tokenizer.TokenizerData;
@@ -40,13 +40,13 @@ public final class NanochatRandomModelCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         ModelConfig config = new ModelConfig(seqLen, vocab, depth, heads, kvHeads == null ? heads : kvHeads, width);
-        CheckpointRef ref = write(out, config, seed);
+        ModelCheckpoint ref = write(out, config, seed);
         System.out.println("wrote " + ref.modelFile() + " (" + ref.modelId() + ", " + config + ")");
         return 0;
     }
 
     /** Writes base_checkpoints/d{depth}/model_000000.pt, its meta and tokenizer/ under {@code base}. */
-    public static CheckpointRef write(Path base, ModelConfig config, long seed) {
+    public static ModelCheckpoint write(Path base, ModelConfig config, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         Map<String, float[]> weights = new LinkedHashMap<>();
         for (Map.Entry<String, long[]> e : StateDictLayout.shapes(config).entrySet()) {
@@ -58,7 +58,7 @@ public final class NanochatRandomModelCommand implements Callable<Integer> {
             weights.put(e.getKey(), w);
         }
         TokenizerWriter.write(base.resolve("tokenizer"), tokenizer(config.vocabSize()));
-        return CheckpointWriter.write(base, "base", "d" + config.nLayer(), 0, config, weights, StorageType.FLOAT, null);
+        return ModelCheckpointWriter.write(base, "base", "d" + config.nLayer(), 0, config, weights, StorageType.FLOAT, null);
     }
 
     private static double gaussian(SplittableRandom rng) { // Box–Muller, one value per call

@@ -26,7 +26,7 @@ public record SaeConfig(
         double deadLatentThreshold, long deadWindowTokens, int resampleInterval,
         int evalEvery, int saveEvery,
         int auxK, double auxKCoefficient,
-        double jumpReluBandwidth, double jumpReluInitThreshold,
+        double jumpReluBandwidth, double jumpReluInitThreshold, double gradClipNorm,
         String dtype, long seed) {
 
     public static final Set<String> ARCHITECTURES = Set.of("topk", "batchtopk", "relu", "gated", "jumprelu");
@@ -38,7 +38,7 @@ public record SaeConfig(
             "model_name", "context_size", "dataset_path", "num_activations", "batch_size", "num_epochs",
             "learning_rate", "warmup_steps", "lr_decay", "dead_latent_threshold", "dead_window_tokens",
             "resample_interval", "eval_every", "save_every", "aux_k", "aux_k_coefficient", "jumprelu_bandwidth",
-            "jumprelu_init_threshold", "dtype", "seed");
+            "jumprelu_init_threshold", "grad_clip_norm", "dtype", "seed");
 
     public SaeConfig {
         architecture = architecture == null ? null : architecture.toLowerCase(Locale.ROOT);
@@ -66,6 +66,7 @@ public record SaeConfig(
         require(finite(jumpReluBandwidth) && jumpReluBandwidth > 0, "jumprelu_bandwidth must be > 0, got " + jumpReluBandwidth);
         require(finite(jumpReluInitThreshold) && jumpReluInitThreshold > 0,
                 "jumprelu_init_threshold must be > 0, got " + jumpReluInitThreshold);
+        require(Double.isFinite(gradClipNorm) && gradClipNorm >= 0, "grad_clip_norm must be ≥ 0 (0 = off), got " + gradClipNorm);
         require("float32".equals(dtype), "dtype must be 'float32' (training runs in fp32), got '" + dtype + "'");
         hookPoint = hookPoint == null ? "" : hookPoint;
         modelName = modelName == null ? "" : modelName;
@@ -101,7 +102,7 @@ public record SaeConfig(
                 .put("resample_interval", resampleInterval).put("eval_every", evalEvery).put("save_every", saveEvery)
                 .put("aux_k", auxK).put("aux_k_coefficient", auxKCoefficient)
                 .put("jumprelu_bandwidth", jumpReluBandwidth).put("jumprelu_init_threshold", jumpReluInitThreshold)
-                .put("dtype", dtype).put("seed", seed);
+                .put("grad_clip_norm", gradClipNorm).put("dtype", dtype).put("seed", seed);
         return o;
     }
 
@@ -139,6 +140,7 @@ public record SaeConfig(
         if (o.has("aux_k_coefficient")) b.auxKCoefficient(number(o, "aux_k_coefficient"));
         if (o.has("jumprelu_bandwidth")) b.jumpReluBandwidth(number(o, "jumprelu_bandwidth"));
         if (o.has("jumprelu_init_threshold")) b.jumpReluInitThreshold(number(o, "jumprelu_init_threshold"));
+        if (o.has("grad_clip_norm")) b.gradClipNorm(number(o, "grad_clip_norm"));
         if (o.has("dtype")) b.dtype(text(o, "dtype", null));
         if (o.has("seed")) b.seed(o.get("seed").asLong());
         return b.build();

@@ -36,6 +36,8 @@ public final class SaeConfigBuilder {
     private double auxKCoefficient = 1.0 / 32;
     private double jumpReluBandwidth = 0.05;
     private double jumpReluInitThreshold = 0.05;
+    /** Global gradient-norm clip on ∇(loss / d_in) (see GradientClip); measured in the README's clipping table. */
+    private double gradClipNorm = 1.0;
     private String dtype = "float32";
     private long seed = 42;
 
@@ -54,7 +56,7 @@ public final class SaeConfigBuilder {
         lrDecay = c.lrDecay(); deadLatentThreshold = c.deadLatentThreshold(); deadWindowTokens = c.deadWindowTokens();
         resampleInterval = c.resampleInterval(); evalEvery = c.evalEvery(); saveEvery = c.saveEvery();
         auxK = c.auxK(); auxKCoefficient = c.auxKCoefficient(); jumpReluBandwidth = c.jumpReluBandwidth();
-        jumpReluInitThreshold = c.jumpReluInitThreshold(); dtype = c.dtype(); seed = c.seed();
+        jumpReluInitThreshold = c.jumpReluInitThreshold(); gradClipNorm = c.gradClipNorm(); dtype = c.dtype(); seed = c.seed();
     }
 
     public SaeConfigBuilder architecture(String v) { architecture = v; return this; }
@@ -85,6 +87,7 @@ public final class SaeConfigBuilder {
     public SaeConfigBuilder auxKCoefficient(double v) { auxKCoefficient = v; return this; }
     public SaeConfigBuilder jumpReluBandwidth(double v) { jumpReluBandwidth = v; return this; }
     public SaeConfigBuilder jumpReluInitThreshold(double v) { jumpReluInitThreshold = v; return this; }
+    public SaeConfigBuilder gradClipNorm(double v) { gradClipNorm = v; return this; }
     public SaeConfigBuilder dtype(String v) { dtype = v; return this; }
     public SaeConfigBuilder seed(long v) { seed = v; return this; }
 
@@ -98,7 +101,7 @@ public final class SaeConfigBuilder {
         return new SaeConfig(architecture, dIn, n, k, l1, l1WarmupSteps, normalizeDecoder, normalizeActivations,
                 hookPoint, modelName, contextSize, datasetPath, numActivations, batchSize, numEpochs, lr,
                 warmupSteps, lrDecay, deadLatentThreshold, deadWindowTokens, resampleInterval, evalEvery, saveEvery,
-                kAux, auxKCoefficient, jumpReluBandwidth, jumpReluInitThreshold, dtype, seed);
+                kAux, auxKCoefficient, jumpReluBandwidth, jumpReluInitThreshold, gradClipNorm, dtype, seed);
     }
 
     /**

@@ -1,0 +1,214 @@
+package dev.nanochat.sae.core.kernels;
+
+import dev.nanochat.sae.core.arch.BatchResult;
+import dev.nanochat.sae.core.arch.DenseObjective;
+import dev.nanochat.sae.core.arch.Params;
+import dev.nanochat.sae.core.arch.StepContext;
+import dev.nanochat.sae.core.train.Adam;
+import dev.nanochat.sae.core.train.GradientClip;
+import dev.nanochat.sae.core.train.StepPath;
+import dev.nanochat.sae.core.train.TrainingOptions;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The dense path's training state on the run's DJL device: trainable parameters (autograd leaves) and
+ * their Adam moments live in one long-lived NDManager on that device, and a step (forward, backward,
+ * decoder-gradient projection, Adam, decoder renormalisation) runs there end to end. The host copies in
+ * {@link Params}/{@link Adam} are the checkpoint format: {@link #download} before anything reads them
+ * (checkpoint, export, resampling), {@link #upload} after anything writes them (b_dec init, resampling,
+ * resume). float32 copies both ways are exact, so stop-and-resume is exact across devices.
+ *
+ * Per step only the batch goes up ([rows, d]) and metrics come down (loss, [rows] errors, [n] fired
+ * counts). Each step runs in a sub-manager the long-lived arrays are temporarily attached to, so every
+ * intermediate (activations, gradient handles, optimizer temporaries) is freed when the step ends.
+ * Non-trainable entries (BatchTopK's threshold) stay host-owned and are sent per step.
+ *
+ * Threads: libtorch's grad mode is a per-thread flag (DJL only switches it off on the thread that created
+ * the engine) and DJL's PtGradientCollector allows one collector per JVM. So this class never uses the
+ * collector: the forward runs with grad mode switched on for the calling thread and backward is called
+ * on the loss directly; the update runs with grad mode off (in-place updates of leaves that require
+ * grad are refused otherwise); the thread's previous mode is restored either way. Any number of runs can
+ * therefore train at once, each on its own thread.
+ */
+public final class DeviceTraining implements StepPath {
+    private final Device device;
+    private final DenseObjective objective;
+    private final NDManager manager;
+    private final Map<String, NDArray> params = new LinkedHashMap<>();
+    private final Map<String, NDArray> m = new HashMap<>();
+    private final Map<String, NDArray> v = new HashMap<>();
+
+    public DeviceTraining(Device device, Params host, Adam adam) {
+        this(device, null, host, adam);
+    }
+
+    /** The dense step of {@code objective} (null: only {@link #forwardBackward(DenseObjective, Params, float[], int, StepContext)}). */
+    public DeviceTraining(Device device, DenseObjective objective, Params host, Adam adam) {
+        this.device = device;
+        this.objective = objective;
+        this.manager = NDManager.newBaseManager(device);
+        upload(host, adam);
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    @Override public TrainingOptions.KernelPath kind() {
+        return TrainingOptions.KernelPath.DENSE;
+    }
+
+    @Override public String describe() {
+        return "dense path (DJL " + ai.djl.engine.Engine.getInstance().getVersion() + " autograd + device Adam)";
+    }
+
+    @Override public BatchResult forwardBackward(Params host, float[] x, int rows, StepContext ctx) {
+        return forwardBackward(objective, host, x, rows, ctx);
+    }
+
+    /** Replaces the device copies of trainable parameters and moments with the host values. */
+    @Override public void upload(Params host, Adam adam) {
+        releaseArrays();
+        for (Params.Entry e : host.entries()) {
+            if (!e.trainable()) continue;
+            Shape shape = new Shape(e.shape());
+            NDArray p = manager.create(e.data(), shape);
+            p.setRequiresGradient(true);
+            params.put(e.name(), p);
+            m.put(e.name(), manager.create(adam.m.get(e.name()), shape));
+            v.put(e.name(), manager.create(adam.v.get(e.name()), shape));
+        }
+    }
+
+    /** Copies the device parameters and moments into the host tensors (device → host floats). */
+    @Override public void download(Params host, Adam adam) {
+        params.forEach((name, p) -> {
+            copy(p, host.get(name), name);
+            copy(m.get(name), adam.m.get(name), "m." + name);
+            copy(v.get(name), adam.v.get(name), "v." + name);
+        });
+    }
+
+    /** The current gradient of a trainable parameter, on the host (diagnostics and tests). */
+    public float[] gradient(String name) {
+        NDArray p = params.get(name);
+        if (p == null) throw new IllegalArgumentException("no trainable parameter '" + name + "' (have " + params.keySet() + ")");
+        try (NDArray g = p.getGradient()) {
+            return g.toFloatArray();
+        }
+    }
+
+    /** Forward + backward of x [rows, d]; gradients stay on the device leaves for {@link #update}. */
+    public BatchResult forwardBackward(DenseObjective objective, Params host, float[] x, int rows, StepContext ctx) {
+        try (NDManager step = manager.newSubManager()) {
+            Map<String, NDArray> nd = new HashMap<>();
+            for (Params.Entry e : host.entries()) {
+                if (e.trainable()) {
+                    NDArray p = params.get(e.name());
+                    p.tempAttach(step);
+                    // libtorch accumulates into .grad: start every backward from zero. zero_() (unlike
+                    // g − g) also clears NaN/Inf a failed step may have left behind.
+                    JniUtils.zeroGrad((PtNDArray) p);
+                    nd.put(e.name(), p);
+                } else {
+                    nd.put(e.name(), step.create(e.data(), new Shape(e.shape())));
+                }
+            }
+            DenseObjective.Forward f;
+            boolean prior = JniUtils.isGradMode();
+            JniUtils.setGradMode(true);
+            try {
+                f = objective.forward(nd, step.create(x, new Shape(rows, objective.d)), ctx);
+                // ∂loss/∂leaves, accumulated into each leaf's .grad (zeroed above): seed 1, no graph kept.
+                PtNDArray loss = (PtNDArray) f.loss();
+                JniUtils.backward(loss, (PtNDArray) loss.onesLike(), false, false);
+            } finally {
+                JniUtils.setGradMode(prior);
+            }
+            return objective.result(f, rows);
+        }
+    }
+
+    /**
+     * The optimizer half of a step, on the device: remove from ∂W_dec each row's component parallel to
+     * W_dec [n, d]; Adam with bias correction (same formula as {@link Adam#step}); renormalise W_dec rows.
+     * Between projection and Adam the global gradient norm is clipped ({@link GradientClip}), on the
+     * device; the norm is returned. Grad mode is off for the whole update: libtorch refuses in-place
+     * writes to leaves that require grad.
+     */
+    @Override public double update(Params host, Adam adam, double lr, GradientClip clip) {
+        return update(adam, lr, objective.cfg.normalizeDecoder(), clip);
+    }
+
+    public double update(Adam adam, double lr, boolean normalizeDecoder, GradientClip clip) {
+        adam.t++;
+        float c1 = (float) (1 - Math.pow(Adam.BETA1, adam.t));
+        float c2 = (float) (1 - Math.pow(Adam.BETA2, adam.t));
+        float stepSize = (float) lr / c1;
+        float sqrtC2 = (float) Math.sqrt(c2);
+        boolean prior = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager step = manager.newSubManager()) {
+            Map<String, NDArray> grads = new HashMap<>();
+            params.forEach((name, p) -> {
+                p.tempAttach(step);
+                m.get(name).tempAttach(step);
+                v.get(name).tempAttach(step);
+                grads.put(name, p.getGradient());
+            });
+            NDArray w = params.get("W_dec");
+            if (normalizeDecoder) {
+                NDArray g = grads.get("W_dec");
+                g.subi(g.mul(w).sum(new int[]{1}, true).mul(w)); // [n, 1] dots × rows
+            }
+            NDArray sq = null;
+            for (NDArray g : grads.values()) sq = sq == null ? g.square().sum() : sq.add(g.square().sum());
+            NDArray norm = sq.sqrt();
+            double normValue = norm.getFloat();
+            if (clip.enabled() && normValue > clip.rawThreshold()) {
+                float f = (float) clip.factor(normValue);
+                for (NDArray g : grads.values()) g.muli(f);
+            }
+            params.forEach((name, p) -> {
+                NDArray g = grads.get(name), mi = m.get(name), vi = v.get(name);
+                mi.muli(Adam.BETA1).addi(g.mul(1 - Adam.BETA1));
+                vi.muli(Adam.BETA2).addi(g.square().muli(1 - Adam.BETA2));
+                // p -= lr · m̂ / (√v̂ + ε) with m̂ = m/c1, √v̂ = √v/√c2
+                p.subi(mi.mul(stepSize).divi(vi.sqrt().divi(sqrtC2).addi(Adam.EPS)));
+            });
+            // Zero rows stay zero (0 / tiny); others become unit rows, as DecoderNorm.normalizeRows.
+            if (normalizeDecoder) w.divi(w.square().sum(new int[]{1}, true).sqrt().maximum(Float.MIN_NORMAL));
+            return normValue;
+        } finally {
+            JniUtils.setGradMode(prior);
+        }
+    }
+
+    private static void copy(NDArray from, float[] into, String name) {
+        float[] data = from.toFloatArray();
+        if (data.length != into.length)
+            throw new IllegalStateException("device tensor '" + name + "' has " + data.length + " values, host has " + into.length);
+        System.arraycopy(data, 0, into, 0, into.length);
+    }
+
+    private void releaseArrays() {
+        for (Map<String, NDArray> map : java.util.List.of(params, m, v)) {
+            map.values().forEach(NDArray::close);
+            map.clear();
+        }
+    }
+
+    @Override public void close() {
+        releaseArrays();
+        manager.close();
+    }
+}
