@@ -36,6 +36,7 @@ public final class NeuronpediaClient {
     private final RetryPolicy retry;
     private final HttpClient http;
 
+    /** {@code key} may be null for a client that only reads. */
     public NeuronpediaClient(String baseUrl, ApiKey key, RetryPolicy retry) {
         this.baseUrl = normalise(baseUrl);
         this.key = key;
@@ -70,8 +71,8 @@ public final class NeuronpediaClient {
     public JsonNode post(String route, byte[] body, BooleanSupplier applied) {
         int fiveHundreds = 0;
         for (int attempt = 1; ; attempt++) {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + route)).timeout(Duration.ofMinutes(2))
-                    .header("content-type", "application/json").header("x-api-key", key.reveal())
+            HttpRequest req = withKey(HttpRequest.newBuilder(URI.create(baseUrl + route)).timeout(Duration.ofMinutes(2))
+                    .header("content-type", "application/json"))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
             HttpResponse<String> res;
             try {
@@ -100,6 +101,11 @@ public final class NeuronpediaClient {
         }
     }
 
+    /** Reads need no key (viz-service, public Neuronpedia features): a null key sends no header. */
+    private HttpRequest.Builder withKey(HttpRequest.Builder b) {
+        return key == null ? b : b.header("x-api-key", key.reveal());
+    }
+
     private boolean probe(BooleanSupplier applied, String route) {
         boolean done = applied.getAsBoolean();
         if (done) LOG.info("POST {}: the server already holds this write; not sending it again", route);
@@ -113,8 +119,8 @@ public final class NeuronpediaClient {
     public Optional<JsonNode> feature(String modelId, String source, int index) {
         String route = "/api/feature/" + modelId + "/" + source + "/" + index;
         for (int attempt = 1; ; attempt++) {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + route)).timeout(Duration.ofMinutes(1))
-                    .header("x-api-key", key.reveal()).GET().build();
+            HttpRequest req = withKey(HttpRequest.newBuilder(URI.create(baseUrl + route)).timeout(Duration.ofMinutes(1)))
+                    .GET().build();
             try {
                 HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 int s = res.statusCode();
