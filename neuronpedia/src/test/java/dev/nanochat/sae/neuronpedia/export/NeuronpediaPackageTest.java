@@ -239,6 +239,20 @@ class NeuronpediaPackageTest {
     }
 
     @Test
+    void theBuiltPackagePlansAValidUpload() throws Exception {
+        var plan = dev.nanochat.sae.neuronpedia.api.PackagedUpload.plan(built.dir(),
+                dev.nanochat.sae.neuronpedia.api.UploadPlan.Limits.defaults());
+        assertEquals(20, plan.features());
+        assertEquals(10, plan.skippedDead().size());
+        assertEquals("1-res-topk", plan.source());
+        assertEquals(List.of(), dev.nanochat.sae.neuronpedia.api.Uploader.dryRun(plan, 4_500_000).problems());
+        JsonNode first = JsonLines.JSON.readTree(plan.batches().get(0).body()).get("features").get(0);
+        assertEquals(0, first.get("index").asInt());
+        assertEquals("the word 'the'", first.get("explanations").get(0).get("text").asText());
+        assertEquals(2, JsonLines.JSON.readTree(plan.model().body()).get("layers").asInt());
+    }
+
+    @Test
     void allDeadIsRefusedAndEmptyFilesAreNeverWritten() {
         assertThrows(IllegalArgumentException.class, () -> JsonLines.write(tmp.resolve("x.jsonl"), List.of()));
         SaeDashboards none = new SaeDashboards(Fixtures.MODEL, Fixtures.SET, 1, Fixtures.HOOK, "d", 1, 4, 3, List.of());
