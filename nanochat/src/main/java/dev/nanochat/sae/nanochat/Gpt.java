@@ -44,7 +44,7 @@ public final class Gpt implements AutoCloseable {
         this.ownsWeights = ownsWeights;
     }
 
-    public static Gpt load(CheckpointRef ref, Device device) {
+    public static Gpt load(ModelCheckpoint ref, Device device) {
         return new Gpt(GptWeights.load(ref, device), true);
     }
 

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import dev.nanochat.sae.nanochat.CheckpointRef;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
 import dev.nanochat.sae.nanochat.ForwardOptions;
 import dev.nanochat.sae.nanochat.Gpt;
 import dev.nanochat.sae.nanochat.ModelConfig;
@@ -35,7 +35,7 @@ public final class BenchNanochatCommand implements Callable<Integer> {
     @Option(names = "--text-file", description = "text to tokenize (default: 4 MB synthesised from the vocabulary)") Path textFile;
 
     @Override public Integer call() throws Exception {
-        CheckpointRef ref = checkpoint.resolve();
+        ModelCheckpoint ref = checkpoint.resolve();
         ModelConfig c = ref.config();
         try (Gpt gpt = Gpt.load(ref, Device.cpu()); NDManager m = NDManager.newBaseManager(Device.cpu())) {
             Random rng = new Random(0);

@@ -2,7 +2,7 @@ package dev.nanochat.sae.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nanochat.sae.nanochat.CheckpointRef;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
 import dev.nanochat.sae.neuronpedia.NeuronpediaIds;
 import dev.nanochat.sae.neuronpedia.SaeDashboards;
 import dev.nanochat.sae.neuronpedia.api.DashboardReader;
@@ -48,7 +48,7 @@ public final class NeuronpediaExportCommand implements Callable<Integer> {
         String hook = cfg.path("metadata").path("hook_name").asText();
         int layer = NeuronpediaIds.layerOfHook(hook);
         String sourceId = NeuronpediaIds.sourceId(layer, sourceSet);
-        CheckpointRef model = checkpoint.resolve();
+        ModelCheckpoint model = checkpoint.resolve();
         String url = dashboardsUrl != null ? dashboardsUrl
                 : "http://127.0.0.1:" + System.getenv().getOrDefault("SAE_VIZ_PORT", "18084");
         RetryPolicy retry = new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(5), 0, RetryPolicy.Sleeper.REAL);

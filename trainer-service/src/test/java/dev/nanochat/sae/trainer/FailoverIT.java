@@ -9,6 +9,7 @@ import dev.nanochat.sae.core.records.CheckpointEvent;
 import dev.nanochat.sae.core.records.CheckpointEvents;
 import dev.nanochat.sae.core.records.DeadLetters;
 import dev.nanochat.sae.core.records.Split;
+import dev.nanochat.sae.core.records.Topics;
 import dev.nanochat.sae.trainer.support.ActivationTopics;
 import dev.nanochat.sae.trainer.support.Runs;
 import dev.nanochat.sae.trainer.support.SyntheticActivations;
@@ -42,10 +43,8 @@ class FailoverIT {
     void killing_the_owner_moves_the_run_to_the_survivor_which_resumes_from_the_checkpoint() throws Exception {
         String id8 = UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> env = new HashMap<>();
-        env.put("SAE_CONTROL_TOPIC", "sae.runs.it-" + id8);
+        env.put("SAE_TOPICS_SUFFIX", ".it-" + id8);
         env.put("SAE_TRAINER_GROUP", "sae-trainers-it-" + id8);
-        env.put("SAE_CHECKPOINTS_TOPIC", "sae.checkpoints.it-" + id8);
-        env.put("SAE_DLQ_TOPIC", "sae.dlq.it-" + id8);
         env.put("SAE_SESSION_TIMEOUT_MS", "6000");
         env.put("SAE_CHECKPOINT_DIR", Files.createTempDirectory("trainer-it-").toString());
         Path logs = Path.of("target", "it-logs", id8);
@@ -94,7 +93,7 @@ class FailoverIT {
 
             // Events are at-least-once (a new owner re-announces the checkpoint it resumes from): de-duplicate by id.
             Map<String, CheckpointEvent> byId = new java.util.LinkedHashMap<>();
-            TopicReader.readAll(env.get("SAE_CHECKPOINTS_TOPIC")).stream().filter(r -> id.equals(r.key()))
+            TopicReader.readAll(Topics.CHECKPOINTS + env.get("SAE_TOPICS_SUFFIX")).stream().filter(r -> id.equals(r.key()))
                     .map(r -> CheckpointEvents.fromCloudEventJson(r.value())).forEach(e -> byId.putIfAbsent(e.id(), e));
             List<CheckpointEvent> events = List.copyOf(byId.values());
             for (int i = 1; i < events.size(); i++) {
@@ -105,7 +104,7 @@ class FailoverIT {
             assertTrue(events.get(events.size() - 1).finalCheckpoint());
             assertEquals(trainTokens, events.get(events.size() - 1).tokens());
 
-            long distinctBadOffsets = TopicReader.readAll(env.get("SAE_DLQ_TOPIC")).stream()
+            long distinctBadOffsets = TopicReader.readAll(Topics.DLQ + env.get("SAE_TOPICS_SUFFIX")).stream()
                     .map(r -> TopicReader.header(r, DeadLetters.HEADER_PARTITION) + "@"
                             + TopicReader.header(r, DeadLetters.HEADER_OFFSET)).distinct().count();
             assertEquals(RECORDS / BAD_EVERY, distinctBadOffsets, "each bad record dead-lettered (at least once)");

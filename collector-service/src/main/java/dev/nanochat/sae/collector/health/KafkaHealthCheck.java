@@ -1,6 +1,6 @@
 package dev.nanochat.sae.collector.health;
 
-import dev.nanochat.sae.collector.run.KafkaSettings;
+import dev.nanochat.sae.collector.collection.ActivationStreamSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +14,7 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class KafkaHealthCheck implements HealthCheck {
     @Inject
-    KafkaSettings kafka;
+    ActivationStreamSettings kafka;
 
     @Override
     public HealthCheckResponse call() {

@@ -1,14 +1,14 @@
 package dev.nanochat.sae.collector.service;
 
 import dev.nanochat.sae.collector.config.CollectorConfig;
-import dev.nanochat.sae.collector.run.AllowedRoots;
-import dev.nanochat.sae.collector.run.CollectionJob;
-import dev.nanochat.sae.collector.run.CollectionPlanner;
-import dev.nanochat.sae.collector.run.CollectionPosition;
-import dev.nanochat.sae.collector.run.CollectionRequest;
-import dev.nanochat.sae.collector.run.CollectionRunner;
-import dev.nanochat.sae.collector.run.KafkaSettings;
-import dev.nanochat.sae.collector.run.RequestRejectedException;
+import dev.nanochat.sae.collector.collection.AllowedRoots;
+import dev.nanochat.sae.collector.collection.CollectionJob;
+import dev.nanochat.sae.collector.collection.CollectionPlanner;
+import dev.nanochat.sae.collector.collection.CollectionPosition;
+import dev.nanochat.sae.collector.collection.CollectionRequest;
+import dev.nanochat.sae.collector.collection.CollectionRunner;
+import dev.nanochat.sae.collector.collection.ActivationStreamSettings;
+import dev.nanochat.sae.collector.collection.RequestRejectedException;
 import dev.nanochat.sae.collector.store.CollectionEntity;
 import dev.nanochat.sae.collector.store.CollectionRepository;
 import dev.nanochat.sae.collector.store.ProgressMetrics;
@@ -30,7 +30,7 @@ public class CollectionManager {
     @Inject
     CollectorConfig config;
     @Inject
-    KafkaSettings kafka;
+    ActivationStreamSettings kafka;
     @Inject
     CollectionRepository store;
     @Inject

@@ -1,7 +1,7 @@
 package dev.nanochat.sae.collector.service;
 
 import dev.nanochat.sae.collector.config.CollectorConfig;
-import dev.nanochat.sae.collector.run.KafkaSettings;
+import dev.nanochat.sae.collector.collection.ActivationStreamSettings;
 import dev.nanochat.sae.collector.store.CollectionEntity;
 import dev.nanochat.sae.collector.store.CollectionRepository;
 import io.quarkus.runtime.StartupEvent;
@@ -18,7 +18,7 @@ public class StartupResumer {
     @Inject
     CollectorConfig config;
     @Inject
-    KafkaSettings kafka;
+    ActivationStreamSettings kafka;
     @Inject
     CollectionRepository repository;
     @Inject

@@ -1,8 +1,8 @@
 package dev.nanochat.sae.collector.store;
 
-import dev.nanochat.sae.collector.run.CollectionListener;
-import dev.nanochat.sae.collector.run.CollectionProgress;
-import dev.nanochat.sae.collector.run.CollectionStatus;
+import dev.nanochat.sae.collector.collection.CollectionListener;
+import dev.nanochat.sae.collector.collection.CollectionProgress;
+import dev.nanochat.sae.collector.collection.CollectionStatus;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import java.time.Instant;
 import java.util.function.Consumer;

@@ -6,6 +6,7 @@ import dev.nanochat.sae.core.records.DeadLetter;
 import dev.nanochat.sae.core.records.InvalidRecordException;
 import dev.nanochat.sae.evaluator.rest.EvaluationViews;
 import dev.nanochat.sae.evaluator.service.CheckpointEvaluator;
+import dev.nanochat.sae.support.kafka.DeadLetterPublisher;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,7 +25,7 @@ public class CheckpointConsumer {
     @Inject CheckpointEvaluator evaluator;
     @Inject EvaluationProducer evaluations;
     @Inject EvaluationViews views;
-    @Inject DeadLetterProducer deadLetters;
+    @Inject DeadLetterPublisher deadLetters;
 
     @Incoming("checkpoints")
     @Blocking // ordered: records of a partition are processed one at a time, in order

@@ -4,6 +4,7 @@ import dev.nanochat.sae.core.records.ActivationBatchCodec;
 import dev.nanochat.sae.core.records.DeadLetter;
 import dev.nanochat.sae.core.records.InvalidRecordException;
 import dev.nanochat.sae.evaluator.service.HeldOutStore;
+import dev.nanochat.sae.support.kafka.DeadLetterPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,7 +24,7 @@ public class HeldOutConsumer {
     private static final Logger LOG = Logger.getLogger(HeldOutConsumer.class);
 
     @Inject HeldOutStore store;
-    @Inject DeadLetterProducer deadLetters;
+    @Inject DeadLetterPublisher deadLetters;
     @Inject MeterRegistry registry;
 
     @Incoming("held-out")

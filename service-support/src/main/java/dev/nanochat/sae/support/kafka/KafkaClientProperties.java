@@ -1,6 +1,7 @@
 package dev.nanochat.sae.support.kafka;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -26,6 +27,7 @@ public class KafkaClientProperties {
 
     private final Map<String, String> shared;
 
+    @Inject
     KafkaClientProperties(Config config) {
         this(fromConfig(config));
     }

@@ -3,6 +3,8 @@ package dev.nanochat.sae.trainer.api;
 import dev.nanochat.sae.core.SaeConfig;
 
 import dev.nanochat.sae.core.records.Topics;
+import dev.nanochat.sae.support.kafka.TopicNames;
+import dev.nanochat.sae.support.problem.ProblemException;
 import dev.nanochat.sae.trainer.kafka.ControlNotices;
 import dev.nanochat.sae.trainer.persistence.RunEntity;
 import dev.nanochat.sae.trainer.persistence.RunStatus;
@@ -21,16 +23,18 @@ public class RunCommands {
     private final RunStore store;
     private final ControlNotices notices;
     private final TrainerConfig config;
+    private final TopicNames topics;
 
-    RunCommands(RunStore store, ControlNotices notices, TrainerConfig config) {
+    RunCommands(RunStore store, ControlNotices notices, TrainerConfig config, TopicNames topics) {
         this.store = store;
         this.notices = notices;
         this.config = config;
+        this.topics = topics;
     }
 
     public RunEntity create(RunRequest req) throws Exception {
         if (req == null || req.sae() == null) {
-            throw new ApiException(400, "request needs 'sae' (an SAE config object with at least d_in, architecture)");
+            throw ProblemException.badRequest("request needs 'sae' (an SAE config object with at least d_in, architecture)");
         }
         String topic = topicOf(req);
         SaeConfig parsed = SaeConfig.fromJson(req.sae());
@@ -49,7 +53,7 @@ public class RunCommands {
                 .build();
         RunEntity run = new RunEntity();
         run.id = UUID.randomUUID().toString();
-        run.controlTopic = config.controlTopic();
+        run.controlTopic = topics.runs();
         run.activationTopic = topic;
         run.modelId = req.modelId();
         run.hook = req.hook();
@@ -61,7 +65,7 @@ public class RunCommands {
         run.device = device;
         run.desiredState = RunStatus.RUNNING;
         run.status = RunStatus.PENDING;
-        RunEntity created = store.create(run, config.runSlots()).orElseThrow(() -> new ApiException(409,
+        RunEntity created = store.create(run, config.runSlots()).orElseThrow(() -> ProblemException.conflict(
                 "all " + config.runSlots() + " run slots hold unfinished runs; stop one first"));
         notices.notify(created.id, created.slot, created.desiredState.name());
         return created;
@@ -70,9 +74,9 @@ public class RunCommands {
     /** Pause, resume or stop; 404 for unknown runs, 409 for finished ones. */
     public RunEntity control(String id, RunStatus desired) throws Exception {
         RunEntity run = store.setDesired(id, desired)
-                .orElseThrow(() -> new ApiException(404, "no run with id '" + id + "'"));
+                .orElseThrow(() -> ProblemException.notFound("no run with id '" + id + "'"));
         if (run.finished()) {
-            throw new ApiException(409, "run " + id + " is " + run.status + "; it cannot be " + desired);
+            throw ProblemException.conflict("run " + id + " is " + run.status + "; it cannot be " + desired);
         }
         notices.notify(run.id, run.slot, desired.name());
         return run;
@@ -81,20 +85,20 @@ public class RunCommands {
     private static String topicOf(RunRequest req) {
         if (req.activationTopic() != null && !req.activationTopic().isBlank()) {
             if (!TOPIC.matcher(req.activationTopic()).matches()) {
-                throw new ApiException(400, "activationTopic '" + req.activationTopic()
+                throw ProblemException.badRequest("activationTopic '" + req.activationTopic()
                         + "' is not a legal Kafka topic name ([a-zA-Z0-9._-], at most 249 characters)");
             }
             return req.activationTopic();
         }
         if (req.modelId() == null || req.hook() == null) {
-            throw new ApiException(400, "give either activationTopic or both modelId and hook");
+            throw ProblemException.badRequest("give either activationTopic or both modelId and hook");
         }
         return Topics.activations(req.modelId(), req.hook());
     }
 
     private static <N extends Number> N positive(String field, N value) {
         if (value.longValue() <= 0) {
-            throw new ApiException(400, field + " must be positive, got " + value);
+            throw ProblemException.badRequest(field + " must be positive, got " + value);
         }
         return value;
     }

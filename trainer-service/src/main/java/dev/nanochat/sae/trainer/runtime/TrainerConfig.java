@@ -5,7 +5,7 @@ import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Flat {@code sae.trainer.*} settings from application.properties. */
+/** Flat {@code sae.trainer.*} settings from application.properties (topic names: service-support's TopicNames). */
 @ConfigMapping(prefix = "sae.trainer")
 public interface TrainerConfig {
     /** Shown as a run's owner; host name + pid when unset. */
@@ -13,8 +13,6 @@ public interface TrainerConfig {
 
     /** Checkpoint store: a directory (a shared volume when instances run on several hosts). */
     Path checkpointDir();
-
-    String controlTopic();
 
     String group();
 
@@ -24,10 +22,6 @@ public interface TrainerConfig {
     /** Device for runs whose request names none: cpu | gpu | gpu:N (env SAE_DEVICE). */
     @WithDefault("cpu")
     String defaultDevice();
-
-    String checkpointsTopic();
-
-    String dlqTopic();
 
     @WithDefault("10000")
     int sessionTimeoutMs();
