@@ -1,6 +1,9 @@
 package dev.nanochat.sae.trainer.api;
 
 import dev.nanochat.sae.core.SaeConfig;
+import dev.nanochat.sae.core.train.TrainingDevice;
+import dev.nanochat.sae.core.train.TrainingFootprint;
+import dev.nanochat.sae.core.train.TrainingOptions;
 
 import dev.nanochat.sae.core.records.Topics;
 import dev.nanochat.sae.support.kafka.TopicNames;
@@ -47,10 +50,15 @@ public class RunCommands {
             positive("stopAfterTokens", req.stopAfterTokens());
         }
         String device = DeviceSelector.choose(req.device(), config.defaultDevice());
+        // Model and hook names go into cfg.json's metadata: from the request, else from the topic name.
+        String[] fromTopic = modelAndHook(topic);
+        String hook = req.hook() != null ? req.hook() : fromTopic[1];
+        String model = req.modelId() != null ? req.modelId() : fromTopic[0];
         SaeConfig sae = parsed.toBuilder().batchSize(batch)
-                .hookPoint(parsed.hookPoint().isEmpty() && req.hook() != null ? req.hook() : parsed.hookPoint())
-                .modelName(parsed.modelName().isEmpty() && req.modelId() != null ? req.modelId() : parsed.modelName())
+                .hookPoint(parsed.hookPoint().isEmpty() && hook != null ? hook : parsed.hookPoint())
+                .modelName(parsed.modelName().isEmpty() && model != null ? model : parsed.modelName())
                 .build();
+        checkFits(sae, batch, Math.max(shuffle, batch), device);
         RunEntity run = new RunEntity();
         run.id = UUID.randomUUID().toString();
         run.controlTopic = topics.runs();
@@ -69,6 +77,35 @@ public class RunCommands {
                 "all " + config.runSlots() + " run slots hold unfinished runs; stop one first"));
         notices.notify(created.id, created.slot, created.desiredState.name());
         return created;
+    }
+
+    /** Refuses a run whose memory estimate exceeds the device's per-run limit, or a device already full. */
+    private void checkFits(SaeConfig sae, int batch, int shuffle, String device) {
+        TrainingOptions.KernelPath path = SaeConfig.usesK(sae.architecture())
+                ? TrainingOptions.defaults(0, device).effectiveKernelPath() : TrainingOptions.KernelPath.DENSE;
+        TrainingFootprint need = TrainingFootprint.of(sae, batch, shuffle, path);
+        Long limitMb = config.deviceMemoryMb().orElse(TrainingDevice.isGpu(device) ? null
+                : Runtime.getRuntime().maxMemory() >> 20);
+        if (limitMb != null && need.totalBytes() > (limitMb << 20)) {
+            throw ProblemException.badRequest("run needs about " + TrainingFootprint.mib(need.totalBytes()) + " on " + device
+                    + " (d_sae " + sae.dSae() + ", d_in " + sae.dIn() + ", batchTokens " + batch + ", shuffleBufferTokens "
+                    + shuffle + ", " + path + " path), more than the per-run limit of " + limitMb + " MiB"
+                    + " (sae.trainer.device-memory-mb); use a smaller d_sae, batch or shuffle buffer");
+        }
+        long onDevice = store.unfinishedOnDevice(topics.runs(), device);
+        if (onDevice >= config.runsPerDevice()) {
+            throw ProblemException.conflict(device + " already holds " + onDevice + " unfinished runs, the limit"
+                    + " (sae.trainer.runs-per-device = " + config.runsPerDevice() + "); stop one first");
+        }
+    }
+
+    /** {model, hook} of a {@code sae.activations.<model>.<hook>} topic whose hook starts with "blocks."; nulls otherwise. */
+    static String[] modelAndHook(String topic) {
+        if (!topic.startsWith(Topics.ACTIVATIONS_PREFIX)) return new String[2];
+        String rest = topic.substring(Topics.ACTIVATIONS_PREFIX.length());
+        int dot = rest.indexOf('.');
+        if (dot <= 0 || !rest.startsWith("blocks.", dot + 1)) return new String[2];
+        return new String[]{rest.substring(0, dot), rest.substring(dot + 1)};
     }
 
     /** Pause, resume or stop; 404 for unknown runs, 409 for finished ones. */

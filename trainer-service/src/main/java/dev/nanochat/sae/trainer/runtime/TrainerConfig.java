@@ -23,6 +23,16 @@ public interface TrainerConfig {
     @WithDefault("cpu")
     String defaultDevice();
 
+    /** Unfinished runs one device may hold (each trains on its own thread and memory). */
+    @WithDefault("4")
+    int runsPerDevice();
+
+    /**
+     * Memory one run may use on its device, MiB; absent: the JVM's max heap on cpu (host arrays live
+     * there), unchecked on a GPU unless set (size it to the card).
+     */
+    Optional<Long> deviceMemoryMb();
+
     @WithDefault("10000")
     int sessionTimeoutMs();
 

@@ -17,7 +17,8 @@ public class TrainerTestResource implements QuarkusTestResourceLifecycleManager 
             return Map.of(
                     "sae.topics.suffix", ".test-" + id,
                     "sae.trainer.group", "sae-trainers-test-" + id,
-                    "sae.trainer.run-slots", "4",
+                    "sae.trainer.run-slots", "6",
+                    "sae.trainer.runs-per-device", "6",
                     "sae.trainer.session-timeout-ms", "6000",
                     "sae.trainer.checkpoint-dir", Files.createTempDirectory("trainer-ckpt-").toString());
         } catch (Exception e) {
