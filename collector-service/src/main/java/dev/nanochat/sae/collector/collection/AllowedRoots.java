@@ -19,7 +19,9 @@ import java.util.stream.Stream;
  * refused outright, before any resolution, so the error says what was wrong. Relative paths are tried
  * against each root in order. Globs ({@code *}, {@code ?}, {@code [..]}, {@code {..}}) are expanded
  * inside their literal directory prefix and every match is checked again; matches are sorted so a
- * collection reads files in a stable order (resume depends on it).
+ * collection reads files in a stable order (resume depends on it). A path that does not exist and a
+ * path outside the roots get the same message, naming neither the resolved target nor which case it
+ * was, so the API cannot be used to probe the file system.
  */
 public final class AllowedRoots {
     private final String kind;
@@ -42,8 +44,7 @@ public final class AllowedRoots {
         try {
             real = candidate.toRealPath();
         } catch (IOException e) {
-            throw new RequestRejectedException(field, field + ": " + kind + " path '" + userPath
-                    + "' does not exist or is unreadable under the " + kind + " roots " + roots);
+            throw notUnderRoots(field, userPath);
         }
         requireInside(field, userPath, real);
         return real;
@@ -70,7 +71,7 @@ public final class AllowedRoots {
             for (Path p : (Iterable<Path>) walk::iterator) {
                 if (matcher.matches(dir.relativize(p)) && Files.isRegularFile(p)) {
                     Path real = p.toRealPath();
-                    requireInside(field, userPathOrGlob + " -> " + p, real);
+                    requireInside(field, userPathOrGlob, real);
                     matches.add(real);
                 }
             }
@@ -113,9 +114,13 @@ public final class AllowedRoots {
                 return;
             }
         }
-        throw new RequestRejectedException(field, field + ": " + kind + " path '" + userPath + "' resolves to "
-                + real + ", outside the configured " + kind + " roots " + roots
-                + " (symlinks are followed before the check)");
+        throw notUnderRoots(field, userPath);
+    }
+
+    /** One answer for "missing", "unreadable" and "outside the roots (after symlinks)". */
+    private RequestRejectedException notUnderRoots(String field, String userPath) {
+        return new RequestRejectedException(field, field + ": " + kind + " path '" + userPath
+                + "' is not a readable path under the configured " + kind + " roots " + roots);
     }
 
     private static int firstGlobChar(String s) {

@@ -46,7 +46,7 @@ public class CheckpointConsumer {
         }
         try {
             evaluator.evaluate(event).ifPresent(ev -> evaluations.publish(views.of(ev)));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             // e.g. the database is down: keep the record, with the reason, rather than lose it or stop
             LOG.errorf(e, "checkpoint %s could not be evaluated", event.id());
             deadLetters.send(new DeadLetter(record.topic(), record.partition(), record.offset(),

@@ -44,7 +44,7 @@ public class HeldOutConsumer {
         } catch (InvalidRecordException e) {
             deadLetters.send(DeadLetter.of(record.topic(), record.partition(), record.offset(), e, record.value()),
                     record.key());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOG.errorf(e, "held-out record %s-%d@%d not stored", record.topic(), record.partition(), record.offset());
             deadLetters.send(new DeadLetter(record.topic(), record.partition(), record.offset(),
                     "evaluator could not store held-out record: " + e.getMessage(), record.value()), record.key());

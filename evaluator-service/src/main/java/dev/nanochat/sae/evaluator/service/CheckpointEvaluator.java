@@ -60,9 +60,11 @@ public class CheckpointEvaluator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             fail(ev, "interrupted while waiting for held-out data");
-        } catch (Exception | LinkageError e) {
-            LOG.warnf("evaluation of %s step %d failed: %s", event.runId(), event.step(), e.getMessage());
-            fail(ev, e.getMessage() == null ? e.toString() : e.getMessage());
+        } catch (Exception | LinkageError | StackOverflowError | OutOfMemoryError e) {
+            // Errors included: one oversized or hostile checkpoint must not stop the channel; the
+            // evaluation's arrays are garbage once we leave compute(), so the JVM can go on.
+            LOG.warnf("evaluation of %s step %d failed: %s", event.runId(), event.step(), e.toString());
+            fail(ev, e instanceof Error || e.getMessage() == null ? e.toString() : e.getMessage());
         }
         ev.durationMs = (System.nanoTime() - start) / 1_000_000;
         registry.counter("sae.evaluator.evaluations", "status", ev.status).increment();
