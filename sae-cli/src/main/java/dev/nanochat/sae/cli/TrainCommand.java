@@ -101,11 +101,10 @@ public final class TrainCommand implements Callable<Integer> {
     private SaeConfig config(ActivationTensor acts, long total) {
         long steps = Math.max(1, total / batch);
         SaeConfigBuilder b = SaeConfig.builder(arch, acts.dIn()).expansionFactor(expansion).k(k).batchSize(batch)
-                .lrDecay(lrDecay).seed(seed).datasetPath(activations.toString()).numActivations(acts.rows())
+                .lrDecay(lrDecay).seed(seed).datasetPath(activations.toString())
                 .warmupSteps(warmupSteps != null ? warmupSteps : (int) Math.min(1000, steps / 20))
                 .l1WarmupSteps((int) Math.min(Integer.MAX_VALUE, steps / 20))
-                .deadWindowTokens(deadWindow != null ? deadWindow : Math.max(batch, Math.min(10_000_000L, total / 4)))
-                .saveEvery(saveEvery);
+                .deadWindowTokens(deadWindow != null ? deadWindow : Math.max(batch, Math.min(10_000_000L, total / 4)));
         if (lr != null) b.learningRate(lr);
         if (l1 != null) b.l1Coefficient(l1);
         return b.build();

@@ -1,6 +1,7 @@
 package dev.nanochat.sae.trainer;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,6 +73,19 @@ class EveryArchitectureTest {
             System.out.printf("%s: held-out FVU %.4f, %s%n", arch, fvu, engine);
             assertTrue(fvu < FVU_BOUND, arch + ": FVU of the final checkpoint on fresh rows is " + fvu);
         }
+    }
+
+    /** A run that cannot fit its device is refused before it is created, naming the estimate and the limit. */
+    @Test
+    void a_run_too_large_for_its_device_is_refused_with_the_limit() {
+        Map<String, Object> request = Runs.request("sae.activations.too-big", 1000L, 1000);
+        Map<String, Object> sae = Runs.sae("relu");
+        sae.put("d_sae", 4_000_000); // 2·d_sae·d_in floats × (params, grads, Adam m, v) ≈ 4 GiB before activations
+        request.put("sae", sae);
+        given().contentType("application/json").body(request).post("/api/runs")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("more than the per-run limit of " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB"))
+                .body("detail", containsString("d_sae 4000000"));
     }
 
     /** SAELens names: relu trains the "standard" SAE, BatchTopK exports as JumpReLU. */

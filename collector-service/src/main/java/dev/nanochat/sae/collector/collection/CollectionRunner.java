@@ -12,8 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.jboss.logging.Logger;
 
 /**
  * Runs one collection: corpus → packed windows → one forward pass per batch capturing every hook
@@ -27,7 +26,7 @@ import java.util.logging.Logger;
  * Memory stays bounded: one batch of activations plus the producer's {@code buffer.memory}.
  */
 public final class CollectionRunner implements Runnable {
-    private static final Logger LOG = Logger.getLogger(CollectionRunner.class.getName());
+    private static final Logger LOG = Logger.getLogger(CollectionRunner.class);
     private static final long RETRY_MILLIS = 2_000;
 
     private final CollectionJob job;
@@ -93,7 +92,7 @@ public final class CollectionRunner implements Runnable {
                 listener.finished(CollectionStatus.CANCELLED, "cancelled by request");
             }
         } catch (RuntimeException | Error e) {
-            LOG.log(Level.SEVERE, "collection " + job.collectionId() + " failed", e);
+            LOG.errorf(e, "collection %s failed", job.collectionId());
             listener.finished(CollectionStatus.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }

@@ -18,7 +18,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,14 +26,18 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Plans, starts, cancels and resumes collections; runners live in a {@link RunnerPool}. */
 @ApplicationScoped
 public class CollectionManager {
-    @Inject
-    CollectorConfig config;
-    @Inject
-    ActivationStreamSettings kafka;
-    @Inject
-    CollectionRepository store;
-    @Inject
-    MeterRegistry registry;
+    private final CollectorConfig config;
+    private final ActivationStreamSettings kafka;
+    private final CollectionRepository store;
+    private final MeterRegistry registry;
+
+    CollectionManager(CollectorConfig config, ActivationStreamSettings kafka, CollectionRepository store,
+            MeterRegistry registry) {
+        this.config = config;
+        this.kafka = kafka;
+        this.store = store;
+        this.registry = registry;
+    }
 
     private final AtomicLong tokensPerSecond = new AtomicLong();
     private RunnerPool runners;

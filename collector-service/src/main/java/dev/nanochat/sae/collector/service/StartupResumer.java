@@ -7,7 +7,6 @@ import dev.nanochat.sae.collector.store.CollectionRepository;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 /** At start-up: says how the collector is wired, then resumes collections a previous process left unfinished. */
@@ -15,14 +14,18 @@ import org.jboss.logging.Logger;
 public class StartupResumer {
     private static final Logger LOG = Logger.getLogger(StartupResumer.class);
 
-    @Inject
-    CollectorConfig config;
-    @Inject
-    ActivationStreamSettings kafka;
-    @Inject
-    CollectionRepository repository;
-    @Inject
-    CollectionManager manager;
+    private final CollectorConfig config;
+    private final ActivationStreamSettings kafka;
+    private final CollectionRepository repository;
+    private final CollectionManager manager;
+
+    StartupResumer(CollectorConfig config, ActivationStreamSettings kafka, CollectionRepository repository,
+            CollectionManager manager) {
+        this.config = config;
+        this.kafka = kafka;
+        this.repository = repository;
+        this.manager = manager;
+    }
 
     void onStart(@Observes StartupEvent ev) {
         LOG.infof("collector: model roots %s, data roots %s, Kafka %s (compression %s, %d partitions), "

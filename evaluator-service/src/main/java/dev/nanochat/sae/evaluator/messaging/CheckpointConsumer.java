@@ -9,7 +9,6 @@ import dev.nanochat.sae.evaluator.service.CheckpointEvaluator;
 import dev.nanochat.sae.support.kafka.DeadLetterPublisher;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -22,10 +21,18 @@ import org.jboss.logging.Logger;
 public class CheckpointConsumer {
     private static final Logger LOG = Logger.getLogger(CheckpointConsumer.class);
 
-    @Inject CheckpointEvaluator evaluator;
-    @Inject EvaluationProducer evaluations;
-    @Inject EvaluationViews views;
-    @Inject DeadLetterPublisher deadLetters;
+    private final CheckpointEvaluator evaluator;
+    private final EvaluationProducer evaluations;
+    private final EvaluationViews views;
+    private final DeadLetterPublisher deadLetters;
+
+    CheckpointConsumer(CheckpointEvaluator evaluator, EvaluationProducer evaluations, EvaluationViews views,
+            DeadLetterPublisher deadLetters) {
+        this.evaluator = evaluator;
+        this.evaluations = evaluations;
+        this.views = views;
+        this.deadLetters = deadLetters;
+    }
 
     @Incoming("checkpoints")
     @Blocking // ordered: records of a partition are processed one at a time, in order

@@ -8,7 +8,6 @@ import dev.nanochat.sae.support.kafka.DeadLetterPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -23,9 +22,15 @@ import org.jboss.logging.Logger;
 public class HeldOutConsumer {
     private static final Logger LOG = Logger.getLogger(HeldOutConsumer.class);
 
-    @Inject HeldOutStore store;
-    @Inject DeadLetterPublisher deadLetters;
-    @Inject MeterRegistry registry;
+    private final HeldOutStore store;
+    private final DeadLetterPublisher deadLetters;
+    private final MeterRegistry registry;
+
+    HeldOutConsumer(HeldOutStore store, DeadLetterPublisher deadLetters, MeterRegistry registry) {
+        this.store = store;
+        this.deadLetters = deadLetters;
+        this.registry = registry;
+    }
 
     @Incoming("held-out")
     @Blocking // ordered: records of a partition are processed one at a time, in order

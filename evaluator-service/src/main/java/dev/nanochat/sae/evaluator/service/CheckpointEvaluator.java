@@ -13,7 +13,6 @@ import dev.nanochat.sae.nanochat.HookPoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -28,12 +27,22 @@ import org.jboss.logging.Logger;
 public class CheckpointEvaluator {
     private static final Logger LOG = Logger.getLogger(CheckpointEvaluator.class);
 
-    @Inject EvaluationRepository evaluations;
-    @Inject HeldOutStore heldOut;
-    @Inject ModelCache models;
-    @Inject EvaluatorConfig config;
-    @Inject MetricsJson metricsJson;
-    @Inject MeterRegistry registry;
+    private final EvaluationRepository evaluations;
+    private final HeldOutStore heldOut;
+    private final ModelCache models;
+    private final EvaluatorConfig config;
+    private final MetricsJson metricsJson;
+    private final MeterRegistry registry;
+
+    CheckpointEvaluator(EvaluationRepository evaluations, HeldOutStore heldOut, ModelCache models,
+            EvaluatorConfig config, MetricsJson metricsJson, MeterRegistry registry) {
+        this.evaluations = evaluations;
+        this.heldOut = heldOut;
+        this.models = models;
+        this.config = config;
+        this.metricsJson = metricsJson;
+        this.registry = registry;
+    }
 
     /** @return the new evaluation, or empty if this checkpoint was evaluated before (duplicate event). */
     public Optional<Evaluation> evaluate(CheckpointEvent event) {

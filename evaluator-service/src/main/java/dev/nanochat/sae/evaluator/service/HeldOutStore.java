@@ -10,7 +10,6 @@ import dev.nanochat.sae.evaluator.persistence.HeldOutRecord;
 import dev.nanochat.sae.evaluator.persistence.HeldOutRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +27,13 @@ public class HeldOutStore {
     /** What happened to an offered record. */
     public enum Outcome { STORED, TRAIN_SPLIT, FULL, ALREADY_STORED, FOREIGN }
 
-    @Inject HeldOutRepository repository;
-    @Inject EvaluatorConfig config;
+    private final HeldOutRepository repository;
+    private final EvaluatorConfig config;
+
+    HeldOutStore(HeldOutRepository repository, EvaluatorConfig config) {
+        this.repository = repository;
+        this.config = config;
+    }
     private final Map<String, Long> tokens = new ConcurrentHashMap<>();
     private final Map<String, String> collections = new ConcurrentHashMap<>();
 

@@ -174,7 +174,7 @@ public final class DeviceTraining implements StepPath {
             for (NDArray g : grads.values()) sq = sq == null ? g.square().sum() : sq.add(g.square().sum());
             NDArray norm = sq.sqrt();
             double normValue = norm.getFloat();
-            if (clip.enabled() && normValue > clip.rawThreshold()) {
+            if (clip.enabled() && normValue > clip.maxNorm()) {
                 float f = (float) clip.factor(normValue);
                 for (NDArray g : grads.values()) g.muli(f);
             }

@@ -1,18 +1,16 @@
 package dev.nanochat.sae.core.train;
 
 /**
- * Global gradient-norm clipping, scale-aware.
+ * Global gradient-norm clipping of the loss as it is optimised, i.e. on inputs normalised to
+ * E‖x‖ = √d_in. That normalisation is what makes one threshold fit every model: the raw activation scale
+ * (which differs by orders of magnitude between models and layers) never reaches the loss, so
+ * ‖∇loss‖ > maxNorm means the same thing everywhere (the peer trainer's clip at 1.0 on the same
+ * Σ_d-over-tokens-mean MSE). Early gradients are far larger than late ones and Adam's second moment
+ * remembers them for longer than a short run lasts; clipping keeps those first steps from setting the scale.
  *
- * Our loss is on inputs normalised to E‖x‖ = √d_in, so the MSE is ≈ d_in × FVU and its gradients grow
- * with d_in. The threshold is therefore applied to the gradient of loss / d_in (an FVU-sized loss, the same
- * for every model width and raw activation scale): clip when ‖∇(loss/d_in)‖ > maxNorm, i.e. when
- * ‖∇loss‖ > maxNorm · d_in. Early gradients are ~100× the late ones and Adam's second moment remembers
- * them for longer than a short run lasts; clipping keeps those first steps from setting the scale.
- *
- * @param maxNorm threshold on ‖∇(loss / d_in)‖; 0 = off
- * @param dIn     input width (the scale factor above)
+ * @param maxNorm threshold on the global L2 norm of all parameter gradients; 0 = off
  */
-public record GradientClip(double maxNorm, int dIn) {
+public record GradientClip(double maxNorm) {
     public GradientClip {
         if (!(maxNorm >= 0) || Double.isInfinite(maxNorm))
             throw new IllegalArgumentException("grad_clip_norm must be ≥ 0 (0 = off), got " + maxNorm);
@@ -22,19 +20,9 @@ public record GradientClip(double maxNorm, int dIn) {
         return maxNorm > 0;
     }
 
-    /** Threshold on the raw loss's gradient norm. */
-    public double rawThreshold() {
-        return maxNorm * dIn;
-    }
-
-    /** Factor to multiply the gradients by given their raw global norm (1 = unchanged). */
-    public double factor(double rawNorm) {
-        if (!enabled() || !(rawNorm > rawThreshold())) return 1;
-        return rawThreshold() / (rawNorm + 1e-12);
-    }
-
-    /** The norm in the clip's units (‖∇(loss / d_in)‖), for metrics. */
-    public double normalised(double rawNorm) {
-        return rawNorm / dIn;
+    /** Factor to multiply the gradients by given their global norm (1 = unchanged). */
+    public double factor(double norm) {
+        if (!enabled() || !(norm > maxNorm)) return 1;
+        return maxNorm / (norm + 1e-12);
     }
 }

@@ -23,7 +23,7 @@ public interface StepPath extends AutoCloseable {
 
     /**
      * Clip, Adam, decoder renormalisation. Returns the global gradient norm before clipping (after the
-     * decoder-parallel component was removed), in the units {@link GradientClip} uses.
+     * decoder-parallel component was removed).
      */
     double update(Params host, Adam adam, double lr, GradientClip clip);
 

@@ -68,7 +68,7 @@ public final class Trainer implements AutoCloseable {
         this.activity = new LatentActivity(cfg.dSae(), cfg.deadWindowTokens());
         this.par = new Parallel(opts.effectiveThreads());
         this.path = objective.stepPath(device, params, adam, par);
-        this.clip = new GradientClip(cfg.gradClipNorm(), cfg.dIn());
+        this.clip = new GradientClip(cfg.gradClipNorm());
     }
 
     /** Which device and kernels run, for startup lines and run status. */
@@ -157,7 +157,7 @@ public final class Trainer implements AutoCloseable {
         double fvu = variance > 0 ? r.sqErrSum() / variance : Double.NaN;
         double deadFraction = (double) LatentActivity.count(activity.dead(tokens)) / cfg.dSae();
         return new StepMetrics(step, tokens, r.loss(), r.sqErrSum() / rows / ((double) scale * scale), fvu, r.l0(),
-                deadFraction, lr, r.auxLoss(), coefficient, clip.normalised(gradNorm));
+                deadFraction, lr, r.auxLoss(), coefficient, gradNorm);
     }
 
     /** Dead latents plus those firing below dead_latent_threshold over the last window. */
