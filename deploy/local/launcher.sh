@@ -29,7 +29,24 @@ start_database() {
   export SAE_DB_URL="jdbc:postgresql://127.0.0.1:${SAE_PG_PORT:-15432}/postgres" SAE_DB_USER=postgres SAE_DB_PASSWORD=
 }
 
+# Every /api path needs a bearer token. Unless SAE_API_TOKENS is set, the local stack gets one operator
+# token, made once and kept in $SAE_HOME/api-token (mode 600); the CLI sends it from SAE_API_TOKEN.
+ensure_api_token() {
+  if [ -z "${SAE_API_TOKENS:-}" ]; then
+    local file="$SAE_HOME/api-token"
+    if [ ! -s "$file" ]; then
+      mkdir -p "$SAE_HOME"
+      (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$file")
+    fi
+    export SAE_API_TOKEN; SAE_API_TOKEN=$(cat "$file")
+    export SAE_API_TOKENS="local:operator:$SAE_API_TOKEN"
+    echo "API token (operator role; kept in $file): $SAE_API_TOKEN"
+    echo "  e.g. curl -H \"Authorization: Bearer \$(cat $file)\" http://127.0.0.1:$(service_port trainer-service)/api/runs"
+  fi
+}
+
 start_stack() {
+  ensure_api_token
   bash "$KAFKA" start
   start_database
   export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:${SAE_KAFKA_PORT:-19092}"

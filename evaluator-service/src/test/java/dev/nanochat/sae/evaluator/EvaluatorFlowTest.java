@@ -169,7 +169,9 @@ class EvaluatorFlowTest {
         JsonPath runBad = given().queryParam("run", RUN_BAD).get("/api/evaluations").then().extract().jsonPath();
         assertEquals(List.of("failed", "failed"), runBad.getList("status"));
         assertTrue(runBad.getString("[0].reason").contains("cannot be loaded"), runBad.getString("[0].reason"));
-        assertTrue(runBad.getString("[1].reason").contains("outside the configured checkpoint roots"));
+        // outside the roots reads exactly like a missing directory (no file-system probing)
+        assertTrue(runBad.getString("[1].reason").contains("is not a checkpoint directory under the configured checkpoint roots"),
+                runBad.getString("[1].reason"));
     }
 
     @Test

@@ -43,13 +43,16 @@ public final class DemoPipelineCommand implements Callable<Integer> {
     @Option(names = "--max-fvu", description = "fail unless the final evaluation's FVU is below this") Double maxFvu;
     @Option(names = "--timeout-minutes", defaultValue = "30") double timeoutMinutes;
     @Option(names = "--summary", description = "write the final metrics as JSON here") Path summary;
+    // From the environment by default, so the token never shows in `ps` output or shell history.
+    @Option(names = "--token", defaultValue = "${env:SAE_API_TOKEN}", description = "API bearer token (operator role); default $SAE_API_TOKEN")
+    String token;
 
     private final ObjectMapper json = new ObjectMapper();
     private final PrintStream out = System.out;
 
     @Override
     public Integer call() throws Exception {
-        RestClient rest = new RestClient(Duration.ofSeconds(30));
+        RestClient rest = new RestClient(Duration.ofSeconds(30), token);
         ModelCheckpoint ref = ModelCheckpoints.resolve(baseDir, "base", null, null);
         int dIn = ref.config().nEmbd();
         String hookName = hook != null ? hook : "blocks." + Math.max(0, ref.config().nLayer() / 2 - 1) + ".hook_resid_post";

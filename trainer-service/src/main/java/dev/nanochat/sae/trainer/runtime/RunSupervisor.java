@@ -19,6 +19,10 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class RunSupervisor {
     private static final Logger LOG = Logger.getLogger(RunSupervisor.class);
+    /**
+     * How long a release waits for all its runners together (they stop in parallel): well inside
+     * Kafka's default max.poll.interval of 5 minutes, so a revocation never triggers another rebalance.
+     */
     private static final Duration RELEASE_TIMEOUT = Duration.ofMinutes(2);
 
     private final RunServices services;
@@ -68,7 +72,10 @@ public class RunSupervisor {
         }
     }
 
-    /** Ends the runners of these slots: checkpoint and hand over (graceful) or abandon; waits for them. */
+    /**
+     * Ends the runners of these slots: checkpoint and hand over (graceful) or abandon. Every runner is
+     * told first, then all are awaited against one deadline, so N runners take at most RELEASE_TIMEOUT.
+     */
     public synchronized void release(Collection<Integer> slots, boolean graceful) {
         List<RunRunner> stopping = new ArrayList<>();
         for (int slot : slots) {
@@ -78,9 +85,10 @@ public class RunSupervisor {
                 stopping.add(r);
             }
         }
+        long deadline = System.nanoTime() + RELEASE_TIMEOUT.toNanos();
         for (RunRunner r : stopping) {
             try {
-                r.join(RELEASE_TIMEOUT);
+                r.join(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
