@@ -42,7 +42,7 @@ public record AnalysisSettings(int topExamples, int intervalGroups, int examples
   }
 
   public static AnalysisSettings defaults() {
-    return new AnalysisSettings(20, 10, 5, 64, 10, 50, 10, 50, 0.1, 0x5AE5EEDL,
+    return new AnalysisSettings(20, 10, 5, 32, 10, 50, 10, 50, 0.1, 0x5AE5EEDL,
         Math.max(1, Runtime.getRuntime().availableProcessors()), 2048);
   }
 
