@@ -4,6 +4,7 @@ import dev.nanochat.sae.core.records.CheckpointEvent;
 import dev.nanochat.sae.core.records.CheckpointEvents;
 import dev.nanochat.sae.core.records.DeadLetter;
 import dev.nanochat.sae.core.records.InvalidRecordException;
+import dev.nanochat.sae.support.kafka.DeadLetterPublisher;
 import dev.nanochat.sae.viz.persistence.Dashboard;
 import dev.nanochat.sae.viz.persistence.FeatureRepository;
 import dev.nanochat.sae.viz.service.CheckpointAnalyzer;
@@ -28,7 +29,7 @@ public class CheckpointConsumer {
   @Inject CheckpointAnalyzer analyzer;
   @Inject RunCurves curves;
   @Inject DashboardProducer dashboards;
-  @Inject DeadLetterProducer deadLetters;
+  @Inject DeadLetterPublisher deadLetters;
   @Inject FeatureRepository features;
 
   @Incoming("checkpoints")

@@ -1,9 +1,9 @@
 package dev.nanochat.sae.viz.rest;
 
+import dev.nanochat.sae.support.problem.ProblemException;
 import dev.nanochat.sae.viz.persistence.FeatureRepository;
 import dev.nanochat.sae.viz.service.SaeViews;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -42,9 +42,9 @@ public class SaeResource {
   public Map<String, Object> features(@PathParam("id") long id, @QueryParam("sort") @DefaultValue("index") String sort,
       @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
     if (size < 1 || size > MAX_PAGE_SIZE || page < 0) {
-      throw new BadRequestException("page must be ≥ 0 and size 1.." + MAX_PAGE_SIZE + ", got page " + page + ", size " + size);
+      throw ProblemException.badRequest("page must be ≥ 0 and size 1.." + MAX_PAGE_SIZE + ", got page " + page + ", size " + size);
     }
-    return views.features(id, sort(sort), page, size).orElseThrow(() -> new NotFoundException("no SAE dashboard " + id));
+    return views.features(id, sortOf(sort), page, size).orElseThrow(() -> new NotFoundException("no SAE dashboard " + id));
   }
 
   @GET
@@ -53,11 +53,11 @@ public class SaeResource {
     return views.jobs();
   }
 
-  static FeatureRepository.Sort sort(String s) {
+  public static FeatureRepository.Sort sortOf(String s) {
     try {
       return FeatureRepository.Sort.valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
-      throw new BadRequestException("sort must be one of index, density, density_asc, max_act; got '" + s + "'");
+      throw ProblemException.badRequest("sort", "sort must be one of index, density, density_asc, max_act; got '" + s + "'");
     }
   }
 }

@@ -10,6 +10,7 @@ import dev.nanochat.sae.features.FeatureSink;
 import dev.nanochat.sae.features.NeuronpediaNames;
 import dev.nanochat.sae.features.SaeSource;
 import dev.nanochat.sae.features.SaeSummary;
+import dev.nanochat.sae.support.kafka.KafkaClientProperties;
 import dev.nanochat.sae.viz.persistence.Dashboard;
 import dev.nanochat.sae.viz.persistence.DashboardRepository;
 import dev.nanochat.sae.viz.persistence.FeatureRepository;
@@ -41,6 +42,7 @@ public class CheckpointAnalyzer {
   @Inject DashboardRepository dashboards;
   @Inject FeatureRepository features;
   @Inject ObjectMapper json;
+  @Inject KafkaClientProperties kafka;
 
   /** The finished (DONE or FAILED) dashboard row, or empty when the event was skipped or already handled. */
   public Optional<Dashboard> analyse(CheckpointEvent e) {
@@ -105,7 +107,7 @@ public class CheckpointAnalyzer {
       try (FeatureAnalysis analysis = new FeatureAnalysis(sae, source, assets.unembedding(), assets.text(),
           config.settings(), tmp)) {
         long[] lastUpdate = {System.nanoTime()};
-        var stats = EvalRecordReader.read(config.bootstrap(), e.modelId(), e.hook(), c.dIn(), config.collection(),
+        var stats = EvalRecordReader.read(kafka, e.modelId(), e.hook(), c.dIn(), config.collection(),
             config.analysisTokens(), config.readTimeout(), b -> {
               analysis.accept(b);
               if (System.nanoTime() - lastUpdate[0] > 1_000_000_000L) {

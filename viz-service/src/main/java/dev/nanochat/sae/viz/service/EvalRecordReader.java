@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import dev.nanochat.sae.support.kafka.KafkaClientProperties;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,14 +33,14 @@ public final class EvalRecordReader {
 
   private EvalRecordReader() {}
 
-  public static Stats read(String bootstrap, String modelId, String hook, int dIn, String collection, long maxTokens,
+  public static Stats read(KafkaClientProperties kafka, String modelId, String hook, int dIn, String collection, long maxTokens,
       Duration timeout, Consumer<ActivationBatch> sink) {
     String topic = Topics.activations(modelId, hook);
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 << 20));
-    p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
+    // No group: partitions are assigned by hand and nothing is committed.
+    Properties p = kafka.consumer("unused", "sae-viz-reader", Map.of(
+        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 << 20),
+        ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20)));
+    p.remove(ConsumerConfig.GROUP_ID_CONFIG);
     long records = 0, tokens = 0, invalid = 0;
     try (var consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
       var infos = consumer.partitionsFor(topic, timeout);

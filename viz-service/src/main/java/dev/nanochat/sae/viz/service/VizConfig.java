@@ -23,7 +23,6 @@ public class VizConfig {
   @ConfigProperty(name = "sae.viz.threads") int threads;
   @ConfigProperty(name = "sae.viz.read-timeout") Duration readTimeout;
   @ConfigProperty(name = "sae.viz.set-prefix") String setPrefix;
-  @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap;
 
   public List<Path> modelRoots() {
     return paths(modelRoots);
@@ -56,10 +55,6 @@ public class VizConfig {
 
   public String setPrefix() {
     return setPrefix;
-  }
-
-  public String bootstrap() {
-    return bootstrap;
   }
 
   public AnalysisSettings settings() {
