@@ -1,7 +1,7 @@
 package dev.nanochat.sae.features;
 
 import dev.nanochat.sae.core.Sae;
-import dev.nanochat.sae.core.SparseCodes;
+import dev.nanochat.sae.core.kernels.SparseCodes;
 import dev.nanochat.sae.core.records.ActivationBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
