@@ -27,7 +27,8 @@ import java.util.concurrent.Future;
  * number of tokens; the spill file grows with tokens (≈ 4·(2 + 2·L0) bytes per token).
  */
 public final class FeatureAnalysis implements AutoCloseable {
-  private static final int ENCODE_ROWS = 256;
+  // Rows encoded per GEMM: about 8M dense outputs (32 MB) at a time, at least 64 rows.
+  private static final int ENCODE_FLOATS = 8 << 20;
 
   private final Sae sae;
   private final SaeSource source;
@@ -127,12 +128,13 @@ public final class FeatureAnalysis implements AutoCloseable {
   }
 
   private SparseCodes encode(float[] x, int rows) {
-    if (rows <= ENCODE_ROWS) return sae.encodeSparse(x, rows);
+    final int chunkRows = Math.max(64, ENCODE_FLOATS / dSae);
+    if (rows <= chunkRows) return sae.encodeSparse(x, rows);
     int[] rowPtr = new int[rows + 1];
     List<SparseCodes> parts = new ArrayList<>();
     int nnz = 0;
-    for (int r0 = 0; r0 < rows; r0 += ENCODE_ROWS) {
-      int r1 = Math.min(rows, r0 + ENCODE_ROWS);
+    for (int r0 = 0; r0 < rows; r0 += chunkRows) {
+      int r1 = Math.min(rows, r0 + chunkRows);
       SparseCodes part = sae.encodeSparse(java.util.Arrays.copyOfRange(x, r0 * dIn, r1 * dIn), r1 - r0);
       for (int r = 0; r < r1 - r0; r++) rowPtr[r0 + r + 1] = nnz + part.rowPtr()[r + 1];
       nnz += part.nnz();

@@ -5,6 +5,7 @@ import dev.nanochat.sae.core.Sae;
 import dev.nanochat.sae.core.records.CheckpointEvent;
 import dev.nanochat.sae.eval.SaeCheckpoint;
 import dev.nanochat.sae.features.FeatureAnalysis;
+import dev.nanochat.sae.features.NeuronJson;
 import dev.nanochat.sae.features.FeatureResult;
 import dev.nanochat.sae.features.FeatureSink;
 import dev.nanochat.sae.features.NeuronpediaNames;

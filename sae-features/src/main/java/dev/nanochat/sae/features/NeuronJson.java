@@ -1,16 +1,8 @@
-package dev.nanochat.sae.viz.service;
+package dev.nanochat.sae.features;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nanochat.sae.features.ExampleContext;
-import dev.nanochat.sae.features.ExampleGroup;
-import dev.nanochat.sae.features.Explanation;
-import dev.nanochat.sae.features.FeatureResult;
-import dev.nanochat.sae.features.Histogram;
-import dev.nanochat.sae.features.Neighbour;
-import dev.nanochat.sae.features.SaeSource;
-import dev.nanochat.sae.features.TokenValue;
 import java.util.List;
 
 /**
