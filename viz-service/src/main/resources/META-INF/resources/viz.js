@@ -91,5 +91,5 @@ function vizRuns(points) {
   const live = document.getElementById('live');
   es.onopen = () => { live.textContent = 'live'; live.classList.add('on'); };
   es.onerror = () => { live.textContent = 'reconnecting…'; live.classList.remove('on'); };
-  es.onmessage = e => { add(JSON.parse(e.data)); metrics.forEach(m => charts[m].update()); table(); };
+  es.onmessage = e => { let d = JSON.parse(e.data); if (typeof d === 'string') d = JSON.parse(d); add(d); metrics.forEach(m => charts[m].update()); table(); };
 }

@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * as {@code <0xNN>} (the byte-fallback notation readers know from SentencePiece vocabularies): never
  * U+FFFD, which would make different tokens look alike, and never empty, which Neuronpedia rejects.
  * {@link #raw(int)} is the stored form (whitespace as is); {@link #visible(String)} is the display form
- * with spaces, newlines and tabs drawn.
+ * with spaces, newlines and tabs drawn and other control characters as {@code <0xNN>}.
  */
 public final class TokenText {
   private final String[] table;
@@ -81,7 +81,7 @@ public final class TokenText {
     return table[id];
   }
 
-  /** Display form: space as ·, newline as ↵, tab as ⇥, carriage return as ␍ (so whitespace tokens show). */
+  /** Display form: space as ·, newline as ↵, tab as ⇥, CR as ␍, other controls as {@code <0xNN>}. */
   public static String visible(String raw) {
     StringBuilder sb = new StringBuilder(raw.length());
     for (int i = 0; i < raw.length(); i++) {
@@ -91,7 +91,11 @@ public final class TokenText {
         case '\n' -> sb.append('↵');
         case '\t' -> sb.append('⇥');
         case '\r' -> sb.append('␍');
-        default -> sb.append(c);
+        default -> {
+          // Other control characters would draw as boxes (or nothing): show their code.
+          if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0)) sb.append(String.format("<0x%02X>", (int) c));
+          else sb.append(c);
+        }
       }
     }
     return sb.toString();

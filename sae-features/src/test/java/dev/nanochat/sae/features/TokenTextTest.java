@@ -24,6 +24,7 @@ class TokenTextTest {
     assertEquals("·the", TokenText.visible(" the"));
     assertEquals("↵↵", TokenText.visible("\n\n"));
     assertEquals("⇥x", TokenText.visible("\tx"));
+    assertEquals("<0x01>a", TokenText.visible("\u0001a"));
   }
 
   @Test

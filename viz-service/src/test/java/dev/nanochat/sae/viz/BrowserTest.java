@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,10 +96,10 @@ class BrowserTest {
 
     int next = (idx + 1) % N;
     p.keyboard().press("ArrowRight");
-    p.waitForURL("**/saes/" + id + "/features/" + next);
+    p.waitForURL(Pattern.compile(".*/saes/" + id + "/features/" + next + "$"));
     assertTrue(p.locator("h1").textContent().contains("Feature " + next));
     p.keyboard().press("k");
-    p.waitForURL("**/saes/" + id + "/features/" + idx);
+    p.waitForURL(Pattern.compile(".*/saes/" + id + "/features/" + idx + "$"));
     // A dead feature (latent 0 never fires) says so instead of showing examples.
     p.navigate(url("/saes/" + id + "/features/0"));
     assertTrue(p.content().contains("never fired"));
@@ -118,16 +119,16 @@ class BrowserTest {
     p.navigate(url("/saes/" + id + "/features?sort=max_act&size=20"));
     assertEquals(20, p.locator("#feature-list tbody tr").count());
     p.locator("#next-page").click();
-    p.waitForURL("**page=1**");
+    p.waitForURL(Pattern.compile(".*[?&]page=1(&.*)?$"));
     assertEquals(20, p.locator("#feature-list tbody tr").count());
     p.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("features.png")).setFullPage(true));
     p.locator("#jump").fill("7");
     p.locator("form.jump button").click();
-    p.waitForURL("**/saes/" + id + "/features/7");
+    p.waitForURL(Pattern.compile(".*/saes/" + id + "/features/7$"));
     // The Neuronpedia-style address leads to the same page.
     String source = given().get("/api/saes").jsonPath().getString("[0].sourceId");
     p.navigate(url("/" + MODEL_ID + "/" + source + "/9"));
-    p.waitForURL("**/saes/" + id + "/features/9");
+    p.waitForURL(Pattern.compile(".*/saes/" + id + "/features/9$"));
     p.close();
   }
 

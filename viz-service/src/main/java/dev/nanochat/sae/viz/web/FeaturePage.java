@@ -23,7 +23,8 @@ public record FeaturePage(long saeId, String modelId, String sourceId, int index
   public record Tok(String text, String value, String alpha, boolean qualifying) {}
 
   @TemplateData
-  public record Example(List<Tok> tokens, String max) {}
+  /** One context; {@code value} is the activation at the token it was chosen for (outlined). */
+  public record Example(List<Tok> tokens, String value) {}
 
   @TemplateData
   public record Section(String title, String subtitle, List<Example> examples) {}
@@ -60,7 +61,8 @@ public record FeaturePage(long saeId, String modelId, String sourceId, int index
         toks.add(new Tok(TokenText.visible(t.get(i).asText()), fmt(x), String.format(Locale.ROOT, "%.3f",
             max > 0 ? Math.max(0, Math.min(1, x / max)) : 0), i == q));
       }
-      groups.computeIfAbsent(title, k -> new ArrayList<>()).add(new Example(toks, fmt(a.path("maxValue").asDouble())));
+      double qv = q >= 0 && q < v.size() ? v.get(q).asDouble() : a.path("maxValue").asDouble();
+      groups.computeIfAbsent(title, k -> new ArrayList<>()).add(new Example(toks, fmt(qv)));
     }
     List<Section> sections = new ArrayList<>();
     groups.forEach((k, v) -> sections.add(new Section(k, subtitles.getOrDefault(k, ""), v)));

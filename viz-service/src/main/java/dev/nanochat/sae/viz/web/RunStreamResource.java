@@ -25,7 +25,7 @@ public class RunStreamResource {
   @GET
   @Path("stream")
   @Produces(MediaType.SERVER_SENT_EVENTS)
-  @RestStreamElementType(MediaType.APPLICATION_JSON)
+  @RestStreamElementType(MediaType.TEXT_PLAIN) // each element is already a JSON object
   public Multi<String> stream() {
     return curves.stream();
   }
