@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Token strings as Neuronpedia shows them: one decoded string per token id, built once per vocabulary.
@@ -67,6 +68,62 @@ public final class TokenText {
     } catch (CharacterCodingException e) {
       return null;
     }
+  }
+
+  /**
+   * Display strings for a whole window: a character whose UTF-8 bytes are split over consecutive tokens
+   * (shown alone as {@code <0xNN>} pieces) is drawn once, on the token holding its last byte; the tokens
+   * holding its first bytes show what else they have (possibly nothing). Bytes that never complete a
+   * character keep their {@code <0xNN>} form. Input: the stored strings of {@link #raw}.
+   */
+  public static List<String> joinPartial(List<String> tokens) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    List<Integer> owner = new java.util.ArrayList<>();
+    for (int t = 0; t < tokens.size(); t++) {
+      byte[] b = toBytes(tokens.get(t));
+      bytes.writeBytes(b);
+      for (int i = 0; i < b.length; i++) owner.add(t);
+    }
+    byte[] all = bytes.toByteArray();
+    StringBuilder[] out = new StringBuilder[tokens.size()];
+    for (int t = 0; t < out.length; t++) out[t] = new StringBuilder();
+    int p = 0;
+    while (p < all.length) {
+      int len = sequenceLength(all[p] & 0xFF);
+      String ch = len > 0 && p + len <= all.length ? strict(all, p, len) : null;
+      if (ch != null) {
+        out[owner.get(p + len - 1)].append(ch);
+        p += len;
+      } else {
+        out[owner.get(p)].append(String.format("<0x%02X>", all[p] & 0xFF));
+        p++;
+      }
+    }
+    List<String> result = new java.util.ArrayList<>(out.length);
+    for (StringBuilder sb : out) result.add(sb.toString());
+    return result;
+  }
+
+  /** Inverse of {@link #fromBytes}: text as UTF-8, each {@code <0xNN>} as its byte. */
+  static byte[] toBytes(String s) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int i = 0;
+    while (i < s.length()) {
+      if (s.startsWith("<0x", i) && i + 6 <= s.length() && s.charAt(i + 5) == '>' && isHex(s.charAt(i + 3))
+          && isHex(s.charAt(i + 4))) {
+        out.write(Integer.parseInt(s.substring(i + 3, i + 5), 16));
+        i += 6;
+      } else {
+        int cp = s.codePointAt(i);
+        out.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
+        i += Character.charCount(cp);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static boolean isHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
   }
 
   public int vocabSize() {

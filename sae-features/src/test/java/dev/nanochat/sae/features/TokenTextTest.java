@@ -20,6 +20,17 @@ class TokenTextTest {
   }
 
   @Test
+  void charactersSplitOverTokensAreDrawnOnce() {
+    // "café" as the tokens "caf", <0xC3>, <0xA9>: é appears on the token completing it.
+    assertEquals(java.util.List.of("caf", "", "é", " x"),
+        TokenText.joinPartial(java.util.List.of("caf", "<0xC3>", "<0xA9>", " x")));
+    // "caf<0xC3>" + "<0xA9>s": the lead byte's token keeps its text.
+    assertEquals(java.util.List.of("caf", "és"), TokenText.joinPartial(java.util.List.of("caf<0xC3>", "<0xA9>s")));
+    // A byte that never completes stays visible.
+    assertEquals(java.util.List.of("a<0xC3>", "b"), TokenText.joinPartial(java.util.List.of("a<0xC3>", "b")));
+  }
+
+  @Test
   void whitespaceIsVisible() {
     assertEquals("·the", TokenText.visible(" the"));
     assertEquals("↵↵", TokenText.visible("\n\n"));

@@ -56,9 +56,12 @@ public record FeaturePage(long saeId, String modelId, String sourceId, int index
       List<Tok> toks = new ArrayList<>();
       int q = a.path("qualifyingTokenIndex").asInt(a.path("maxValueTokenIndex").asInt());
       JsonNode t = a.path("tokens"), v = a.path("values");
+      List<String> raw = new ArrayList<>();
+      t.forEach(x -> raw.add(x.asText()));
+      List<String> shown = TokenText.joinPartial(raw); // a character split over tokens is drawn once
       for (int i = 0; i < t.size(); i++) {
         double x = v.get(i).asDouble();
-        toks.add(new Tok(TokenText.visible(t.get(i).asText()), fmt(x), String.format(Locale.ROOT, "%.3f",
+        toks.add(new Tok(TokenText.visible(shown.get(i)), fmt(x), String.format(Locale.ROOT, "%.3f",
             max > 0 ? Math.max(0, Math.min(1, x / max)) : 0), i == q));
       }
       double qv = q >= 0 && q < v.size() ? v.get(q).asDouble() : a.path("maxValue").asDouble();

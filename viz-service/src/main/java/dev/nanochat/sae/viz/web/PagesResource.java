@@ -59,7 +59,7 @@ public class PagesResource {
 
   /** Page links of the feature browser (-1 = none). */
   @io.quarkus.qute.TemplateData
-  public record Pager(int prev, int number, int next) {}
+  public record Pager(int prev, int number, int next, int size) {}
 
   @GET
   @Path("jobs")
@@ -92,7 +92,7 @@ public class PagesResource {
     var list = views.features(id, s, Math.max(0, page), sz).orElseThrow(() -> new NotFoundException("no SAE dashboard " + id));
     int pages = (int) list.get("pages");
     int p = (int) list.get("page");
-    Pager pager = new Pager(p > 0 ? p - 1 : -1, p + 1, p + 1 < pages ? p + 1 : -1);
+    Pager pager = new Pager(p > 0 ? p - 1 : -1, p + 1, p + 1 < pages ? p + 1 : -1, sz);
     return features.data("list", list).data("pager", pager).data("sae", views.sae(id).orElseThrow());
   }
 
