@@ -8,7 +8,8 @@ package dev.nanochat.sae.features;
  * <p>{@code fineBins} is the resolution of the per-latent value grid that both the activation histogram
  * and the interval groups are cut from (see FeatureAccumulator): more bins give interval bounds closer to
  * equal widths at the cost of fineBins × examplesPerInterval samples per latent. {@code featureChunk}
- * bounds how many latents' example windows are assembled at once when the pass ends.
+ * bounds how many latents' example windows, logit rows [chunk, vocab] and cosines [chunk, d_sae] are held
+ * at once when the pass ends (512 latents × a 65k vocabulary = 128 MB of logits).
  */
 public record AnalysisSettings(int topExamples, int intervalGroups, int examplesPerInterval, int fineBins,
     int logitTokens, int logitHistogramBars, int neighbours, int densityHistogramBars, double denseThreshold,
@@ -43,7 +44,7 @@ public record AnalysisSettings(int topExamples, int intervalGroups, int examples
 
   public static AnalysisSettings defaults() {
     return new AnalysisSettings(20, 10, 5, 32, 10, 50, 10, 50, 0.1, 0x5AE5EEDL,
-        Math.max(1, Runtime.getRuntime().availableProcessors()), 2048);
+        Math.max(1, Runtime.getRuntime().availableProcessors()), 512);
   }
 
   public AnalysisSettings withThreads(int n) {
