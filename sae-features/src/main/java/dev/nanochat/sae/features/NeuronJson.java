@@ -92,9 +92,10 @@ public final class NeuronJson {
     if (top == null || top.examples().isEmpty()) return "";
     ExampleContext e = top.examples().get(0);
     int q = e.qualifyingTokenIndex();
+    List<String> shown = TokenText.joinPartial(e.tokens());
     StringBuilder sb = new StringBuilder();
     for (int i = Math.max(0, q - 6); i <= Math.min(e.length() - 1, q + 2); i++) {
-      String tok = dev.nanochat.sae.features.TokenText.visible(e.tokens().get(i));
+      String tok = TokenText.visible(shown.get(i));
       sb.append(i == q ? "[" + tok + "]" : tok);
     }
     return sb.length() > 200 ? sb.substring(0, 200) : sb.toString();
