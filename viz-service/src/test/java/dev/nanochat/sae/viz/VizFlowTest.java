@@ -10,6 +10,8 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nanochat.sae.core.records.CheckpointEvent;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -38,6 +40,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @QuarkusTestResource(VizTestResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VizFlowTest {
+  static final ObjectMapper JSON = new ObjectMapper();
   static String source;
 
   static void ensureDashboard() throws Exception {
@@ -71,40 +74,45 @@ class VizFlowTest {
         if (v > 0) fired++;
         max = Math.max(max, v);
       }
-      JsonPath n = given().get("/api/feature/" + MODEL_ID + "/" + source + "/" + f).then().statusCode(200).extract().jsonPath();
-      assertEquals(MODEL_ID, n.getString("modelId"));
-      assertEquals(source, n.getString("layer"));
-      assertEquals(Integer.toString(f), n.getString("index"));
-      assertEquals(HOOK, n.getString("hookName"));
-      assertEquals(fired, n.getInt("nonzeroCount"), "feature " + f);
-      assertEquals((double) fired / totalTokens, n.getDouble("frac_nonzero"), 1e-6, "feature " + f);
-      assertEquals(max, n.getFloat("maxActApprox"), 1e-4f, "feature " + f);
-      assertEquals(10, n.getList("pos_str").size());
-      assertEquals(10, n.getList("neg_values").size());
-      assertEquals(10, n.getList("topkCosSimIndices").size());
-      assertTrue(n.getList("explanations").isEmpty());
+      // Jackson, not RestAssured's Groovy paths: 64 features × many paths would compile a script each.
+      JsonNode n = JSON.readTree(given().get("/api/feature/" + MODEL_ID + "/" + source + "/" + f).then().statusCode(200)
+          .extract().asString());
+      assertEquals(MODEL_ID, n.get("modelId").asText());
+      assertEquals(source, n.get("layer").asText());
+      assertEquals(Integer.toString(f), n.get("index").asText());
+      assertTrue(n.get("index").isTextual());
+      assertEquals(HOOK, n.get("hookName").asText());
+      assertEquals(fired, n.get("nonzeroCount").asInt(), "feature " + f);
+      assertEquals((double) fired / totalTokens, n.get("frac_nonzero").asDouble(), 1e-12, "feature " + f);
+      assertEquals(max, n.get("maxActApprox").floatValue(), 1e-4f, "feature " + f);
+      assertEquals(10, n.get("pos_str").size());
+      assertEquals(10, n.get("neg_values").size());
+      assertEquals(10, n.get("topkCosSimIndices").size());
+      assertTrue(n.get("explanations").isEmpty());
       if (fired == 0) {
-        assertTrue(n.getList("activations").isEmpty());
+        assertTrue(n.get("activations").isEmpty());
         continue;
       }
       // The top example is the window holding the max, with the value recomputable from the dense codes.
-      List<String> tokens = n.getList("activations[0].tokens");
-      List<Float> values = n.getList("activations[0].values");
-      assertEquals(tokens.size(), values.size());
-      assertEquals(-1.0, n.getDouble("activations[0].binMin"));
-      assertEquals(-1.0, n.getDouble("activations[0].binContains"));
-      assertEquals(max, n.getFloat("activations[0].maxValue"), 1e-4f);
-      int q = n.getInt("activations[0].maxValueTokenIndex");
-      assertEquals(max, values.get(q), 1e-4f);
-      assertEquals(fired, n.<Float>getList("freq_hist_data_bar_heights").stream().mapToDouble(Float::doubleValue).sum(), 1e-6);
+      JsonNode top = n.get("activations").get(0);
+      assertEquals(top.get("tokens").size(), top.get("values").size());
+      assertEquals(top.get("tokens").size(), top.get("tokenIds").size());
+      assertEquals(-1.0, top.get("binMin").asDouble());
+      assertEquals(-1.0, top.get("binContains").asDouble());
+      assertEquals(max, top.get("maxValue").floatValue(), 1e-4f);
+      int q = top.get("maxValueTokenIndex").asInt();
+      assertEquals(max, top.get("values").get(q).floatValue(), 1e-4f);
+      double heights = 0;
+      for (JsonNode h : n.get("freq_hist_data_bar_heights")) heights += h.asDouble();
+      assertEquals(fired, heights, 1e-9);
       double contains = 0;
-      for (int a = 0; a < n.getList("activations").size(); a++) {
-        double c = n.getDouble("activations[" + a + "].binContains");
-        if (c >= 0 && (a == 0 || n.getDouble("activations[" + a + "].binMin") != n.getDouble("activations[" + (a - 1) + "].binMin"))) {
-          contains += c;
-        }
+      double lastMin = Double.NaN;
+      for (JsonNode a : n.get("activations")) {
+        double c = a.get("binContains").asDouble();
+        if (c >= 0 && a.get("binMin").asDouble() != lastMin) contains += c;
+        lastMin = a.get("binMin").asDouble();
       }
-      assertEquals(1.0, contains, 1e-6, "interval groups of feature " + f + " hold every nonzero activation");
+      assertEquals(1.0, contains, 1e-9, "interval groups of feature " + f + " hold every nonzero activation");
       checked++;
     }
     assertTrue(checked > 40, "live features checked: " + checked);
