@@ -14,7 +14,7 @@ import dev.nanochat.sae.core.records.ActivationBatchCodec;
 import dev.nanochat.sae.core.records.CheckpointEvent;
 import dev.nanochat.sae.core.records.CheckpointEvents;
 import dev.nanochat.sae.core.records.Split;
-import dev.nanochat.sae.nanochat.Checkpoints;
+import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import dev.nanochat.sae.nanochat.ForwardOptions;
 import dev.nanochat.sae.nanochat.Gpt;
 import dev.nanochat.sae.nanochat.HookPoint;
@@ -71,7 +71,7 @@ final class VizFixture {
     }
     List<float[]> acts = new ArrayList<>();
     HookPoint hook = HookPoint.parse(HOOK);
-    try (Gpt gpt = Gpt.load(Checkpoints.resolve(modelRoot, "base", TAG, 600), Device.cpu())) {
+    try (Gpt gpt = Gpt.load(ModelCheckpoints.resolve(modelRoot, "base", TAG, 600), Device.cpu())) {
       for (int[] doc : docs) acts.add(gpt.forward(new int[][] {doc}, ForwardOptions.captureOnly(Set.of(hook))).activations(hook));
     }
     totalTokens = docs.stream().mapToInt(d -> d.length).sum();

@@ -3,8 +3,8 @@ package dev.nanochat.sae.viz.service;
 import dev.nanochat.sae.eval.ModelLocator;
 import dev.nanochat.sae.features.TokenText;
 import dev.nanochat.sae.features.Unembedding;
-import dev.nanochat.sae.nanochat.CheckpointReader;
-import dev.nanochat.sae.nanochat.CheckpointRef;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
+import dev.nanochat.sae.nanochat.ModelCheckpointReader;
 import dev.nanochat.sae.nanochat.Tokenizer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,11 +34,11 @@ public class ModelAssets {
     if (!loc.found()) {
       throw new IllegalArgumentException("model " + modelId + " not found: " + loc.reason());
     }
-    CheckpointRef ref = loc.ref();
+    ModelCheckpoint ref = loc.ref();
     if (!Files.isRegularFile(ref.tokenizerDir().resolve("tokenizer.pkl"))) {
       throw new IllegalArgumentException("model " + modelId + " has no tokenizer at " + ref.tokenizerDir());
     }
-    float[] head = CheckpointReader.read(ref.modelFile(), ref.config()).get("lm_head.weight");
+    float[] head = ModelCheckpointReader.read(ref.modelFile(), ref.config()).get("lm_head.weight");
     var c = ref.config();
     return new Assets(new Unembedding(head, c.vocabSize(), c.nEmbd()), TokenText.of(Tokenizer.load(ref.tokenizerDir())));
   }
