@@ -7,10 +7,10 @@ package dev.nanochat.sae.features;
  */
 public record Unembedding(float[] weight, int vocab, int d) {
 
-  public Unembedding {
-    if (weight == null || vocab <= 0 || d <= 0 || (long) vocab * d != weight.length) {
-      throw new IllegalArgumentException("unembedding must be [vocab, d] = [" + vocab + ", " + d + "], got "
-          + (weight == null ? "null" : weight.length + " floats"));
+    public Unembedding {
+        if (weight == null || vocab <= 0 || d <= 0 || (long) vocab * d != weight.length) {
+            throw new IllegalArgumentException("unembedding must be [vocab, d] = [" + vocab + ", " + d + "], got "
+                    + (weight == null ? "null" : weight.length + " floats"));
+        }
     }
-  }
 }

@@ -24,35 +24,52 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class CheckpointConsumer {
-  private static final Logger LOG = Logger.getLogger(CheckpointConsumer.class);
+    private static final Logger LOG = Logger.getLogger(CheckpointConsumer.class);
 
-  @Inject CheckpointAnalyzer analyzer;
-  @Inject RunCurves curves;
-  @Inject DashboardProducer dashboards;
-  @Inject DeadLetterPublisher deadLetters;
-  @Inject FeatureRepository features;
+    @Inject
+    CheckpointAnalyzer analyzer;
 
-  @Incoming("checkpoints")
-  @Blocking // one analysis at a time, in order
-  public void consume(ConsumerRecord<String, byte[]> record) {
-    CheckpointEvent event;
-    try {
-      event = CheckpointEvents.fromCloudEventJson(record.value());
-    } catch (InvalidRecordException e) {
-      deadLetters.send(DeadLetter.of(record.topic(), record.partition(), record.offset(), e, record.value()), record.key());
-      return;
+    @Inject
+    RunCurves curves;
+
+    @Inject
+    DashboardProducer dashboards;
+
+    @Inject
+    DeadLetterPublisher deadLetters;
+
+    @Inject
+    FeatureRepository features;
+
+    @Incoming("checkpoints")
+    @Blocking // one analysis at a time, in order
+    public void consume(ConsumerRecord<String, byte[]> record) {
+        CheckpointEvent event;
+        try {
+            event = CheckpointEvents.fromCloudEventJson(record.value());
+        } catch (InvalidRecordException e) {
+            deadLetters.send(
+                    DeadLetter.of(record.topic(), record.partition(), record.offset(), e, record.value()),
+                    record.key());
+            return;
+        }
+        try {
+            curves.record(event);
+            var done = analyzer.analyse(event);
+            if (done.isPresent() && Dashboard.DONE.equals(done.get().status)) {
+                long n = QuarkusTransaction.requiringNew().call(() -> features.countOf(done.get().id));
+                dashboards.publish(done.get(), n);
+            }
+        } catch (Exception e) {
+            LOG.errorf(e, "checkpoint %s could not be handled", event.id());
+            deadLetters.send(
+                    new DeadLetter(
+                            record.topic(),
+                            record.partition(),
+                            record.offset(),
+                            "viz error: " + e.getMessage(),
+                            record.value()),
+                    record.key());
+        }
     }
-    try {
-      curves.record(event);
-      var done = analyzer.analyse(event);
-      if (done.isPresent() && Dashboard.DONE.equals(done.get().status)) {
-        long n = QuarkusTransaction.requiringNew().call(() -> features.countOf(done.get().id));
-        dashboards.publish(done.get(), n);
-      }
-    } catch (Exception e) {
-      LOG.errorf(e, "checkpoint %s could not be handled", event.id());
-      deadLetters.send(new DeadLetter(record.topic(), record.partition(), record.offset(),
-          "viz error: " + e.getMessage(), record.value()), record.key());
-    }
-  }
 }

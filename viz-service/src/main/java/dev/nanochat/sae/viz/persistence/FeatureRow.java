@@ -15,10 +15,22 @@ import jakarta.persistence.Table;
 @Table(name = "feature")
 @IdClass(FeatureKey.class)
 public class FeatureRow extends PanacheEntityBase {
-  @Id @Column(name = "dashboard_id") public Long dashboardId;
-  @Id public int idx;
-  @Column(name = "frac_nonzero", nullable = false) public double fracNonzero;
-  @Column(name = "max_act", nullable = false) public float maxAct;
-  @Column(nullable = false) public String blurb;
-  @Column(name = "neuron_json", nullable = false) public String neuronJson;
+    @Id
+    @Column(name = "dashboard_id")
+    public Long dashboardId;
+
+    @Id
+    public int idx;
+
+    @Column(name = "frac_nonzero", nullable = false)
+    public double fracNonzero;
+
+    @Column(name = "max_act", nullable = false)
+    public float maxAct;
+
+    @Column(nullable = false)
+    public String blurb;
+
+    @Column(name = "neuron_json", nullable = false)
+    public String neuronJson;
 }

@@ -20,44 +20,51 @@ import java.util.Map;
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class SaeResource {
-  /** Largest page of the feature list. */
-  public static final int MAX_PAGE_SIZE = 200;
+    /** Largest page of the feature list. */
+    public static final int MAX_PAGE_SIZE = 200;
 
-  @Inject SaeViews views;
+    @Inject
+    SaeViews views;
 
-  @GET
-  @Path("/saes")
-  public List<Map<String, Object>> saes() {
-    return views.saes();
-  }
-
-  @GET
-  @Path("/saes/{id}")
-  public Map<String, Object> sae(@PathParam("id") long id) {
-    return views.sae(id).orElseThrow(() -> new NotFoundException("no SAE dashboard " + id));
-  }
-
-  @GET
-  @Path("/saes/{id}/features")
-  public Map<String, Object> features(@PathParam("id") long id, @QueryParam("sort") @DefaultValue("index") String sort,
-      @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
-    if (size < 1 || size > MAX_PAGE_SIZE || page < 0) {
-      throw ProblemException.badRequest("page must be ≥ 0 and size 1.." + MAX_PAGE_SIZE + ", got page " + page + ", size " + size);
+    @GET
+    @Path("/saes")
+    public List<Map<String, Object>> saes() {
+        return views.saes();
     }
-    return views.features(id, sortOf(sort), page, size).orElseThrow(() -> new NotFoundException("no SAE dashboard " + id));
-  }
 
-  @GET
-  @Path("/jobs")
-  public List<Map<String, Object>> jobs() {
-    return views.jobs();
-  }
-
-  public static FeatureRepository.Sort sortOf(String s) {
-    try {
-      return FeatureRepository.Sort.valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_'));
-    } catch (IllegalArgumentException e) {
-      throw ProblemException.badRequest("sort", "sort must be one of index, density, density_asc, max_act; got '" + s + "'");
+    @GET
+    @Path("/saes/{id}")
+    public Map<String, Object> sae(@PathParam("id") long id) {
+        return views.sae(id).orElseThrow(() -> new NotFoundException("no SAE dashboard " + id));
     }
-  }
+
+    @GET
+    @Path("/saes/{id}/features")
+    public Map<String, Object> features(
+            @PathParam("id") long id,
+            @QueryParam("sort") @DefaultValue("index") String sort,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("50") int size) {
+        if (size < 1 || size > MAX_PAGE_SIZE || page < 0) {
+            throw ProblemException.badRequest(
+                    "page must be ≥ 0 and size 1.." + MAX_PAGE_SIZE + ", got page " + page + ", size " + size);
+        }
+        return views.features(id, sortOf(sort), page, size)
+                .orElseThrow(() -> new NotFoundException("no SAE dashboard " + id));
+    }
+
+    @GET
+    @Path("/jobs")
+    public List<Map<String, Object>> jobs() {
+        return views.jobs();
+    }
+
+    public static FeatureRepository.Sort sortOf(String s) {
+        try {
+            return FeatureRepository.Sort.valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest(
+                    "sort", "sort must be one of index, density, density_asc, max_act; got '" + s + "'");
+        }
+    }
 }

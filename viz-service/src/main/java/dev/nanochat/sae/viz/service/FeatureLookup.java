@@ -15,28 +15,34 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class FeatureLookup {
-  /** Either the feature's row and its dashboard, or why there is none. */
-  public record Found(Dashboard dashboard, FeatureRow row, String error) {
-    public boolean found() {
-      return row != null;
+    /** Either the feature's row and its dashboard, or why there is none. */
+    public record Found(Dashboard dashboard, FeatureRow row, String error) {
+        public boolean found() {
+            return row != null;
+        }
     }
-  }
 
-  @Inject DashboardRepository dashboards;
-  @Inject FeatureRepository features;
+    @Inject
+    DashboardRepository dashboards;
 
-  @Transactional
-  public Found find(String modelId, String source, String index) {
-    Optional<Dashboard> d = dashboards.latestDone(modelId, source);
-    if (d.isEmpty()) return new Found(null, null, "No SAE " + modelId + "/" + source + " with dashboards");
-    int idx;
-    try {
-      idx = Integer.parseInt(index);
-    } catch (NumberFormatException e) {
-      return new Found(d.get(), null, "Feature index '" + index + "' is not a number");
+    @Inject
+    FeatureRepository features;
+
+    @Transactional
+    public Found find(String modelId, String source, String index) {
+        Optional<Dashboard> d = dashboards.latestDone(modelId, source);
+        if (d.isEmpty()) return new Found(null, null, "No SAE " + modelId + "/" + source + " with dashboards");
+        int idx;
+        try {
+            idx = Integer.parseInt(index);
+        } catch (NumberFormatException e) {
+            return new Found(d.get(), null, "Feature index '" + index + "' is not a number");
+        }
+        return features.one(d.get().id, idx)
+                .map(r -> new Found(d.get(), r, null))
+                .orElseGet(() -> new Found(
+                        d.get(),
+                        null,
+                        "Feature " + modelId + "/" + source + "/" + index + " not found (d_sae " + d.get().dSae + ")"));
     }
-    return features.one(d.get().id, idx).map(r -> new Found(d.get(), r, null))
-        .orElseGet(() -> new Found(d.get(), null, "Feature " + modelId + "/" + source + "/" + index + " not found (d_sae "
-            + d.get().dSae + ")"));
-  }
 }

@@ -19,27 +19,30 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class ModelAssets {
-  /** Unembedding and token table of one model. */
-  public record Assets(Unembedding unembedding, TokenText text) {}
+    /** Unembedding and token table of one model. */
+    public record Assets(Unembedding unembedding, TokenText text) {}
 
-  @Inject VizConfig config;
-  private final Map<String, Assets> cache = new ConcurrentHashMap<>();
+    @Inject
+    VizConfig config;
 
-  public Assets of(String modelId) {
-    return cache.computeIfAbsent(modelId, this::load);
-  }
+    private final Map<String, Assets> cache = new ConcurrentHashMap<>();
 
-  private Assets load(String modelId) {
-    ModelLocator.Located loc = new ModelLocator(config.modelRoots()).locate(modelId);
-    if (!loc.found()) {
-      throw new IllegalArgumentException("model " + modelId + " not found: " + loc.reason());
+    public Assets of(String modelId) {
+        return cache.computeIfAbsent(modelId, this::load);
     }
-    ModelCheckpoint ref = loc.ref();
-    if (!Files.isRegularFile(ref.tokenizerDir().resolve("tokenizer.pkl"))) {
-      throw new IllegalArgumentException("model " + modelId + " has no tokenizer at " + ref.tokenizerDir());
+
+    private Assets load(String modelId) {
+        ModelLocator.Located loc = new ModelLocator(config.modelRoots()).locate(modelId);
+        if (!loc.found()) {
+            throw new IllegalArgumentException("model " + modelId + " not found: " + loc.reason());
+        }
+        ModelCheckpoint ref = loc.ref();
+        if (!Files.isRegularFile(ref.tokenizerDir().resolve("tokenizer.pkl"))) {
+            throw new IllegalArgumentException("model " + modelId + " has no tokenizer at " + ref.tokenizerDir());
+        }
+        float[] head = ModelCheckpointReader.read(ref.modelFile(), ref.config()).get("lm_head.weight");
+        var c = ref.config();
+        return new Assets(
+                new Unembedding(head, c.vocabSize(), c.nEmbd()), TokenText.of(Tokenizer.load(ref.tokenizerDir())));
     }
-    float[] head = ModelCheckpointReader.read(ref.modelFile(), ref.config()).get("lm_head.weight");
-    var c = ref.config();
-    return new Assets(new Unembedding(head, c.vocabSize(), c.nEmbd()), TokenText.of(Tokenizer.load(ref.tokenizerDir())));
-  }
 }

@@ -12,13 +12,20 @@ import java.util.stream.Stream;
 @ApplicationScoped
 @Named("nav")
 public class NavBar {
-  /** A plain entry. */
-  public record Link(String label, String href, int order) implements NavLink {}
+    /** A plain entry. */
+    public record Link(String label, String href, int order) implements NavLink {}
 
-  @Inject Instance<NavLink> extra;
+    @Inject
+    Instance<NavLink> extra;
 
-  public List<NavLink> links() {
-    return Stream.concat(Stream.of(new Link("Runs", "/runs", 10), new Link("SAEs", "/saes", 20),
-        new Link("Jobs", "/jobs", 30)), extra.stream()).sorted(Comparator.comparingInt(NavLink::order)).toList();
-  }
+    public List<NavLink> links() {
+        return Stream.concat(
+                        Stream.of(
+                                new Link("Runs", "/runs", 10),
+                                new Link("SAEs", "/saes", 20),
+                                new Link("Jobs", "/jobs", 30)),
+                        extra.stream())
+                .sorted(Comparator.comparingInt(NavLink::order))
+                .toList();
+    }
 }

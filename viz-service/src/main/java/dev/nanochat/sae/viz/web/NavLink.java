@@ -5,11 +5,11 @@ package dev.nanochat.sae.viz.web;
  * implements this (e.g. a Playground page), without editing the layout; order sorts the entries.
  */
 public interface NavLink {
-  String label();
+    String label();
 
-  String href();
+    String href();
 
-  default int order() {
-    return 100;
-  }
+    default int order() {
+        return 100;
+    }
 }

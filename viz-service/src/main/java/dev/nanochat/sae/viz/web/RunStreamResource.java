@@ -13,20 +13,21 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 /** Training curves: every stored point, and new points as server-sent events while runs train. */
 @Path("/api/runs")
 public class RunStreamResource {
-  @Inject RunCurves curves;
+    @Inject
+    RunCurves curves;
 
-  @GET
-  @Path("points")
-  @Produces(MediaType.APPLICATION_JSON)
-  public List<?> points() {
-    return curves.all();
-  }
+    @GET
+    @Path("points")
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<?> points() {
+        return curves.all();
+    }
 
-  @GET
-  @Path("stream")
-  @Produces(MediaType.SERVER_SENT_EVENTS)
-  @RestStreamElementType(MediaType.TEXT_PLAIN) // each element is already a JSON object
-  public Multi<String> stream() {
-    return curves.stream();
-  }
+    @GET
+    @Path("stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.TEXT_PLAIN) // each element is already a JSON object
+    public Multi<String> stream() {
+        return curves.stream();
+    }
 }
