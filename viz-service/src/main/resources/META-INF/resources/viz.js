@@ -58,6 +58,7 @@ function vizRuns(points) {
     });
   });
   function add(p) {
+    if (!p || !p.runId) return; // the stream's opening message and heartbeats
     count++;
     document.getElementById('point-count').textContent = count;
     if (!runs[p.runId]) runs[p.runId] = { color: palette[Object.keys(runs).length % palette.length], last: p };
