@@ -88,7 +88,7 @@ function vizRuns(points) {
   points.forEach(add);
   metrics.forEach(m => charts[m].update());
   table();
-  const es = new EventSource('/api/runs/stream');
+  const es = new EventSource('/runs/stream');
   const live = document.getElementById('live');
   es.onopen = () => { live.textContent = 'live'; live.classList.add('on'); };
   es.onerror = () => { live.textContent = 'reconnecting…'; live.classList.remove('on'); };

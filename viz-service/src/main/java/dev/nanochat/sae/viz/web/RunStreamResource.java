@@ -11,20 +11,21 @@ import java.util.List;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /** Training curves: every stored point, and new points as server-sent events while runs train. */
-@Path("/api/runs")
+@Path("/")
 public class RunStreamResource {
     @Inject
     RunCurves curves;
 
     @GET
-    @Path("points")
+    @Path("api/runs/points")
     @Produces(MediaType.APPLICATION_JSON)
     public List<?> points() {
         return curves.all();
     }
 
     @GET
-    @Path("stream")
+    // Outside /api: the browser's EventSource sends no bearer token, and the runs page it feeds is open.
+    @Path("runs/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.TEXT_PLAIN) // each element is already a JSON object
     public Multi<String> stream() {
