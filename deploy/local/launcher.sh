@@ -86,6 +86,7 @@ demo() {
       --collector "http://127.0.0.1:$(service_port collector-service)" \
       --trainer "http://127.0.0.1:$(service_port trainer-service)" \
       --evaluator "http://127.0.0.1:$(service_port evaluator-service)" \
+      --viz "http://127.0.0.1:$(service_port viz-service)" \
       --neuronpedia "http://127.0.0.1:$(service_port neuronpedia-service)" || rc=$?
   else
     cli demo-pipeline --base-dir "$model_dir" --corpus "$corpus" --tokens "${SAE_DEMO_TOKENS:-400000}" \
@@ -93,6 +94,7 @@ demo() {
       --collector "http://127.0.0.1:$(service_port collector-service)" \
       --trainer "http://127.0.0.1:$(service_port trainer-service)" \
       --evaluator "http://127.0.0.1:$(service_port evaluator-service)" \
+      --viz "http://127.0.0.1:$(service_port viz-service)" \
       --neuronpedia "http://127.0.0.1:$(service_port neuronpedia-service)" || rc=$?
   fi
   echo

@@ -30,6 +30,7 @@ public final class DemoPipelineCommand implements Callable<Integer> {
     @Option(names = "--trainer", defaultValue = "http://127.0.0.1:18082") String trainer;
     @Option(names = "--evaluator", defaultValue = "http://127.0.0.1:18083") String evaluator;
     @Option(names = "--neuronpedia", description = "neuronpedia-service: wait for the final checkpoint's package") String neuronpedia;
+    @Option(names = "--viz", description = "viz-service URL: wait for the final checkpoint's dashboards and print the UI") String viz;
     @Option(names = "--base-dir", required = true, description = "nanochat base dir of the model") Path baseDir;
     @Option(names = "--corpus", required = true, description = "corpus file for the collection") Path corpus;
     @Option(names = "--hook", description = "hook point (default: resid_post of the middle layer)") String hook;
@@ -103,6 +104,7 @@ public final class DemoPipelineCommand implements Callable<Integer> {
         out.printf("%nservices: collector %s  trainer %s  evaluator %s%n", collector, trainer, evaluator);
         out.printf("curve: %s/api/runs/%s/curve?metric=fvu%n", evaluator, runId);
         if (summary != null) Files.writeString(summary, json.writerWithDefaultPrettyPrinter().writeValueAsString(finalEval));
+        if (viz != null) dashboards(rest, runId, finalEval.path("step").asLong(), deadline);
         if (!"ok".equals(finalEval.path("status").asText())) {
             throw new IllegalStateException("final evaluation failed: " + finalEval.path("reason").asText());
         }
@@ -112,6 +114,29 @@ public final class DemoPipelineCommand implements Callable<Integer> {
         }
         if (neuronpedia != null) DemoPackageWait.await(rest, neuronpedia, runId, finalEval.path("step").asLong(), 5, out);
         return 0;
+    }
+
+    /** Waits for viz-service's analysis of the final checkpoint, then prints the UI and one live feature page. */
+    private void dashboards(RestClient rest, String runId, long step, long deadline) throws Exception {
+        String checkpointId = runId + ":" + step;
+        JsonNode job = null;
+        while (System.nanoTime() < deadline) {
+            for (JsonNode j : rest.get(viz + "/api/jobs")) if (checkpointId.equals(j.path("checkpointId").asText())) job = j;
+            if (job != null && !"RUNNING".equals(job.path("status").asText())) break;
+            out.println(job == null ? "dashboards: waiting for viz-service" : String.format(Locale.ROOT,
+                    "dashboards: %s %.0f%% (%,d tokens)", job.path("phase").asText(), 100 * job.path("progress").asDouble(),
+                    job.path("tokens").asLong()));
+            job = null;
+            Thread.sleep(3000);
+        }
+        if (job == null || !"DONE".equals(job.path("status").asText())) {
+            throw new IllegalStateException("dashboards of " + checkpointId + " not built: "
+                    + (job == null ? "timed out" : job.path("error").asText()));
+        }
+        long id = job.path("id").asLong();
+        JsonNode top = rest.get(viz + "/api/saes/" + id + "/features?sort=max_act&size=1").path("features").path(0);
+        out.printf("%ndashboards: %s/saes/%d%n", viz, id);
+        out.printf("feature page: %s/saes/%d/features/%d%n", viz, id, top.path("idx").asInt());
     }
 
     private static JsonNode finalEvaluation(JsonNode evals) {

@@ -13,32 +13,37 @@ import java.util.List;
  * descending order of their qualifying value; an interval's examples are a deterministic uniform sample
  * of the tokens in the interval, also listed by descending qualifying value.
  */
-public record ExampleGroup(Kind kind, double binMin, double binMax, double binContains, long count,
-    List<ExampleContext> examples) {
+public record ExampleGroup(
+        Kind kind, double binMin, double binMax, double binContains, long count, List<ExampleContext> examples) {
 
-  /** Whether a group is the top group or an interval. */
-  public enum Kind { TOP, INTERVAL }
+    /** Whether a group is the top group or an interval. */
+    public enum Kind {
+        TOP,
+        INTERVAL
+    }
 
-  public ExampleGroup {
-    if (kind == null || examples == null) {
-      throw new IllegalArgumentException("kind and examples are required");
+    public ExampleGroup {
+        if (kind == null || examples == null) {
+            throw new IllegalArgumentException("kind and examples are required");
+        }
+        if (kind == Kind.TOP && (binMin != -1 || binContains != -1)) {
+            throw new IllegalArgumentException(
+                    "a top group has binMin = binContains = -1, got " + binMin + ", " + binContains);
+        }
+        if (kind == Kind.INTERVAL && (binContains < 0 || binContains > 1 || binMax < binMin)) {
+            throw new IllegalArgumentException(
+                    "interval [" + binMin + ", " + binMax + ") with fraction " + binContains + " is invalid");
+        }
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be ≥ 0, got " + count);
+        }
+        examples = List.copyOf(examples);
     }
-    if (kind == Kind.TOP && (binMin != -1 || binContains != -1)) {
-      throw new IllegalArgumentException("a top group has binMin = binContains = -1, got " + binMin + ", " + binContains);
-    }
-    if (kind == Kind.INTERVAL && (binContains < 0 || binContains > 1 || binMax < binMin)) {
-      throw new IllegalArgumentException("interval [" + binMin + ", " + binMax + ") with fraction " + binContains
-          + " is invalid");
-    }
-    if (count < 0) {
-      throw new IllegalArgumentException("count must be ≥ 0, got " + count);
-    }
-    examples = List.copyOf(examples);
-  }
 
-  /** SAEDashboard's section title ("TOP ACTIVATIONS", "INTERVAL 0.12 - 0.34"). */
-  public String title() {
-    return kind == Kind.TOP ? "TOP ACTIVATIONS"
-        : String.format(java.util.Locale.ROOT, "INTERVAL %.3f - %.3f", binMin, binMax);
-  }
+    /** SAEDashboard's section title ("TOP ACTIVATIONS", "INTERVAL 0.12 - 0.34"). */
+    public String title() {
+        return kind == Kind.TOP
+                ? "TOP ACTIVATIONS"
+                : String.format(java.util.Locale.ROOT, "INTERVAL %.3f - %.3f", binMin, binMax);
+    }
 }

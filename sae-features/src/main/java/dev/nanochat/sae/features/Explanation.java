@@ -6,9 +6,9 @@ package dev.nanochat.sae.features;
  */
 public record Explanation(String description, String typeName, String explanationModelName) {
 
-  public Explanation {
-    if (description == null || description.isBlank() || description.length() > 512) {
-      throw new IllegalArgumentException("an explanation needs 1..512 characters, got '" + description + "'");
+    public Explanation {
+        if (description == null || description.isBlank() || description.length() > 512) {
+            throw new IllegalArgumentException("an explanation needs 1..512 characters, got '" + description + "'");
+        }
     }
-  }
 }

@@ -6,7 +6,7 @@ package dev.nanochat.sae.features;
  * 16k dashboards without holding them all; an exception thrown here aborts the analysis.
  */
 public interface FeatureSink {
-  void feature(FeatureResult result) throws Exception;
+    void feature(FeatureResult result) throws Exception;
 
-  void summary(SaeSummary summary) throws Exception;
+    void summary(SaeSummary summary) throws Exception;
 }

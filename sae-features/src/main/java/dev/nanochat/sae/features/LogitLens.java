@@ -11,11 +11,11 @@ import java.util.List;
  */
 public record LogitLens(List<TokenValue> top, List<TokenValue> bottom, Histogram histogram) {
 
-  public LogitLens {
-    if (top == null || bottom == null || histogram == null) {
-      throw new IllegalArgumentException("top, bottom and histogram are required");
+    public LogitLens {
+        if (top == null || bottom == null || histogram == null) {
+            throw new IllegalArgumentException("top, bottom and histogram are required");
+        }
+        top = List.copyOf(top);
+        bottom = List.copyOf(bottom);
     }
-    top = List.copyOf(top);
-    bottom = List.copyOf(bottom);
-  }
 }

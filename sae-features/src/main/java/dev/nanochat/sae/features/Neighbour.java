@@ -5,9 +5,9 @@ package dev.nanochat.sae.features;
  */
 public record Neighbour(int index, float cosine) {
 
-  public Neighbour {
-    if (index < 0 || !(cosine >= -1.0001f && cosine <= 1.0001f)) {
-      throw new IllegalArgumentException("neighbour " + index + " has cosine " + cosine);
+    public Neighbour {
+        if (index < 0 || !(cosine >= -1.0001f && cosine <= 1.0001f)) {
+            throw new IllegalArgumentException("neighbour " + index + " has cosine " + cosine);
+        }
     }
-  }
 }

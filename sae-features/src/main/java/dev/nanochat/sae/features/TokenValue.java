@@ -6,9 +6,9 @@ package dev.nanochat.sae.features;
  */
 public record TokenValue(int tokenId, String token, float value) {
 
-  public TokenValue {
-    if (tokenId < 0 || token == null || token.isEmpty()) {
-      throw new IllegalArgumentException("token " + tokenId + " needs a non-empty string, got '" + token + "'");
+    public TokenValue {
+        if (tokenId < 0 || token == null || token.isEmpty()) {
+            throw new IllegalArgumentException("token " + tokenId + " needs a non-empty string, got '" + token + "'");
+        }
     }
-  }
 }

@@ -1,0 +1,16 @@
+package dev.nanochat.sae.features;
+
+/**
+ * The model's unembedding W_U as nanochat stores it: lm_head.weight, [vocab, d] row-major (one row per
+ * token). The logit lens reads W_dec[i] · W_Uᵀ; rows past the tokenizer's vocabulary (padding) are
+ * ignored by the analysis.
+ */
+public record Unembedding(float[] weight, int vocab, int d) {
+
+    public Unembedding {
+        if (weight == null || vocab <= 0 || d <= 0 || (long) vocab * d != weight.length) {
+            throw new IllegalArgumentException("unembedding must be [vocab, d] = [" + vocab + ", " + d + "], got "
+                    + (weight == null ? "null" : weight.length + " floats"));
+        }
+    }
+}

@@ -1,0 +1,96 @@
+// Charts and live updates of the viz pages (Chart.js is served from the webjar; nothing from a CDN).
+function vizBar(canvas, hist, label, color) {
+  if (!hist || !hist.heights || hist.heights.length === 0) return null;
+  return new Chart(canvas, {
+    type: 'bar',
+    data: { labels: hist.values.map(v => Number(v).toPrecision(3)),
+            datasets: [{ label: label, data: hist.heights, backgroundColor: color, barPercentage: 1, categoryPercentage: 1 }] },
+    options: { animation: false, plugins: { legend: { display: false } }, scales: { x: { ticks: { maxTicksLimit: 8 } } } }
+  });
+}
+
+function vizFeature() {
+  const act = JSON.parse(document.getElementById('act-hist-json').textContent);
+  const logit = JSON.parse(document.getElementById('logit-hist-json').textContent);
+  window.vizCharts = [vizBar(document.getElementById('act-hist'), act, 'tokens', 'rgba(239,108,0,0.8)'),
+                      vizBar(document.getElementById('logit-hist'), logit, 'tokens', 'rgba(37,99,235,0.7)')];
+  document.addEventListener('keydown', e => {
+    if (e.target && (e.target.tagName === 'INPUT' || e.target.tagName === 'TEXTAREA')) return;
+    if (e.key === 'ArrowRight' || e.key === 'j') location.href = document.getElementById('next').href;
+    if (e.key === 'ArrowLeft' || e.key === 'k') location.href = document.getElementById('prev').href;
+  });
+}
+
+function vizSae(sae, all) {
+  vizBar(document.getElementById('density'), sae.log10DensityHistogram ? {
+    heights: sae.log10DensityHistogram.barHeights, values: sae.log10DensityHistogram.barValues } : null,
+    'features', 'rgba(16,185,129,0.8)');
+  const pts = all.filter(s => s.metrics && s.metrics.l0 !== undefined && (s.metrics.fvu !== undefined || s.metrics.explained_variance !== undefined))
+    .map(s => ({ x: s.metrics.l0, y: s.metrics.fvu !== undefined ? s.metrics.fvu : 1 - s.metrics.explained_variance, id: s.neuronpediaId, me: s.id === sae.id }));
+  new Chart(document.getElementById('l0fvu'), {
+    type: 'scatter',
+    data: { datasets: [{ data: pts, pointRadius: pts.map(p => p.me ? 7 : 4),
+      backgroundColor: pts.map(p => p.me ? 'rgba(239,108,0,0.9)' : 'rgba(37,99,235,0.6)') }] },
+    options: { animation: false, plugins: { legend: { display: false },
+      tooltip: { callbacks: { label: c => c.raw.id + ' L0 ' + c.raw.x.toFixed(1) + ' FVU ' + c.raw.y.toFixed(3) } } },
+      scales: { x: { title: { display: true, text: 'L0' } }, y: { title: { display: true, text: 'FVU' } } } }
+  });
+  const rows = document.getElementById('metric-rows');
+  Object.entries(sae.metrics || {}).forEach(([k, v]) => {
+    const tr = document.createElement('tr');
+    tr.innerHTML = '<th></th><td></td>';
+    tr.children[0].textContent = k; tr.children[1].textContent = Number(v).toPrecision(5);
+    rows.appendChild(tr);
+  });
+}
+
+function vizRuns(points) {
+  const metrics = ['mse', 'l0', 'explained_variance', 'dead_fraction'];
+  const palette = ['#2563eb', '#ef6c00', '#059669', '#7c3aed', '#db2777', '#0891b2'];
+  const runs = {};
+  const charts = {};
+  let count = 0;
+  metrics.forEach(m => {
+    charts[m] = new Chart(document.getElementById('chart-' + m), {
+      type: 'line', data: { datasets: [] },
+      options: { animation: false, parsing: false, plugins: { legend: { position: 'bottom' } },
+        scales: { x: { type: 'linear', title: { display: true, text: 'step' } } } }
+    });
+  });
+  function add(p) {
+    if (!p || !p.runId) return; // the stream's opening message and heartbeats
+    count++;
+    document.getElementById('point-count').textContent = count;
+    if (!runs[p.runId]) runs[p.runId] = { color: palette[Object.keys(runs).length % palette.length], last: p };
+    const run = runs[p.runId];
+    if (p.step >= run.last.step) run.last = p;
+    metrics.forEach(m => {
+      if (p.metrics[m] === undefined) return;
+      let ds = charts[m].data.datasets.find(d => d.label === p.runId);
+      if (!ds) { ds = { label: p.runId, data: [], borderColor: run.color, backgroundColor: run.color, pointRadius: 2 };
+                 charts[m].data.datasets.push(ds); }
+      ds.data.push({ x: p.step, y: p.metrics[m] });
+      ds.data.sort((a, b) => a.x - b.x);
+    });
+  }
+  function table() {
+    const body = document.querySelector('#runs-table tbody');
+    body.innerHTML = '';
+    Object.entries(runs).forEach(([id, r]) => {
+      const tr = document.createElement('tr');
+      [id, r.last.step, r.last.tokens, r.last.final ? 'yes' : '', fmt(r.last.metrics.mse), fmt(r.last.metrics.l0)]
+        .forEach(v => { const td = document.createElement('td'); td.textContent = v; tr.appendChild(td); });
+      tr.dataset.run = id;
+      body.appendChild(tr);
+    });
+  }
+  function fmt(v) { return v === undefined ? '' : Number(v).toPrecision(4); }
+  points.forEach(add);
+  metrics.forEach(m => charts[m].update());
+  table();
+  const es = new EventSource('/runs/stream');
+  const live = document.getElementById('live');
+  es.onopen = () => { live.textContent = 'live'; live.classList.add('on'); };
+  es.onerror = () => { live.textContent = 'reconnecting…'; live.classList.remove('on'); };
+  es.onmessage = e => { let d = JSON.parse(e.data); if (typeof d === 'string') d = JSON.parse(d); add(d); metrics.forEach(m => charts[m].update()); table(); };
+}

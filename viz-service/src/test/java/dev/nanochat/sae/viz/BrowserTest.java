@@ -1,0 +1,199 @@
+package dev.nanochat.sae.viz;
+
+import static dev.nanochat.sae.viz.VizFixture.*;
+import static dev.nanochat.sae.viz.VizTestResource.*;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The web UI in a real headless Chromium (Debian's /usr/bin/chromium through Playwright): shaded tokens
+ * of the top example, a drawn histogram, keyboard navigation, and the runs page updating while a run
+ * trains. Screenshots go to target/screenshots/ as test artifacts.
+ */
+@QuarkusTest
+@QuarkusTestResource(VizTestResource.class)
+class BrowserTest {
+    static final Path SHOTS = Path.of("target", "screenshots");
+    static final List<String> FLAGS = List.of(
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync");
+    static Playwright playwright;
+    static Browser browser;
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @BeforeAll
+    static void launch() throws Exception {
+        Files.createDirectories(SHOTS);
+        playwright = Playwright.create(
+                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright
+                .chromium()
+                .launch(new BrowserType.LaunchOptions()
+                        .setExecutablePath(Path.of(System.getenv().getOrDefault("SAE_CHROMIUM", "/usr/bin/chromium")))
+                        .setHeadless(true)
+                        .setArgs(FLAGS));
+    }
+
+    @AfterAll
+    static void close() {
+        if (browser != null) browser.close();
+        if (playwright != null) playwright.close();
+    }
+
+    private String url(String path) {
+        return base.toString().replaceAll("/$", "") + path;
+    }
+
+    private Page page() {
+        Page p = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 1000))
+                .newPage();
+        p.setDefaultTimeout(20_000);
+        return p;
+    }
+
+    @Test
+    void feature_page_shows_shaded_top_example_histogram_and_moves_with_the_keyboard() throws Exception {
+        VizFlowTest.ensureDashboard();
+        long id = given().get("/api/saes").jsonPath().getLong("[0].id");
+        int idx = given().get("/api/saes/" + id + "/features?sort=max_act&size=1")
+                .jsonPath()
+                .getInt("features[0].idx");
+        Page p = page();
+        p.navigate(url("/saes/" + id + "/features/" + idx));
+        assertTrue(p.locator("h1").textContent().contains("Feature " + idx));
+        assertEquals(
+                "Top activations",
+                p.locator("section.group h2")
+                        .first()
+                        .textContent()
+                        .replaceAll("\\s+<.*", "")
+                        .trim()
+                        .replaceAll("\\s+$", "")
+                        .split("\n")[0]
+                        .trim());
+        // The qualifying token of the top example is the feature's max: fully shaded.
+        var q = p.locator("section.group").first().locator(".example").first().locator(".t.q");
+        assertEquals(1, q.count());
+        assertEquals("1.000", q.evaluate("e => getComputedStyle(e).getPropertyValue('--a').trim()"));
+        String bg = (String) q.evaluate("e => getComputedStyle(e).backgroundColor");
+        assertTrue(bg.startsWith("rgba(239, 108, 0") || bg.startsWith("rgb(239, 108, 0"), bg);
+        int shaded = ((Number) p.evaluate("() => [...document.querySelectorAll('section.group .example .t')]"
+                        + ".filter(e => parseFloat(getComputedStyle(e).getPropertyValue('--a')) > 0).length"))
+                .intValue();
+        assertTrue(shaded >= 1);
+        // The activation histogram is drawn: bars in the chart and non-blank pixels on the canvas.
+        int bars = ((Number) p.evaluate("() => Chart.getChart('act-hist').data.datasets[0].data.length")).intValue();
+        assertTrue(bars >= 1, "bars " + bars);
+        int painted = ((Number) p.evaluate("() => { const c = document.getElementById('act-hist');"
+                        + " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;"
+                        + " for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }"))
+                .intValue();
+        assertTrue(painted > 500, "painted pixels " + painted);
+        assertEquals(10, p.locator("#pos-logits tbody tr").count());
+        assertEquals(10, p.locator("#neighbours li").count());
+        p.screenshot(new Page.ScreenshotOptions()
+                .setPath(SHOTS.resolve("feature.png"))
+                .setFullPage(true));
+
+        int next = (idx + 1) % N;
+        p.keyboard().press("ArrowRight");
+        p.waitForURL(Pattern.compile(".*/saes/" + id + "/features/" + next + "$"));
+        assertTrue(p.locator("h1").textContent().contains("Feature " + next));
+        p.keyboard().press("k");
+        p.waitForURL(Pattern.compile(".*/saes/" + id + "/features/" + idx + "$"));
+        // A dead feature (latent 0 never fires) says so instead of showing examples.
+        p.navigate(url("/saes/" + id + "/features/0"));
+        assertTrue(p.content().contains("never fired"));
+        p.close();
+    }
+
+    @Test
+    void sae_page_and_feature_browser_sort_page_and_jump() throws Exception {
+        VizFlowTest.ensureDashboard();
+        long id = given().get("/api/saes").jsonPath().getLong("[0].id");
+        Page p = page();
+        p.navigate(url("/saes/" + id));
+        assertEquals("2", p.locator("#dead").textContent().trim());
+        int densityBars =
+                ((Number) p.evaluate("() => Chart.getChart('density').data.datasets[0].data.length")).intValue();
+        assertTrue(densityBars >= 1);
+        p.screenshot(
+                new Page.ScreenshotOptions().setPath(SHOTS.resolve("sae.png")).setFullPage(true));
+        p.navigate(url("/saes/" + id + "/features?sort=max_act&size=20"));
+        assertEquals(20, p.locator("#feature-list tbody tr").count());
+        p.locator("#next-page").click();
+        p.waitForURL(Pattern.compile(".*[?&]page=1(&.*)?$"));
+        assertEquals(20, p.locator("#feature-list tbody tr").count());
+        p.screenshot(new Page.ScreenshotOptions()
+                .setPath(SHOTS.resolve("features.png"))
+                .setFullPage(true));
+        p.locator("#jump").fill("7");
+        p.locator("form.jump button").click();
+        p.waitForURL(Pattern.compile(".*/saes/" + id + "/features/7$"));
+        // The Neuronpedia-style address leads to the same page.
+        String source = given().get("/api/saes").jsonPath().getString("[0].sourceId");
+        p.navigate(url("/" + MODEL_ID + "/" + source + "/9"));
+        p.waitForURL(Pattern.compile(".*/saes/" + id + "/features/9$"));
+        p.close();
+    }
+
+    @Test
+    void runs_page_updates_while_a_run_trains() throws Exception {
+        VizFlowTest.ensureDashboard();
+        Page p = page();
+        p.navigate(url("/runs"));
+        p.waitForFunction("() => document.getElementById('live').textContent === 'live'");
+        int before = Integer.parseInt(p.locator("#point-count").textContent().trim());
+        String run = "live-" + RUN;
+        for (int step = 1; step <= 4; step++) {
+            sendEvent(event(
+                    run,
+                    step * 10,
+                    false,
+                    saeDir,
+                    sha,
+                    Map.of(
+                            "mse",
+                            1.0 / step,
+                            "l0",
+                            30.0 - step,
+                            "explained_variance",
+                            0.5 + 0.1 * step,
+                            "dead_fraction",
+                            0.05)));
+        }
+        p.waitForFunction("n => Number(document.getElementById('point-count').textContent) >= n", before + 4);
+        p.waitForFunction(
+                "r => Chart.getChart('chart-mse').data.datasets.some(d => d.label === r && d.data.length === 4)", run);
+        assertTrue(p.locator("#runs-table tbody tr[data-run='" + run + "']").count() == 1);
+        p.screenshot(
+                new Page.ScreenshotOptions().setPath(SHOTS.resolve("runs.png")).setFullPage(true));
+        p.close();
+    }
+}

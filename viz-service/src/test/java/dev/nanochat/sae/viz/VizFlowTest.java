@@ -1,0 +1,248 @@
+package dev.nanochat.sae.viz;
+
+import static dev.nanochat.sae.viz.VizFixture.*;
+import static dev.nanochat.sae.viz.VizTestResource.*;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nanochat.sae.core.records.CheckpointEvent;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * End to end on the real broker and PostgreSQL: eval-split activations of the d2 fixture on the
+ * activation topic, checkpoint events on sae.checkpoints → dashboards stored → the Neuronpedia API
+ * answers with numbers recomputed here from the SAE; a repeated event does no work; bad input 404s.
+ */
+@QuarkusTest
+@QuarkusTestResource(VizTestResource.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class VizFlowTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static String source;
+
+    static void ensureDashboard() throws Exception {
+        sendActivations();
+        if (source != null) return;
+        sendEvent(event(RUN_ID, 100, true, saeDir, sha, Map.of("mse", 0.5, "l0", 12.0, "fvu", 0.3)));
+        await().atMost(Duration.ofSeconds(120))
+                .until(() -> given().get("/api/saes").jsonPath().getList("$").size() >= 1);
+        source = given().get("/api/saes").jsonPath().getString("[0].sourceId");
+    }
+
+    @Test
+    @Order(1)
+    void final_checkpoint_becomes_dashboards_the_api_serves() throws Exception {
+        ensureDashboard();
+        JsonPath sae = given().get("/api/saes").jsonPath();
+        assertEquals(1, sae.getList("$").size());
+        assertEquals(MODEL_ID, sae.getString("[0].modelId"));
+        assertEquals("1-res-" + RUN_ID, sae.getString("[0].sourceId"));
+        assertEquals(N, sae.getInt("[0].dSae"));
+        assertEquals(totalTokens, sae.getLong("[0].tokens")); // eval split only: the train record is not counted
+        assertEquals(2, sae.getInt("[0].deadCount"));
+        assertEquals(0.3, sae.getDouble("[0].metrics.fvu"), 1e-12);
+
+        float[] z = denseCodes();
+        int checked = 0;
+        for (int f = 0; f < N; f++) {
+            int fired = 0;
+            float max = 0;
+            for (int t = 0; t < totalTokens; t++) {
+                float v = z[t * N + f];
+                if (v > 0) fired++;
+                max = Math.max(max, v);
+            }
+            // Jackson, not RestAssured's Groovy paths: 64 features × many paths would compile a script each.
+            JsonNode n = JSON.readTree(given().get("/api/feature/" + MODEL_ID + "/" + source + "/" + f)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString());
+            assertEquals(MODEL_ID, n.get("modelId").asText());
+            assertEquals(source, n.get("layer").asText());
+            assertEquals(Integer.toString(f), n.get("index").asText());
+            assertTrue(n.get("index").isTextual());
+            assertEquals(HOOK, n.get("hookName").asText());
+            assertEquals(fired, n.get("nonzeroCount").asInt(), "feature " + f);
+            assertEquals((double) fired / totalTokens, n.get("frac_nonzero").asDouble(), 1e-12, "feature " + f);
+            assertEquals(max, n.get("maxActApprox").floatValue(), 1e-4f, "feature " + f);
+            assertEquals(10, n.get("pos_str").size());
+            assertEquals(10, n.get("neg_values").size());
+            assertEquals(10, n.get("topkCosSimIndices").size());
+            assertTrue(n.get("explanations").isEmpty());
+            if (fired == 0) {
+                assertTrue(n.get("activations").isEmpty());
+                continue;
+            }
+            // The top example is the window holding the max, with the value recomputable from the dense codes.
+            JsonNode top = n.get("activations").get(0);
+            assertEquals(top.get("tokens").size(), top.get("values").size());
+            assertEquals(top.get("tokens").size(), top.get("tokenIds").size());
+            assertEquals(-1.0, top.get("binMin").asDouble());
+            assertEquals(-1.0, top.get("binContains").asDouble());
+            assertEquals(max, top.get("maxValue").floatValue(), 1e-4f);
+            int q = top.get("maxValueTokenIndex").asInt();
+            assertEquals(max, top.get("values").get(q).floatValue(), 1e-4f);
+            double heights = 0;
+            for (JsonNode h : n.get("freq_hist_data_bar_heights")) heights += h.asDouble();
+            assertEquals(fired, heights, 1e-9);
+            double contains = 0;
+            double lastMin = Double.NaN;
+            for (JsonNode a : n.get("activations")) {
+                double c = a.get("binContains").asDouble();
+                if (c >= 0 && a.get("binMin").asDouble() != lastMin) contains += c;
+                lastMin = a.get("binMin").asDouble();
+            }
+            assertEquals(1.0, contains, 1e-9, "interval groups of feature " + f + " hold every nonzero activation");
+            checked++;
+        }
+        assertTrue(checked > 40, "live features checked: " + checked);
+
+        // sae.dashboards announced the completion once.
+        List<String> events = readAll(DASHBOARDS);
+        assertEquals(1, events.size());
+        assertTrue(events.get(0).contains("\"sourceId\":\"" + source + "\""), events.get(0));
+    }
+
+    @Test
+    @Order(2)
+    void a_second_identical_event_does_no_work() throws Exception {
+        ensureDashboard();
+        String before = given().get("/api/jobs").asString();
+        sendEvent(event(RUN_ID, 100, true, saeDir, sha, Map.of("mse", 0.5, "l0", 12.0, "fvu", 0.3)));
+        // A marker event after it: once the marker's curve point exists, the duplicate has been consumed.
+        sendEvent(event("marker-" + RUN, 7, false, saeDir, sha, Map.of("mse", 1.0)));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> given().get("/api/runs/points").asString().contains("marker-" + RUN));
+        assertEquals(before, given().get("/api/jobs").asString());
+        assertEquals(1, readAll(DASHBOARDS).size());
+    }
+
+    @Test
+    @Order(3)
+    void bad_input_gets_404_json_and_page_sizes_are_bounded() throws Exception {
+        ensureDashboard();
+        given().get("/api/feature/nope-000600/" + source + "/3")
+                .then()
+                .statusCode(404)
+                .body("error", notNullValue());
+        given().get("/api/feature/" + MODEL_ID + "/1-res-nope/3")
+                .then()
+                .statusCode(404)
+                .body("error", notNullValue());
+        given().get("/api/feature/" + MODEL_ID + "/" + source + "/" + N)
+                .then()
+                .statusCode(404)
+                .body("error", notNullValue());
+        given().get("/api/feature/" + MODEL_ID + "/" + source + "/abc")
+                .then()
+                .statusCode(404)
+                .body("error", notNullValue());
+        long id = given().get("/api/saes").jsonPath().getLong("[0].id");
+        given().get("/api/saes/" + id + "/features?size=201")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("status", equalTo(400));
+        given().get("/api/saes/" + id + "/features?sort=bogus").then().statusCode(400);
+        given().get("/api/saes/" + id + "/features?size=200")
+                .then()
+                .statusCode(200)
+                .body("features", hasSize(N));
+        JsonPath page = given().get("/api/saes/" + id + "/features?sort=max_act&size=10&page=1")
+                .jsonPath();
+        assertEquals(10, page.getList("features").size());
+        assertEquals(7, page.getInt("pages"));
+        List<Float> maxes = page.getList("features.maxAct");
+        for (int i = 1; i < maxes.size(); i++) assertTrue(maxes.get(i - 1) >= maxes.get(i));
+        // POST /api/features answers in request order; more than 100 is refused.
+        String body = "[{\"modelId\":\"" + MODEL_ID + "\",\"layer\":\"" + source
+                + "\",\"index\":\"5\",\"maxActsToReturn\":2}," + "{\"modelId\":\"" + MODEL_ID + "\",\"layer\":\""
+                + source + "\",\"index\":\"3\"}]";
+        JsonPath many = given().contentType("application/json")
+                .body(body)
+                .post("/api/features")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertEquals("5", many.getString("[0].index"));
+        assertEquals("3", many.getString("[1].index"));
+        assertTrue(many.getList("[0].activations").size() <= 2);
+        StringBuilder big = new StringBuilder("[");
+        for (int i = 0; i < 101; i++)
+            big.append(i == 0 ? "" : ",").append("{\"modelId\":\"x\",\"layer\":\"y\",\"index\":\"1\"}");
+        given().contentType("application/json")
+                .body(big.append("]").toString())
+                .post("/api/features")
+                .then()
+                .statusCode(400);
+    }
+
+    @Test
+    @Order(4)
+    void a_corrupt_checkpoint_fails_its_job_with_the_reason_and_serves_nothing() throws Exception {
+        ensureDashboard();
+        var dir = writeSae(checkpointRoot.resolve("bad-" + RUN).resolve("step-5"), 3);
+        byte[] bytes = Files.readAllBytes(dir.resolve("sae_weights.safetensors"));
+        Files.write(
+                dir.resolve("sae_weights.safetensors"), java.util.Arrays.copyOf(bytes, bytes.length / 2)); // truncated
+        String truncatedSha = dev.nanochat.sae.core.io.Digests.sha256(dir.resolve("sae_weights.safetensors"));
+        CheckpointEvent bad = event("bad-" + RUN, 5, true, dir, truncatedSha, Map.of());
+        sendEvent(bad);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> given().get("/api/jobs")
+                                .jsonPath()
+                                .getList("findAll { it.checkpointId == '" + bad.id() + "' && it.status == 'FAILED' }")
+                                .size()
+                        == 1);
+        String error =
+                given().get("/api/jobs").jsonPath().getString("find { it.checkpointId == '" + bad.id() + "' }.error");
+        assertTrue(error.contains("cannot be loaded"), error);
+        assertEquals(1, given().get("/api/saes").jsonPath().getList("$").size());
+        given().get("/api/feature/" + MODEL_ID + "/1-res-bad-" + RUN + "/3")
+                .then()
+                .statusCode(404);
+        // A malformed event is dead-lettered and the consumer keeps going.
+        send(CHECKPOINTS, "x", "not json".getBytes(), Map.of());
+        await().atMost(Duration.ofSeconds(30)).until(() -> readAll(DLQ).size() == 1);
+    }
+
+    static List<String> readAll(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<String> out = new ArrayList<>();
+        try (var c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            c.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + 4000;
+            while (System.currentTimeMillis() < deadline)
+                c.poll(Duration.ofMillis(400)).forEach(r -> out.add(r.value()));
+        }
+        return out;
+    }
+}
