@@ -20,11 +20,25 @@ public final class FeatureTrace {
     private final int topN;
     private final int[] chosen;
     private final List<Position> positions = new ArrayList<>();
+    private final boolean keepDense;
+    /** With keepDense: the host code arrays of each hook call and the first position each holds. */
+    private final List<float[]> dense = new ArrayList<>();
+    private final List<Integer> denseStart = new ArrayList<>();
 
-    FeatureTrace(AttachedSae sae, int topN, int[] chosen) {
+    FeatureTrace(AttachedSae sae, int topN, int[] chosen, boolean keepDense) {
         this.sae = sae;
         this.topN = topN;
         this.chosen = chosen.clone();
+        this.keepDense = keepDense;
+    }
+
+    /** f_feature at position t (needs keepDense). */
+    public float value(int t, int feature) {
+        if (!keepDense) throw new IllegalStateException("dense codes were not kept for SAE '" + sae.id() + "'");
+        sae.checkFeature(feature);
+        int chunk = denseStart.size() - 1;
+        while (denseStart.get(chunk) > t) chunk--;
+        return dense.get(chunk)[(t - denseStart.get(chunk)) * sae.dSae() + feature];
     }
 
     public AttachedSae sae() {
@@ -61,6 +75,10 @@ public final class FeatureTrace {
         if (topN > 0) {
             float[] host = z.toFloatArray();
             int rows = host.length / n;
+            if (keepDense) {
+                dense.add(host);
+                denseStart.add(positions.size());
+            }
             for (int r = 0; r < rows; r++) {
                 int[] idx = new int[topN];
                 float[] val = new float[topN];

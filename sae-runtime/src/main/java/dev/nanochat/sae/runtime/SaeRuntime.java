@@ -124,7 +124,7 @@ public final class SaeRuntime implements AutoCloseable {
                 Map<HookPoint, HookProgram> programs = new TreeMap<>();
                 for (int i = 0; i < saes.size(); i++) {
                     AttachedSae sae = saes.get(i);
-                    FeatureTrace trace = track.tracks(i) ? new FeatureTrace(sae, track.topN(), track.chosenOf(i)) : null;
+                    FeatureTrace trace = track.tracks(i) ? new FeatureTrace(sae, track.topN(), track.chosenOf(i), track.keepDense()) : null;
                     List<FeatureEdit> mine = bySae.getOrDefault(i, List.of());
                     if (trace == null && mine.isEmpty()) continue; // encode only where needed
                     if (trace != null) traces.put(i, trace);

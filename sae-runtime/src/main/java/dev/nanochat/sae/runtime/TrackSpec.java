@@ -8,12 +8,19 @@ import java.util.TreeMap;
  * What to record while the model runs: for the SAEs in {@code saes} (indices; empty = none), the top
  * {@code topN} active features per token (0 = off), and for SAEs in {@code chosen} the values of the
  * listed features at every token. SAEs that are neither tracked nor clamped are never encoded.
+ * {@code keepDense} also keeps every host code row (top-N only), so any feature's value at any token can
+ * be read afterwards (search-all ranks over the whole text without a second forward).
  */
-public record TrackSpec(int topN, Set<Integer> saes, Map<Integer, int[]> chosen) {
+public record TrackSpec(int topN, Set<Integer> saes, Map<Integer, int[]> chosen, boolean keepDense) {
     public TrackSpec {
         if (topN < 0) throw new IllegalArgumentException("topN must be >= 0, got " + topN);
         saes = Set.copyOf(saes == null ? Set.of() : saes);
         chosen = Map.copyOf(chosen == null ? Map.of() : chosen);
+        if (keepDense && topN == 0) throw new IllegalArgumentException("keepDense needs topN > 0");
+    }
+
+    public TrackSpec(int topN, Set<Integer> saes, Map<Integer, int[]> chosen) {
+        this(topN, saes, chosen, false);
     }
 
     public static TrackSpec none() {

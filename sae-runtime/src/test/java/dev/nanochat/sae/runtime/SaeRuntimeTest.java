@@ -196,6 +196,53 @@ class SaeRuntimeTest {
         assertTrue(e3.getMessage().contains("twice"), e3.getMessage());
     }
 
+    @Test void searchAllRanksEveryFeatureOfTheChosenSaesByItsMaximumOverTheText() {
+        int[] ids = rt.encodeWithBos(TEXT);
+        ForwardResult clean = clean(ids, false);
+        List<FeatureSearch.Hit> hits = new FeatureSearch(rt).searchAll(ids, List.of(0, 1), 20, true, new int[0]);
+        // Oracle: every (sae, feature) scored by max over tokens 1.. of the SAE's own encoding.
+        List<float[]> all = new java.util.ArrayList<>();
+        for (int s : new int[] {0, 1}) {
+            int n = rt.sae(s).dSae();
+            float[] z = rt.sae(s).sae().encode(clean.activations(rt.sae(s).hook()), ids.length);
+            for (int f = 0; f < n; f++) {
+                float m = 0;
+                for (int t = 1; t < ids.length; t++) m = Math.max(m, z[t * n + f]);
+                if (m > 0) all.add(new float[] {m, s, f, z[f]});
+            }
+        }
+        all.sort((a, b) -> Float.compare(b[0], a[0]));
+        assertEquals(20, hits.size());
+        for (int k = 0; k < 20; k++) {
+            FeatureSearch.Hit h = hits.get(k);
+            assertEquals(all.get(k)[0], h.maxValue(), 1e-5, "rank " + k);
+            assertEquals((int) all.get(k)[1], h.sae(), "rank " + k);
+            assertEquals((int) all.get(k)[2], h.feature(), "rank " + k);
+            assertEquals(0f, h.values()[0], "BOS is ignored");
+            assertEquals(h.maxValue(), h.values()[h.maxValueIndex()]);
+        }
+        FeatureSearch.Hit one = new FeatureSearch(rt).activation(ids, hits.get(0).sae(), hits.get(0).feature());
+        assertEquals(hits.get(0).maxValue(), one.maxValue(), 1e-5);
+        assertEquals(hits.get(0).maxValueIndex(), one.maxValueIndex());
+    }
+
+    @Test void steerComparisonGivesTheUnsteeredDefaultAndTheSteeredRunFromOneSeed() {
+        int[] prompt = rt.encodeWithBos("Call me Ishmael.");
+        SamplingOptions opts = new SamplingOptions(16, 0.8f, 0, 11, Set.of());
+        List<FeatureEdit> edits = List.of(FeatureEdit.add(2, 3, 8f));
+        List<Integer> streamed = new java.util.ArrayList<>();
+        SteerComparison.Result r = new SteerComparison(rt).run(prompt, opts, edits, 3, (steered, t) -> streamed.add(steered ? -1 - t : t));
+        assertArrayEquals(new Generator(rt.gpt()).generate(prompt, opts, Map.of(), null).tokens(), r.defaults().tokens());
+        assertArrayEquals(rt.generate(prompt, opts, TrackSpec.none(), edits, null).generation().tokens(), r.steered().tokens());
+        assertTrue(!Arrays.equals(r.defaults().tokens(), r.steered().tokens()));
+        assertEquals(32, streamed.size());
+        for (SteerComparison.TokenLogProb lp : r.steered().logprobs()) {
+            assertTrue(lp.logprob() <= 0 && lp.topLogprobs().length == 3);
+            assertTrue(lp.topLogprobs()[0] >= lp.topLogprobs()[1] && lp.topLogprobs()[1] >= lp.topLogprobs()[2]);
+            assertTrue(lp.logprob() <= lp.topLogprobs()[0] + 1e-6);
+        }
+    }
+
     static double meanAt(float[] logits, int[] tokens, int t, int v) {
         double sum = 0;
         for (int p = 0; p < t; p++) for (int j : tokens) sum += logits[p * v + j];
