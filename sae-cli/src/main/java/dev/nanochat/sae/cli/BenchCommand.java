@@ -4,5 +4,5 @@ import picocli.CommandLine.Command;
 
 /** `sae bench ...`: benchmarks that print figures. */
 @Command(name = "bench", description = "Benchmarks that print figures",
-        subcommands = {BenchGemmCommand.class, BenchTrainCommand.class, BenchNanochatCommand.class})
+        subcommands = {BenchGemmCommand.class, BenchTrainCommand.class, BenchNanochatCommand.class, BenchRuntimeCommand.class})
 public final class BenchCommand {}
