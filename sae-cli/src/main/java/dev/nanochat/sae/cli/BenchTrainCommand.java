@@ -2,8 +2,9 @@ package dev.nanochat.sae.cli;
 
 import dev.nanochat.sae.core.Rng;
 import dev.nanochat.sae.core.SaeConfig;
-import dev.nanochat.sae.core.Trainer;
-import dev.nanochat.sae.core.TrainingOptions;
+import dev.nanochat.sae.core.train.Trainer;
+import dev.nanochat.sae.core.train.TrainingOptions;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;

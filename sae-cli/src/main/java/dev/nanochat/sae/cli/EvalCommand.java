@@ -1,10 +1,11 @@
 package dev.nanochat.sae.cli;
 
-import ai.djl.Device;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nanochat.sae.core.ActivationTensor;
 import dev.nanochat.sae.core.Sae;
 import dev.nanochat.sae.core.SaeMetrics;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nanochat.sae.eval.HeldOutCapture;
 import dev.nanochat.sae.eval.HeldOutSet;
 import dev.nanochat.sae.eval.SaeEvaluation;

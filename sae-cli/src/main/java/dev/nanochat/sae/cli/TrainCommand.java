@@ -1,12 +1,13 @@
 package dev.nanochat.sae.cli;
 
 import dev.nanochat.sae.core.ActivationTensor;
-import dev.nanochat.sae.core.ArrayActivationSource;
 import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.SaeConfigBuilder;
-import dev.nanochat.sae.core.StepMetrics;
-import dev.nanochat.sae.core.Trainer;
-import dev.nanochat.sae.core.TrainingOptions;
+import dev.nanochat.sae.core.train.ArrayActivationSource;
+import dev.nanochat.sae.core.train.StepMetrics;
+import dev.nanochat.sae.core.train.Trainer;
+import dev.nanochat.sae.core.train.TrainingOptions;
+
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;

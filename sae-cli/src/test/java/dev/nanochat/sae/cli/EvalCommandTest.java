@@ -1,12 +1,13 @@
 package dev.nanochat.sae.cli;
 
+import dev.nanochat.sae.core.Sae;
+import dev.nanochat.sae.core.SaeConfig;
+import dev.nanochat.sae.core.SaeRegistry;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nanochat.sae.core.Sae;
-import dev.nanochat.sae.core.SaeConfig;
-import dev.nanochat.sae.core.SaeRegistry;
 import dev.nanochat.sae.core.io.HostTensor;
 import dev.nanochat.sae.nanochat.Tokenizer;
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,7 @@
 package dev.nanochat.sae.core;
 
+import dev.nanochat.sae.core.kernels.SparseCodes;
+
 import ai.djl.ndarray.NDArray;
 import dev.nanochat.sae.core.io.HostTensor;
 import java.nio.file.Path;

@@ -1,5 +1,8 @@
 package dev.nanochat.sae.core;
 
+import dev.nanochat.sae.core.kernels.Kernels;
+import dev.nanochat.sae.core.kernels.SparseCodes;
+
 import dev.nanochat.sae.core.io.HostTensor;
 import java.util.ArrayList;
 import java.util.List;

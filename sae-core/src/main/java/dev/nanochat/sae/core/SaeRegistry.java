@@ -1,5 +1,10 @@
 package dev.nanochat.sae.core;
 
+import dev.nanochat.sae.core.arch.gated.GatedSae;
+import dev.nanochat.sae.core.arch.jumprelu.JumpReluSae;
+import dev.nanochat.sae.core.arch.relu.StandardSae;
+import dev.nanochat.sae.core.arch.topk.TopKSae;
+
 import dev.nanochat.sae.core.io.HostTensor;
 import dev.nanochat.sae.core.io.SaeLensFolder;
 import java.nio.file.Path;

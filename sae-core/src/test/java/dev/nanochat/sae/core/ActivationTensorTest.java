@@ -1,5 +1,8 @@
 package dev.nanochat.sae.core;
 
+import dev.nanochat.sae.core.train.Trainer;
+import dev.nanochat.sae.core.train.TrainingOptions;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.nanochat.sae.core.io.Safetensors;

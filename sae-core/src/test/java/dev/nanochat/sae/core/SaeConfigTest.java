@@ -1,5 +1,7 @@
 package dev.nanochat.sae.core;
 
+import dev.nanochat.sae.core.train.LrSchedule;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

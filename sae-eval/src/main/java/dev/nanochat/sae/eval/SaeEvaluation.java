@@ -2,6 +2,7 @@ package dev.nanochat.sae.eval;
 
 import dev.nanochat.sae.core.Sae;
 import dev.nanochat.sae.core.SaeMetrics;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

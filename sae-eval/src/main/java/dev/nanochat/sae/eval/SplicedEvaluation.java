@@ -1,6 +1,7 @@
 package dev.nanochat.sae.eval;
 
 import dev.nanochat.sae.core.Sae;
+
 import dev.nanochat.sae.nanochat.ForwardOptions;
 import dev.nanochat.sae.nanochat.ForwardResult;
 import dev.nanochat.sae.nanochat.Gpt;

@@ -1,11 +1,12 @@
 package dev.nanochat.sae.eval;
 
+import dev.nanochat.sae.core.Sae;
+
 import dev.nanochat.sae.core.io.Digests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nanochat.sae.core.Sae;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,11 +1,12 @@
 package dev.nanochat.sae.eval;
 
+import dev.nanochat.sae.core.Sae;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nanochat.sae.core.Sae;
 import dev.nanochat.sae.nanochat.Gpt;
 import dev.nanochat.sae.nanochat.HookPoint;
 import java.nio.file.Path;

@@ -1,18 +1,19 @@
 package dev.nanochat.sae.trainer;
 
+import dev.nanochat.sae.core.SaeConfig;
+import dev.nanochat.sae.core.train.LoopSettings;
+import dev.nanochat.sae.core.train.StepMetrics;
+import dev.nanochat.sae.core.train.Trainer;
+import dev.nanochat.sae.core.train.TrainingLoop;
+import dev.nanochat.sae.core.train.TrainingOptions;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nanochat.sae.core.SaeConfig;
-import dev.nanochat.sae.core.StepMetrics;
-import dev.nanochat.sae.core.Trainer;
-import dev.nanochat.sae.core.TrainingOptions;
 import dev.nanochat.sae.core.records.Split;
 import dev.nanochat.sae.trainer.kafka.KafkaRecordSource;
 import dev.nanochat.sae.trainer.support.ActivationTopics;
 import dev.nanochat.sae.trainer.support.SyntheticActivations;
-import dev.nanochat.sae.trainer.training.LoopSettings;
-import dev.nanochat.sae.trainer.training.TrainingLoop;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package dev.nanochat.sae.evaluator.service;
 
 import dev.nanochat.sae.core.Sae;
+
 import dev.nanochat.sae.core.records.CheckpointEvent;
 import dev.nanochat.sae.eval.HeldOutSet;
 import dev.nanochat.sae.eval.SaeCheckpoint;

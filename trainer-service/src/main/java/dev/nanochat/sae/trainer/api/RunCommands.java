@@ -1,6 +1,7 @@
 package dev.nanochat.sae.trainer.api;
 
 import dev.nanochat.sae.core.SaeConfig;
+
 import dev.nanochat.sae.core.records.Topics;
 import dev.nanochat.sae.trainer.kafka.ControlNotices;
 import dev.nanochat.sae.trainer.persistence.RunEntity;

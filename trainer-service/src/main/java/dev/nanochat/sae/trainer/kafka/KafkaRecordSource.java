@@ -1,11 +1,12 @@
 package dev.nanochat.sae.trainer.kafka;
 
+import dev.nanochat.sae.core.train.RecordSource;
+import dev.nanochat.sae.core.train.Rows;
+
 import dev.nanochat.sae.core.records.ActivationBatch;
 import dev.nanochat.sae.core.records.ActivationBatchCodec;
 import dev.nanochat.sae.core.records.InvalidRecordException;
 import dev.nanochat.sae.core.records.Split;
-import dev.nanochat.sae.trainer.training.RecordSource;
-import dev.nanochat.sae.trainer.training.Rows;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;

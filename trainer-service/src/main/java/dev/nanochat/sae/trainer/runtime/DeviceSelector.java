@@ -1,7 +1,8 @@
 package dev.nanochat.sae.trainer.runtime;
 
+import dev.nanochat.sae.core.train.TrainingDevice;
+
 import ai.djl.Device;
-import dev.nanochat.sae.core.TrainingDevice;
 
 /**
  * Maps a run's {@code device} (cpu | gpu | gpu:N; absent → the instance default {@code SAE_DEVICE}) to

@@ -1,9 +1,10 @@
 package dev.nanochat.sae.trainer.runtime;
 
+import dev.nanochat.sae.core.train.StepMetrics;
+import dev.nanochat.sae.core.train.Trainer;
+
 import dev.nanochat.sae.core.io.Digests;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nanochat.sae.core.StepMetrics;
-import dev.nanochat.sae.core.Trainer;
 import dev.nanochat.sae.trainer.kafka.KafkaRecordSource;
 import dev.nanochat.sae.trainer.persistence.CheckpointEntity;
 import dev.nanochat.sae.trainer.persistence.RunEntity;

@@ -1,11 +1,12 @@
 package dev.nanochat.sae.trainer.runtime;
 
-import dev.nanochat.sae.core.StepMetrics;
-import dev.nanochat.sae.core.Trainer;
+import dev.nanochat.sae.core.train.StepMetrics;
+import dev.nanochat.sae.core.train.Trainer;
+import dev.nanochat.sae.core.train.TrainingLoop;
+
 import dev.nanochat.sae.trainer.kafka.KafkaRecordSource;
 import dev.nanochat.sae.trainer.persistence.LiveFigures;
 import dev.nanochat.sae.trainer.persistence.RunEntity;
-import dev.nanochat.sae.trainer.training.TrainingLoop;
 import io.micrometer.core.instrument.Counter;
 
 /**

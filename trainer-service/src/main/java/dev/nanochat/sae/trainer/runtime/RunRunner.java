@@ -1,15 +1,16 @@
 package dev.nanochat.sae.trainer.runtime;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nanochat.sae.core.SaeConfig;
-import dev.nanochat.sae.core.Trainer;
-import dev.nanochat.sae.core.TrainingOptions;
+import dev.nanochat.sae.core.train.LoopSettings;
+import dev.nanochat.sae.core.train.Trainer;
+import dev.nanochat.sae.core.train.TrainingLoop;
+import dev.nanochat.sae.core.train.TrainingOptions;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nanochat.sae.trainer.kafka.KafkaRecordSource;
 import dev.nanochat.sae.trainer.persistence.CheckpointEntity;
 import dev.nanochat.sae.trainer.persistence.RunEntity;
 import dev.nanochat.sae.trainer.persistence.RunStatus;
-import dev.nanochat.sae.trainer.training.LoopSettings;
-import dev.nanochat.sae.trainer.training.TrainingLoop;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package dev.nanochat.sae.trainer.support;
 
 import dev.nanochat.sae.core.Sae;
+
 import java.nio.file.Path;
 
 /** Oracle FVU = Σ‖x − x̂‖² / Σ‖x − mean(x)‖² of a saved SAE on fresh rows [rows, dIn]. */

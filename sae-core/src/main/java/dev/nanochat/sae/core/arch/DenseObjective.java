@@ -1,0 +1,70 @@
+package dev.nanochat.sae.core.arch;
+
+import dev.nanochat.sae.core.SaeConfig;
+import dev.nanochat.sae.core.kernels.DeviceTraining;
+import dev.nanochat.sae.core.train.Adam;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import java.util.Map;
+
+/**
+ * Base of the dense architectures (relu, gated, jumprelu, and TopK on the DENSE path): the forward is
+ * written with DJL ops and differentiated by libtorch autograd, on whatever device the arrays live on.
+ * Every [B, d_sae] tensor is needed anyway (no sparsity before the activation), so the dense path is the
+ * right one; {@link DeviceTraining} keeps the weights and Adam moments on the run's device and applies
+ * the update there, so only the per-step metrics below travel to the host.
+ */
+public abstract class DenseObjective extends Objective {
+    /**
+     * The differentiable forward: total loss, ‖x − x̂‖² per token [rows], features z [rows, n], aux term
+     * (scalar or null), smallest kept activation (scalar or null; BatchTopK's threshold estimate).
+     */
+    public record Forward(NDArray loss, NDArray tokenSqError, NDArray z, NDArray auxLoss, NDArray minActive) {
+        public Forward(NDArray loss, NDArray tokenSqError, NDArray z, NDArray auxLoss) {
+            this(loss, tokenSqError, z, auxLoss, null);
+        }
+    }
+
+    public DenseObjective(SaeConfig cfg) {
+        super(cfg);
+    }
+
+    /** p: every parameter by name (trainable ones require gradients), x [rows, d], all on one device. */
+    public abstract Forward forward(Map<String, NDArray> p, NDArray x, StepContext ctx);
+
+    /** Host-side metrics of a forward: loss, Σ‖x − x̂‖², tokens' errors [rows] and fired counts [n]. */
+    public BatchResult result(Forward f, int rows) {
+        float[] tokenSq = f.tokenSqError().toFloatArray();
+        float[] firedF = f.z().stopGradient().gt(0f).toType(DataType.FLOAT32, false).sum(new int[]{0}).toFloatArray();
+        int[] fired = new int[n];
+        long active = 0;
+        for (int i = 0; i < n; i++) {
+            fired[i] = Math.round(firedF[i]);
+            active += fired[i];
+        }
+        double sq = 0;
+        for (float s : tokenSq) sq += s;
+        double aux = f.auxLoss() == null ? 0 : f.auxLoss().getFloat();
+        float minActive = f.minActive() == null || active == 0 ? Float.NaN : f.minActive().getFloat();
+        return new BatchResult(f.loss().getFloat(), sq, aux, (double) active / rows, fired, tokenSq, minActive);
+    }
+
+    /** (x − b_dec)·encᵀ + bias: [rows, n]. */
+    public static NDArray linear(NDArray xc, NDArray enc, NDArray bias) {
+        return xc.matMul(enc.transpose()).add(bias);
+    }
+
+    /** ‖x − (z·W_dec + b_dec)‖² per token, [rows]. */
+    public static NDArray tokenSqError(NDArray x, NDArray z, NDArray wDec, NDArray bDec) {
+        return z.matMul(wDec).add(bDec).sub(x).square().sum(new int[]{1});
+    }
+
+    public static NDArray relu(NDArray a) {
+        return ai.djl.nn.Activation.relu(a);
+    }
+
+    public static NDArray indicator(NDArray condition) {
+        return condition.toType(DataType.FLOAT32, false);
+    }
+}

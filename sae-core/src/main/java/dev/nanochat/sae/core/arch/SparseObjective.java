@@ -1,0 +1,126 @@
+package dev.nanochat.sae.core.arch;
+
+import dev.nanochat.sae.core.SaeConfig;
+import dev.nanochat.sae.core.arch.topk.TopKObjective;
+import dev.nanochat.sae.core.kernels.Kernels;
+import dev.nanochat.sae.core.kernels.Parallel;
+import dev.nanochat.sae.core.kernels.SparseCodes;
+import dev.nanochat.sae.core.kernels.SparseKernels;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Shared TopK/BatchTopK training step on the CPU: one dense encoder GEMM in DJL (libtorch/MKL, pinned to
+ * {@code Device.cpu()} because DJL's default device is gpu(0) on a GPU machine), selection of active
+ * latents in torch (only [B, k] values/indices come back to Java), then the hand-written sparse decode and
+ * backward of {@link SparseKernels}, plus AuxK on dead latents (Gao et al.).
+ *
+ * Loss (reductions pinned by tests): mse = Σ_d (x − x̂)² mean over tokens;
+ * aux = Σ_t ‖ê_t − e_t‖² / Σ_t ‖e_t − ē‖² with e = x − x̂ detached; loss = mse + aux_k_coefficient · aux.
+ */
+public abstract class SparseObjective extends Objective {
+    public SparseObjective(SaeConfig cfg) {
+        super(cfg);
+    }
+
+    /** Active latents from the pre-activations [rows, n] (values after ReLU, zeros dropped). */
+    public abstract SparseCodes select(NDArray pre, int rows, Parallel par);
+
+    /** Loss and gradients (into g, overwritten) of x [rows, d] on the normalised scale. */
+    public BatchResult forwardBackward(Params p, Params g, float[] x, int rows, StepContext ctx) {
+        Parallel par = ctx.par();
+        float[] enc = p.get("enc"), bEnc = p.get("b_enc"), w = p.get("W_dec"), bDec = p.get("b_dec");
+        float[] xc = new float[rows * d];
+        par.forRange(rows, (c, from, to) -> {
+            for (int i = from * d; i < to * d; i++) xc[i] = x[i] - bDec[i % d];
+        });
+        boolean aux = ctx.deadCount() > 0 && cfg.auxK() > 0 && cfg.auxKCoefficient() > 0;
+        SparseCodes codes;
+        SparseCodes auxCodes = null;
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            NDArray xcNd = m.create(xc, new Shape(rows, d));
+            NDArray pre = xcNd.matMul(m.create(enc, new Shape(n, d)).transpose()).addi(m.create(bEnc));
+            codes = select(pre, rows, par);
+            if (aux) auxCodes = auxTopK(m, xcNd, enc, bEnc, ctx.dead(), ctx.deadCount(), rows);
+        }
+        float[] gOut = new float[rows * d];
+        float[] tokenSq = new float[rows];
+        float[] dz = new float[codes.nnz()];
+        SparseKernels.forwardTokens(par, codes, w, xc, d, gOut, tokenSq, dz);
+        double sqSum = 0;
+        for (float s : tokenSq) sqSum += s;
+        float[] gEnc = g.get("enc"), gBEnc = g.get("b_enc"), gW = g.get("W_dec"), gBDec = g.get("b_dec");
+        SparseKernels.latentGrads(par, SparseKernels.byLatent(codes), codes.values(), gOut, dz, xc, d,
+                gW, gEnc, gBEnc, false);
+        double auxLoss = 0;
+        if (auxCodes != null) auxLoss = auxBackward(par, auxCodes, gOut, xc, p, g, rows);
+        // b_dec: +Σ_t g_out,t from x̂; −Σ_i ∂b_enc[i]·E[i] from x_c = x − b_dec (main and aux terms).
+        float[] encSum = SparseKernels.weightedRowSum(par, gBEnc, enc, d);
+        for (int j = 0; j < d; j++) gBDec[j] = -encSum[j];
+        for (int t = 0; t < rows; t++) Kernels.axpy(1f, gOut, t * d, gBDec, 0, d);
+        int[] fired = new int[n];
+        for (int q = 0; q < codes.nnz(); q++) fired[codes.indices()[q]]++;
+        float minActive = Float.POSITIVE_INFINITY;
+        for (int q = 0; q < codes.nnz(); q++) minActive = Math.min(minActive, codes.values()[q]);
+        double mse = sqSum / rows;
+        return new BatchResult(mse + cfg.auxKCoefficient() * auxLoss, sqSum, auxLoss, (double) codes.nnz() / rows,
+                fired, tokenSq, codes.nnz() == 0 ? Float.NaN : minActive);
+    }
+
+    /** TopK_{k_aux} of the pre-activations of dead latents only (a second GEMM over the dead rows). */
+    private SparseCodes auxTopK(NDManager m, NDArray xcNd, float[] enc, float[] bEnc, boolean[] dead, int deadCount, int rows) {
+        int[] deadIdx = new int[deadCount];
+        float[] encDead = new float[deadCount * d];
+        float[] bDead = new float[deadCount];
+        for (int i = 0, q = 0; i < n; i++) {
+            if (!dead[i]) continue;
+            deadIdx[q] = i;
+            System.arraycopy(enc, i * d, encDead, q * d, d);
+            bDead[q++] = bEnc[i];
+        }
+        int ka = Math.min(cfg.auxK(), deadCount);
+        NDArray pre = xcNd.matMul(m.create(encDead, new Shape(deadCount, d)).transpose()).add(m.create(bDead));
+        NDList tk = pre.topK(ka, 1, true, false);
+        SparseCodes local = TopKObjective.positiveCodes(tk.get(0).toFloatArray(), tk.get(1).toLongArray(), rows, ka, n);
+        int[] global = local.indices();
+        for (int q = 0; q < global.length; q++) global[q] = deadIdx[global[q]];
+        return local;
+    }
+
+    /**
+     * AuxK backward: ê = Σ a W_dec (no b_dec); target e = x − x̂ = −r (detached). Gradients go to the dead
+     * latents' encoder rows, biases and decoder rows (b_dec's share follows from ∂b_enc); returns the aux loss.
+     */
+    private double auxBackward(Parallel par, SparseCodes a, float[] gOut, float[] xc, Params p, Params g, int rows) {
+        float[] w = p.get("W_dec");
+        float[] r = new float[gOut.length]; // residual x̂ − x recovered from g_out = 2r / rows
+        for (int i = 0; i < r.length; i++) r[i] = gOut[i] * rows / 2f;
+        float[] eHat = new float[rows * d];
+        SparseKernels.decode(par, a, w, d, eHat);
+        double[] mean = new double[d];
+        for (int t = 0; t < rows; t++) for (int j = 0; j < d; j++) mean[j] -= r[t * d + j];
+        for (int j = 0; j < d; j++) mean[j] /= rows;
+        double denom = 0, num = 0;
+        for (int t = 0; t < rows; t++) {
+            for (int j = 0; j < d; j++) {
+                double e = -r[t * d + j];
+                denom += (e - mean[j]) * (e - mean[j]);
+                double diff = eHat[t * d + j] - e;
+                num += diff * diff;
+            }
+        }
+        if (denom <= 0) return 0;
+        float scale = (float) (2 * cfg.auxKCoefficient() / denom);
+        float[] gAux = eHat; // reuse: ∂(α·aux)/∂ê_t = 2α(ê_t − e_t) / denom
+        for (int i = 0; i < gAux.length; i++) gAux[i] = (eHat[i] + r[i]) * scale;
+        float[] da = new float[a.nnz()];
+        SparseKernels.dots(par, a, w, gAux, d, da);
+        SparseKernels.latentGrads(par, SparseKernels.byLatent(a), a.values(), gAux, da, xc, d,
+                g.get("W_dec"), g.get("enc"), g.get("b_enc"), true);
+        return num / denom;
+    }
+}

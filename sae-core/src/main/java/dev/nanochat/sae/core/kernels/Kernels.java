@@ -1,0 +1,50 @@
+package dev.nanochat.sae.core.kernels;
+
+/**
+ * Dense primitives over float[] slices, dispatched once to {@link VectorKernels} (SIMD) when the JVM has
+ * {@code jdk.incubator.vector} and {@code -Dsae.scalar=true} is not set, else to scalar loops. The scalar
+ * dot keeps eight independent partial sums so the FP adds pipeline, combined in a fixed order.
+ */
+public final class Kernels {
+    /** True when the SIMD kernels are in use (constant-folded by the JIT). */
+    public static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !Boolean.getBoolean("sae.scalar");
+
+    private Kernels() {}
+
+    /** "vector(16 lanes)" or "scalar", for startup logs and benchmarks. */
+    public static String describe() {
+        return VECTOR ? "vector" : "scalar";
+    }
+
+    public static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        return VECTOR ? VectorKernels.dot(a, ao, b, bo, n) : scalarDot(a, ao, b, bo, n);
+    }
+
+    public static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        if (VECTOR) VectorKernels.axpy(alpha, x, xo, y, yo, n);
+        else scalarAxpy(alpha, x, xo, y, yo, n);
+    }
+
+    public static float scalarDot(float[] a, int ao, float[] b, int bo, int n) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            s0 += a[ao + i] * b[bo + i];
+            s1 += a[ao + i + 1] * b[bo + i + 1];
+            s2 += a[ao + i + 2] * b[bo + i + 2];
+            s3 += a[ao + i + 3] * b[bo + i + 3];
+            s4 += a[ao + i + 4] * b[bo + i + 4];
+            s5 += a[ao + i + 5] * b[bo + i + 5];
+            s6 += a[ao + i + 6] * b[bo + i + 6];
+            s7 += a[ao + i + 7] * b[bo + i + 7];
+        }
+        for (; i < n; i++) s0 += a[ao + i] * b[bo + i];
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+
+    /** y[yo..yo+n) += alpha · x[xo..xo+n). */
+    public static void scalarAxpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) y[yo + i] += alpha * x[xo + i];
+    }
+}

@@ -1,0 +1,56 @@
+package dev.nanochat.sae.core.kernels;
+
+import java.nio.FloatBuffer;
+
+/**
+ * Per-row top-k of a [rows, n] float matrix read in place from native memory (a direct buffer over the
+ * GEMM output), with a size-k min-heap per row. One pass, no copy of the pre-activations to the Java
+ * heap; for k ≪ n almost every element is rejected by one comparison with the heap minimum, so this is
+ * memory-bound and beats libtorch's topk on this CPU. Output is unsorted [rows, k] values and indices.
+ */
+public final class RowTopK {
+    private RowTopK() {}
+
+    public static void select(FloatBuffer pre, int rows, int n, int k, Parallel par, float[] vals, int[] idx) {
+        par.forRange(rows, (c, from, to) -> {
+            float[] hv = new float[k];
+            int[] hi = new int[k];
+            for (int t = from; t < to; t++) {
+                int base = t * n;
+                for (int j = 0; j < k; j++) {
+                    hv[j] = pre.get(base + j);
+                    hi[j] = j;
+                }
+                for (int j = k / 2 - 1; j >= 0; j--) siftDown(hv, hi, j, k);
+                float min = hv[0];
+                for (int i = k; i < n; i++) {
+                    float v = pre.get(base + i);
+                    if (v > min) {
+                        hv[0] = v;
+                        hi[0] = i;
+                        siftDown(hv, hi, 0, k);
+                        min = hv[0];
+                    }
+                }
+                System.arraycopy(hv, 0, vals, t * k, k);
+                System.arraycopy(hi, 0, idx, t * k, k);
+            }
+        });
+    }
+
+    private static void siftDown(float[] hv, int[] hi, int j, int k) {
+        while (true) {
+            int l = 2 * j + 1, r = l + 1, m = j;
+            if (l < k && hv[l] < hv[m]) m = l;
+            if (r < k && hv[r] < hv[m]) m = r;
+            if (m == j) return;
+            float tv = hv[j];
+            hv[j] = hv[m];
+            hv[m] = tv;
+            int ti = hi[j];
+            hi[j] = hi[m];
+            hi[m] = ti;
+            j = m;
+        }
+    }
+}

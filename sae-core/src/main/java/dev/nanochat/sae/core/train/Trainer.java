@@ -1,0 +1,249 @@
+package dev.nanochat.sae.core.train;
+
+import dev.nanochat.sae.core.Rng;
+import dev.nanochat.sae.core.Sae;
+import dev.nanochat.sae.core.SaeConfig;
+import dev.nanochat.sae.core.arch.BatchResult;
+import dev.nanochat.sae.core.arch.DenseObjective;
+import dev.nanochat.sae.core.arch.Objective;
+import dev.nanochat.sae.core.arch.Objectives;
+import dev.nanochat.sae.core.arch.Params;
+import dev.nanochat.sae.core.arch.SparseObjective;
+import dev.nanochat.sae.core.arch.StepContext;
+import dev.nanochat.sae.core.kernels.DecoderNorm;
+import dev.nanochat.sae.core.kernels.DeviceTraining;
+import dev.nanochat.sae.core.kernels.Kernels;
+import dev.nanochat.sae.core.kernels.Parallel;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Trains one SAE from batches of activations, whatever their origin (array, file, Kafka).
+ *
+ * One step: (first step only) input scale s so E‖x‖ = √d_in and b_dec = geometric median of the batch;
+ * forward + backward of the architecture's {@link Objective}; remove the decoder-gradient component
+ * parallel to each row; Adam; renormalise decoder rows; dead-latent bookkeeping in tokens; resampling
+ * for relu/gated. Everything is deterministic given the config seed and the batches, and the whole state
+ * (parameters, moments, counters, RNG, schedule position, source position) is checkpointed, so
+ * stop-and-resume reproduces an uninterrupted run.
+ *
+ * Devices: {@link TrainingOptions#device()} is resolved through DJL when the trainer is built (an invisible
+ * GPU fails here). The sparse TopK/BatchTopK path runs Java kernels over the host parameters (CPU only);
+ * the dense path keeps parameters and moments on the device ({@link DeviceTraining}) and the host copies
+ * are refreshed only for checkpoints, export and resampling.
+ */
+public final class Trainer implements AutoCloseable {
+    private static final int MEDIAN_ITERATIONS = 30;
+    final SaeConfig cfg;
+    TrainingOptions opts;
+    final Objective objective;
+    final Params params;
+    final Params grads;
+    final Adam adam;
+    final LatentActivity activity;
+    final Rng rng;
+    private final Parallel par;
+    final Device device;
+    /** Device-resident state of the dense path; null on the sparse (host) path. */
+    final DeviceTraining deviceTraining;
+    /** True when the device copy has steps the host {@link #params}/{@link #adam} have not seen. */
+    private boolean hostStale;
+    long step;
+    long tokens;
+    float scale = 1f;
+    boolean initialised;
+    Map<String, String> sourcePosition = Map.of();
+
+    public Trainer(SaeConfig cfg, TrainingOptions opts) {
+        this.cfg = cfg;
+        this.opts = opts;
+        this.device = TrainingDevice.resolve(opts.device());
+        this.objective = Objectives.create(cfg, opts);
+        this.rng = new Rng(cfg.seed());
+        this.params = objective.init(rng);
+        this.grads = params.zerosLikeTrainable();
+        this.adam = new Adam(params);
+        this.activity = new LatentActivity(cfg.dSae(), cfg.deadWindowTokens());
+        this.par = new Parallel(opts.effectiveThreads());
+        this.deviceTraining = objective instanceof DenseObjective ? new DeviceTraining(device, params, adam) : null;
+    }
+
+    /** Which device and kernels run, for startup lines and run status. */
+    public String engineDescription() {
+        String djl = "DJL " + Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion();
+        if (deviceTraining != null)
+            return "device " + device + "; dense path (" + djl + " autograd + device Adam): " + objective.getClass().getSimpleName();
+        return "device " + device + "; sparse path: encoder GEMM " + djl + ", Java kernels " + Kernels.describe()
+                + " × " + par.threads() + " threads: " + objective.getClass().getSimpleName();
+    }
+
+    /** The DJL device this run computes on. */
+    public Device device() {
+        return device;
+    }
+
+    public SaeConfig config() {
+        return cfg;
+    }
+
+    public TrainingOptions options() {
+        return opts;
+    }
+
+    public long tokensSeen() {
+        return tokens;
+    }
+
+    public long stepsDone() {
+        return step;
+    }
+
+    /** Source position stored with the checkpoint this trainer was resumed from (empty for a fresh run). */
+    public Map<String, String> sourcePosition() {
+        return sourcePosition;
+    }
+
+    /** Changes the run length (e.g. to continue a finished run); the LR schedule follows the new horizon. */
+    public void setTotalTokens(long totalTokens) {
+        opts = opts.withTotalTokens(totalTokens);
+    }
+
+    /** Steps in the whole run, from the token budget (0 = unknown). */
+    public long totalSteps() {
+        return (opts.totalTokens() + cfg.batchSize() - 1) / cfg.batchSize();
+    }
+
+    /** One optimisation step on batch [rows, d_in] (row-major; extra floats beyond rows·d_in are ignored). */
+    public StepMetrics step(float[] batch, int rows) {
+        int d = cfg.dIn();
+        if (rows <= 0) throw new IllegalArgumentException("batch must have at least one row, got " + rows);
+        if (batch.length < (long) rows * d)
+            throw new IllegalArgumentException("batch has " + batch.length + " floats, fewer than rows=" + rows + " × d_in=" + d);
+        float[] x = new float[rows * d];
+        for (int i = 0; i < x.length; i++) {
+            float v = batch[i];
+            if (!Float.isFinite(v))
+                throw new IllegalArgumentException("batch row " + (i / d) + " column " + (i % d) + " is " + v + " (NaN/Inf activations)");
+            x[i] = v;
+        }
+        if (!initialised) initialiseFrom(x, rows);
+        if (scale != 1f) for (int i = 0; i < x.length; i++) x[i] *= scale;
+        double lr = LrSchedule.lr(cfg, step, totalSteps());
+        double coefficient = LrSchedule.sparsityCoefficient(cfg, step);
+        boolean[] dead = activity.dead(tokens);
+        StepContext ctx = new StepContext(coefficient, dead, LatentActivity.count(dead), par);
+        BatchResult r = deviceTraining != null
+                ? deviceTraining.forwardBackward((DenseObjective) objective, params, x, rows, ctx)
+                : ((SparseObjective) objective).forwardBackward(params, grads, x, rows, ctx);
+        if (!Double.isFinite(r.loss()))
+            throw new IllegalStateException("loss became " + r.loss() + " at step " + step + " (lr " + lr + ")");
+        if (deviceTraining != null) {
+            deviceTraining.update(adam, lr, cfg.normalizeDecoder());
+            hostStale = true;
+        } else {
+            float[] wDec = params.get("W_dec");
+            if (cfg.normalizeDecoder()) DecoderNorm.removeParallelGradient(wDec, grads.get("W_dec"), cfg.dSae(), d, par);
+            adam.step(params, grads, lr, par);
+            if (cfg.normalizeDecoder()) DecoderNorm.normalizeRows(wDec, cfg.dSae(), d, par);
+        }
+        objective.afterStep(params, r);
+        step++;
+        tokens += rows;
+        activity.record(r.firedCounts(), tokens);
+        if (objective.resamplesDeadLatents() && cfg.resampleInterval() > 0 && step % cfg.resampleInterval() == 0) {
+            syncedParams();
+            Resampler.resample(params, adam, resampleTargets(), x, r.tokenSqError(), rows, rng);
+            hostChanged();
+        }
+        double variance = centredSquareSum(x, rows, d);
+        double fvu = variance > 0 ? r.sqErrSum() / variance : Double.NaN;
+        double deadFraction = (double) LatentActivity.count(activity.dead(tokens)) / cfg.dSae();
+        return new StepMetrics(step, tokens, r.loss(), r.sqErrSum() / rows / ((double) scale * scale), fvu, r.l0(),
+                deadFraction, lr, r.auxLoss(), coefficient);
+    }
+
+    /** Dead latents plus those firing below dead_latent_threshold over the last window. */
+    private boolean[] resampleTargets() {
+        boolean[] t = activity.dead(tokens);
+        double[] f = activity.frequency(tokens);
+        for (int i = 0; i < t.length; i++) t[i] |= f[i] < cfg.deadLatentThreshold();
+        return t;
+    }
+
+    private void initialiseFrom(float[] x, int rows) {
+        int d = cfg.dIn();
+        if (cfg.normalizeActivations()) {
+            double normSum = 0;
+            for (int t = 0; t < rows; t++) normSum += Math.sqrt(Kernels.dot(x, t * d, x, t * d, d));
+            double meanNorm = normSum / rows;
+            scale = meanNorm > 0 ? (float) (Math.sqrt(d) / meanNorm) : 1f;
+        }
+        float[] scaled = x.clone();
+        for (int i = 0; i < scaled.length; i++) scaled[i] *= scale;
+        System.arraycopy(GeometricMedian.of(scaled, rows, d, MEDIAN_ITERATIONS), 0, params.get("b_dec"), 0, d);
+        initialised = true;
+        hostChanged();
+    }
+
+    /** The host parameters (and Adam moments), refreshed from the device first when the dense path ran. */
+    Params syncedParams() {
+        if (deviceTraining != null && hostStale) deviceTraining.download(params, adam);
+        hostStale = false;
+        return params;
+    }
+
+    /** After the host parameters or moments were written (init, resampling, resume): refresh the device copy. */
+    void hostChanged() {
+        if (deviceTraining != null) deviceTraining.upload(params, adam);
+        hostStale = false;
+    }
+
+    static double centredSquareSum(float[] x, int rows, int d) {
+        double[] mean = new double[d];
+        for (int t = 0; t < rows; t++) for (int j = 0; j < d; j++) mean[j] += x[t * d + j];
+        for (int j = 0; j < d; j++) mean[j] /= rows;
+        double s = 0;
+        for (int t = 0; t < rows; t++) for (int j = 0; j < d; j++) {
+            double v = x[t * d + j] - mean[j];
+            s += v * v;
+        }
+        return s;
+    }
+
+    /** Inference SAE on the raw activation scale (normalisation folded in; BatchTopK as JumpReLU). */
+    public Sae exportSae() {
+        return objective.export(syncedParams(), scale);
+    }
+
+    /** Per-latent log10 firing frequency over the last window (floor 1e-10), for sparsity.safetensors. */
+    public float[] log10Density() {
+        double[] f = activity.frequency(tokens);
+        float[] out = new float[f.length];
+        for (int i = 0; i < f.length; i++) out[i] = (float) Math.log10(Math.max(f[i], 1e-10));
+        return out;
+    }
+
+    /** Writes the SAELens folder plus training_state/ atomically into dir. */
+    public void checkpoint(Path dir, Map<String, String> sourcePosition) {
+        syncedParams();
+        TrainingState.write(this, dir, sourcePosition == null ? Map.of() : Map.copyOf(sourcePosition));
+    }
+
+    /** Restores a trainer from a checkpoint folder written by {@link #checkpoint}. */
+    public static Trainer resume(Path dir) {
+        return TrainingState.read(dir, null);
+    }
+
+    /** As {@link #resume(Path)} but on another device (e.g. a GPU checkpoint resumed on the CPU); null = as stored. */
+    public static Trainer resume(Path dir, String device) {
+        return TrainingState.read(dir, device);
+    }
+
+    @Override public void close() {
+        par.close();
+        if (deviceTraining != null) deviceTraining.close();
+    }
+}

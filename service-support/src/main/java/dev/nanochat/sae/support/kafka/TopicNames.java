@@ -1,0 +1,36 @@
+package dev.nanochat.sae.support.kafka;
+
+import dev.nanochat.sae.core.records.Topics;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The fixed topic names of {@link Topics}, as a service uses them. The only knob is
+ * {@code sae.topics.suffix} (default empty), which tests set so that concurrent test JVMs on one
+ * broker never read each other's events; production never sets it. Activation topics are
+ * {@link Topics#activations} and take no suffix (tests name them uniquely by model id).
+ */
+@ApplicationScoped
+public class TopicNames {
+    private final String suffix;
+
+    TopicNames(@ConfigProperty(name = "sae.topics.suffix", defaultValue = "") String suffix) {
+        this.suffix = suffix == null ? "" : suffix;
+    }
+
+    public String checkpoints() {
+        return Topics.CHECKPOINTS + suffix;
+    }
+
+    public String evaluations() {
+        return Topics.EVALUATIONS + suffix;
+    }
+
+    public String dlq() {
+        return Topics.DLQ + suffix;
+    }
+
+    public String runs() {
+        return Topics.RUNS + suffix;
+    }
+}
