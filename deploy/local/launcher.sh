@@ -4,12 +4,14 @@
 #          collection → TopK training → evaluation, print the metrics and the service URLs.
 #          Options: --tiny (CI sizes), --keep (leave the stack running; default), --down-after.
 #   down   stop exactly the processes `demo` started (pid files under $SAE_HOME/run).
-#   test   the test suite: starts the Kafka broker the tests need, runs `mvn verify`, then the
-#          end-to-end demo at tiny sizes.
+#   test   the test suite: the launcher's own test (deploy/local/test/launcher_test.sh), then the
+#          Kafka broker and a database (testdb.sh: the PostgreSQL on 127.0.0.1:5432 when one
+#          answers, else an embedded one), `mvn verify`, then the end-to-end demo at tiny sizes.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$ROOT/deploy/local/env.sh"
 source "$ROOT/deploy/local/services.sh"
+source "$ROOT/deploy/local/testdb.sh"
 KAFKA="$ROOT/deploy/local/kafka/kafka.sh"
 PG="$ROOT/deploy/local/postgres/postgres.sh"
 CLI_JAR="$ROOT/sae-cli/target/sae-cli.jar"
@@ -91,29 +93,36 @@ down() {
 }
 
 run_tests() {
-  # Unit and service tests talk to a real broker and a real PostgreSQL (127.0.0.1:5432, database
-  # test); the broker is started here if it is not already up. Then the end-to-end demo, tiny.
-  local started=0
+  # Unit and service tests talk to a real broker and a real PostgreSQL; the broker is started here if
+  # it is not already up, the database is chosen by testdb.sh. Then the end-to-end demo, tiny.
+  local started=0 rc=0 marker
+  # Reports older than this marker are an earlier run's: the summary leaves them out.
+  mkdir -p "$SAE_HOME" && marker="$SAE_HOME/test-run.marker" && touch "$marker" && sleep 1
+  if [ "${SAE_SKIP_LAUNCHER_TEST:-0}" != 1 ]; then bash "$ROOT/deploy/local/test/launcher_test.sh" || rc=$?; fi
+  trap stop_test_database EXIT
+  choose_test_database
   if ! bash "$KAFKA" status >/dev/null 2>&1; then bash "$KAFKA" start; started=1; fi
   export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:${SAE_KAFKA_PORT:-19092}"
-  local rc=0
   (cd "$ROOT" && mvn -B verify "$@") || rc=$?
   if [ "$rc" = 0 ] && [ "${SAE_SKIP_E2E:-0}" != 1 ]; then
     echo "=== end-to-end: ./sae demo --tiny ==="
-    # Its own home and ports, so it never touches a stack the developer has running.
-    SAE_HOME="$SAE_HOME/e2e" SAE_KAFKA_PORT=29092 SAE_PG_PORT=25432 SAE_COLLECTOR_PORT=28081 \
+    # Its own home, ports and embedded database, so it never touches a stack the developer has running.
+    env -u SAE_DB_URL -u SAE_DB_USER -u SAE_DB_PASSWORD \
+      SAE_HOME="$SAE_HOME/e2e" SAE_KAFKA_PORT=29092 SAE_PG_PORT=25432 SAE_COLLECTOR_PORT=28081 \
       SAE_TRAINER_PORT=28082 SAE_EVALUATOR_PORT=28083 SAE_VIZ_PORT=28084 SAE_NEURONPEDIA_PORT=28085 \
       bash "$0" demo --tiny --down-after || rc=$?
   fi
   if [ "$started" = 1 ] && [ "${SAE_KEEP_KAFKA:-0}" != 1 ]; then bash "$KAFKA" stop; fi
-  summarize_tests "$rc"
+  stop_test_database
+  summarize_tests "$rc" "$marker"
   return $rc
 }
 
-summarize_tests() { # one closing line over every Surefire/Failsafe report, the e2e demo counted as one test
-  local counts
-  counts=$(for f in "$ROOT"/*/target/surefire-reports/TEST-*.xml "$ROOT"/*/target/failsafe-reports/TEST-*.xml; do
-      [ -f "$f" ] && head -c 4000 "$f" | grep -o '<testsuite [^>]*>' | head -1
+summarize_tests() { # one closing line over this run's Surefire/Failsafe/launcher reports, the e2e demo counted as one test
+  local counts marker="$2"
+  counts=$(for f in "$ROOT"/*/target/surefire-reports/TEST-*.xml "$ROOT"/*/target/failsafe-reports/TEST-*.xml \
+      "$SAE_HOME"/launcher-test/TEST-*.xml; do
+      [ -f "$f" ] && [ "$f" -nt "$marker" ] && head -c 4000 "$f" | grep -o '<testsuite [^>]*>' | head -1
     done | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/[^0-9]/, "", kv[2]);
                   if (kv[1] == "tests") t += kv[2]; else if (kv[1] == "failures" || kv[1] == "errors") f += kv[2];
                   else if (kv[1] == "skipped") s += kv[2] } } END { print t + 0, f + 0, s + 0 }')

@@ -24,6 +24,8 @@ import org.apache.parquet.schema.Type;
  * columns' pages are never read or decompressed; whole row groups are skipped without decoding
  * when resuming. A Plain (non-Hadoop) configuration and a local input file keep Hadoop's file
  * systems out of it; the codecs (zstd, snappy, gzip) still go through Hadoop's codec interfaces.
+ * parquet-hadoop reports a corrupt page or footer with assorted RuntimeExceptions (decoding,
+ * bounds, negative sizes); each becomes an IOException naming the file, the corpus' one error type.
  */
 final class ParquetTextColumn implements RawDocumentSource {
     private static final byte[] NULL_CELL = new byte[0];
@@ -44,7 +46,13 @@ final class ParquetTextColumn implements RawDocumentSource {
         } catch (RuntimeException | IOException e) {
             throw new IOException("cannot read parquet file " + file + ": " + e.getMessage(), e);
         }
-        MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+        MessageType schema;
+        try {
+            schema = reader.getFooter().getFileMetaData().getSchema();
+        } catch (RuntimeException e) {
+            reader.close();
+            throw new IOException("corrupt parquet footer in " + file + ": " + e, e);
+        }
         if (!schema.containsField(column)) {
             reader.close();
             throw new IllegalArgumentException("parquet file " + file + " has no column '" + column
@@ -64,6 +72,18 @@ final class ParquetTextColumn implements RawDocumentSource {
 
     @Override
     public byte[] next() throws IOException {
+        try {
+            return nextRow();
+        } catch (RuntimeException e) {
+            throw corrupt(e);
+        }
+    }
+
+    private IOException corrupt(RuntimeException e) {
+        return new IOException("corrupt parquet file " + file + " (row group " + nextGroup + "): " + e, e);
+    }
+
+    private byte[] nextRow() throws IOException {
         while (rowsLeftInGroup == 0) {
             if (!openNextGroup()) return null;
         }
@@ -81,7 +101,11 @@ final class ParquetTextColumn implements RawDocumentSource {
             if (rowsLeftInGroup == 0 && nextGroup < rowGroups.size()
                     && rowGroups.get(nextGroup).getRowCount() <= n - done) {
                 done += rowGroups.get(nextGroup).getRowCount();
-                reader.skipNextRowGroup();
+                try {
+                    reader.skipNextRowGroup();
+                } catch (RuntimeException e) {
+                    throw corrupt(e);
+                }
                 nextGroup++;
                 continue;
             }

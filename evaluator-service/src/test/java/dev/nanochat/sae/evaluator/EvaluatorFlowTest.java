@@ -24,7 +24,7 @@ import dev.nanochat.sae.core.records.Topics;
 import dev.nanochat.sae.eval.NaiveMetrics;
 import dev.nanochat.sae.eval.SaeCheckpoint;
 import dev.nanochat.sae.eval.TestSaes;
-import dev.nanochat.sae.nanochat.Checkpoints;
+import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import dev.nanochat.sae.nanochat.ForwardOptions;
 import dev.nanochat.sae.nanochat.Gpt;
 import dev.nanochat.sae.nanochat.HookPoint;
@@ -68,7 +68,7 @@ class EvaluatorFlowTest {
     void eval_split_records_become_the_held_out_set_and_bad_ones_are_dead_lettered() throws Exception {
         docs = textDocuments();
         List<float[]> acts = new ArrayList<>();
-        try (Gpt gpt = Gpt.load(Checkpoints.resolve(modelRoot, "base", TAG, 600), Device.cpu())) {
+        try (Gpt gpt = Gpt.load(ModelCheckpoints.resolve(modelRoot, "base", TAG, 600), Device.cpu())) {
             HookPoint hook = HookPoint.parse(HOOK);
             for (int[] doc : docs) {
                 acts.add(gpt.forward(new int[][] {doc}, ForwardOptions.captureOnly(Set.of(hook))).activations(hook));

@@ -25,9 +25,11 @@ public class KafkaAndRootsResource implements QuarkusTestResourceLifecycleManage
     static final String TAG = "e" + RUN;
     static final String MODEL_ID = TAG + "-000600";
     static final String HOOK = "blocks.1.hook_resid_post";
-    static final String CHECKPOINTS = "sae.checkpoints." + RUN;
-    static final String EVALUATIONS = "sae.evaluations." + RUN;
-    static final String DLQ = "sae.dlq." + RUN;
+    /** Appended to the fixed topics of {@link Topics} (service-support's TopicNames reads it). */
+    static final String SUFFIX = "." + RUN;
+    static final String CHECKPOINTS = Topics.CHECKPOINTS + SUFFIX;
+    static final String EVALUATIONS = Topics.EVALUATIONS + SUFFIX;
+    static final String DLQ = Topics.DLQ + SUFFIX;
     static final String ACTIVATIONS = Topics.activations(MODEL_ID, HOOK);
     /** A model whose activations arrive but whose checkpoint is not under the model roots. */
     static final String MISSING_MODEL_ID = TAG + "gone-000600";
@@ -62,9 +64,7 @@ public class KafkaAndRootsResource implements QuarkusTestResourceLifecycleManage
                 Map.entry("sae.evaluator.checkpoint-roots", checkpointRoot.toString()),
                 Map.entry("sae.evaluator.activations-pattern", "sae\\.activations\\." + TAG + ".+"),
                 Map.entry("sae.evaluator.held-out-wait", "20s"),
-                Map.entry("sae.topics.checkpoints", CHECKPOINTS),
-                Map.entry("sae.topics.evaluations", EVALUATIONS),
-                Map.entry("sae.topics.dlq", DLQ),
+                Map.entry("sae.topics.suffix", SUFFIX),
                 Map.entry("mp.messaging.incoming.checkpoints.group.id", "evaluator-test-" + RUN),
                 Map.entry("mp.messaging.incoming.held-out.group.id", "evaluator-held-out-test-" + RUN));
     }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nanochat.sae.corpus.Corpus;
 import dev.nanochat.sae.corpus.Document;
-import dev.nanochat.sae.nanochat.CheckpointRef;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
 import dev.nanochat.sae.nanochat.GptWeights;
 import dev.nanochat.sae.nanochat.ModelConfig;
 import dev.nanochat.sae.nanochat.Tokenizer;
@@ -94,7 +94,7 @@ public final class DemoModelBuilder {
 
             clearTag(o.out().resolve("base_checkpoints").resolve(o.tag()));
             ObjectNode meta = meta(o, corpus, valBpb, uni.bpb(), tokResult, trainNanos / 1e9, tokens);
-            CheckpointRef ref = weights.save(o.out(), "base", o.tag(), trainer.steps(), StorageType.FLOAT, meta);
+            ModelCheckpoint ref = weights.save(o.out(), "base", o.tag(), trainer.steps(), StorageType.FLOAT, meta);
             return new DemoModelResult(ref, tokResult, trainer.steps(), tokens, trainNanos / 1e9, firstLoss, loss,
                     valBpb, uni.bpb(), train.epochs());
         }

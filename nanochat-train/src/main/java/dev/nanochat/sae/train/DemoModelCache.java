@@ -1,8 +1,8 @@
 package dev.nanochat.sae.train;
 
 import ai.djl.Device;
-import dev.nanochat.sae.nanochat.CheckpointRef;
-import dev.nanochat.sae.nanochat.Checkpoints;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
+import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import dev.nanochat.sae.nanochat.Generator;
 import dev.nanochat.sae.nanochat.Gpt;
 import dev.nanochat.sae.nanochat.SamplingOptions;
@@ -21,10 +21,10 @@ public final class DemoModelCache {
     private DemoModelCache() {}
 
     /** The newest complete checkpoint of {@code tag} under the base dir, or empty (with the reason if incomplete). */
-    public static Optional<CheckpointRef> find(Path baseDir, String tag, StringBuilder whyNot) {
+    public static Optional<ModelCheckpoint> find(Path baseDir, String tag, StringBuilder whyNot) {
         if (!Files.isDirectory(baseDir.resolve("base_checkpoints").resolve(tag))) return Optional.empty();
         try {
-            CheckpointRef ref = Checkpoints.resolve(baseDir, "base", tag, null);
+            ModelCheckpoint ref = ModelCheckpoints.resolve(baseDir, "base", tag, null);
             if (Files.isRegularFile(ref.tokenizerDir().resolve("tokenizer.pkl"))) return Optional.of(ref);
             whyNot.append("no tokenizer.pkl in ").append(ref.tokenizerDir());
         } catch (IllegalArgumentException incomplete) {
@@ -34,7 +34,7 @@ public final class DemoModelCache {
     }
 
     /** A sampled continuation of {@code <|bos|>} (temperature 0.8, top-k 40), newlines shown as spaces. */
-    public static String sample(CheckpointRef ref, int tokens, long seed) {
+    public static String sample(ModelCheckpoint ref, int tokens, long seed) {
         Tokenizer tok = Tokenizer.load(ref.tokenizerDir());
         try (Gpt gpt = Gpt.load(ref, Device.cpu())) {
             SamplingOptions s = new SamplingOptions(tokens, 0.8f, 40, seed, SamplingOptions.nanochatStops(tok));

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import dev.nanochat.sae.corpus.CorpusReader;
 import dev.nanochat.sae.corpus.DefaultCorpus;
-import dev.nanochat.sae.nanochat.CheckpointRef;
-import dev.nanochat.sae.nanochat.Checkpoints;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
+import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import dev.nanochat.sae.nanochat.ForwardOptions;
 import dev.nanochat.sae.nanochat.Gpt;
 import dev.nanochat.sae.nanochat.GptWeights;
@@ -58,7 +58,7 @@ class ModelTrainerTest {
         }
         assertTrue(last < 0.6 * first, "loss should fall well below ln V on three repeated batches: " + first + " → " + last);
 
-        CheckpointRef ref = Checkpoints.resolve(dir.resolve("nanochat"), "base", null, null);
+        ModelCheckpoint ref = ModelCheckpoints.resolve(dir.resolve("nanochat"), "base", null, null);
         assertEquals("d1", ref.tag());
         assertEquals(45, ref.step());
         assertEquals(config, ref.config());

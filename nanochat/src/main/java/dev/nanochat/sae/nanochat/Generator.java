@@ -10,7 +10,9 @@ import java.util.function.IntConsumer;
 /**
  * Autoregressive generation with a {@link KvCache}: one prefill pass over the prompt, then one
  * token per pass at rotary offset = tokens so far. Interventions (steering) and captures apply on
- * every pass, so hooks are live during generation. Single sequence (B = 1).
+ * every pass, so hooks are live during generation. One sequence, or B prompts of equal length
+ * batched. The cache is preallocated for prompt + maxTokens positions, and each pass computes the
+ * unembedding for the last position only.
  */
 public final class Generator {
     private final Gpt gpt;
@@ -24,29 +26,76 @@ public final class Generator {
 
     public Generation generate(int[] prompt, SamplingOptions opts, Map<HookPoint, Intervention> interventions, IntConsumer onToken) {
         if (prompt.length == 0) throw new IllegalArgumentException("prompt must hold at least one token (e.g. <|bos|>)");
-        Random rng = new Random(opts.seed());
-        ForwardOptions fwd = new ForwardOptions(java.util.Set.of(), interventions, true);
+        return generate(new int[][] {prompt}, opts, interventions, onToken == null ? null : (row, token) -> onToken.accept(token))[0];
+    }
+
+    /** Receives each row's new token as it is sampled. */
+    @FunctionalInterface
+    public interface RowTokenConsumer {
+        void accept(int row, int token);
+    }
+
+    /**
+     * Generates for B prompts of equal length at once (one batched pass per step; rows share the
+     * rotary offset, so prompts are not padded). A row that met a stop token stops collecting
+     * while the others go on; the pass ends when every row stopped or at {@code maxTokens}.
+     * Each row draws from its own Random(seed + row), so row 0 matches the single-prompt call.
+     */
+    public Generation[] generate(int[][] prompts, SamplingOptions opts, Map<HookPoint, Intervention> interventions, RowTokenConsumer onToken) {
+        int b = prompts.length;
+        if (b == 0 || prompts[0].length == 0) throw new IllegalArgumentException("prompts must hold at least one token each (e.g. <|bos|>)");
+        int t0 = prompts[0].length;
         int v = gpt.config().vocabSize();
-        List<Integer> out = new ArrayList<>();
-        List<float[]> logitsPerStep = new ArrayList<>();
-        boolean stopped = false;
-        try (KvCache cache = new KvCache(gpt.manager(), gpt.config().nLayer())) {
-            int[] next = prompt;
-            for (int step = 0; step < opts.maxTokens(); step++) {
-                float[] logits = gpt.forward(new int[][] {next}, fwd, cache).logits();
-                float[] last = Arrays.copyOfRange(logits, logits.length - v, logits.length);
-                int token = sample(last, opts, rng);
-                logitsPerStep.add(last);
-                if (opts.stopTokens().contains(token)) {
-                    stopped = true;
-                    break;
-                }
-                out.add(token);
-                if (onToken != null) onToken.accept(token);
-                next = new int[] {token};
+        int[] flat = new int[b * t0];
+        for (int r = 0; r < b; r++) {
+            if (prompts[r].length != t0) throw new IllegalArgumentException("prompt " + r + " has " + prompts[r].length + " tokens, expected " + t0 + " (equal lengths)");
+            for (int j = 0; j < t0; j++) {
+                int id = prompts[r][j];
+                if (id < 0 || id >= v) throw new IllegalArgumentException("token id " + id + " at [" + r + "," + j + "] is outside the vocabulary of " + v);
+                flat[r * t0 + j] = id;
             }
         }
-        return new Generation(out.stream().mapToInt(Integer::intValue).toArray(), logitsPerStep, stopped);
+        ForwardOptions fwd = new ForwardOptions(java.util.Set.of(), interventions, true);
+        Random[] rng = new Random[b];
+        List<List<Integer>> out = new ArrayList<>();
+        List<List<float[]>> logitsPerStep = new ArrayList<>();
+        boolean[] stopped = new boolean[b];
+        for (int r = 0; r < b; r++) {
+            rng[r] = new Random(opts.seed() + r);
+            out.add(new ArrayList<>());
+            logitsPerStep.add(new ArrayList<>());
+        }
+        int live = b;
+        try (KvCache cache = new KvCache(gpt.manager(), gpt.config().nLayer(), t0 + opts.maxTokens())) {
+            int[] next = flat;
+            int t = t0;
+            for (int step = 0; step < opts.maxTokens() && live > 0; step++) {
+                // logits of the last position only: [B,1,V], the one host read per step
+                float[] logits = gpt.forward(next, b, t, fwd, cache, true).logits();
+                int[] tokens = new int[b];
+                for (int r = 0; r < b; r++) {
+                    if (stopped[r]) continue; // its slot still runs (fixed batch) but collects nothing
+                    float[] last = Arrays.copyOfRange(logits, r * v, (r + 1) * v);
+                    int token = sample(last, opts, rng[r]);
+                    logitsPerStep.get(r).add(last);
+                    tokens[r] = token;
+                    if (opts.stopTokens().contains(token)) {
+                        stopped[r] = true;
+                        live--;
+                        continue;
+                    }
+                    out.get(r).add(token);
+                    if (onToken != null) onToken.accept(r, token);
+                }
+                next = tokens;
+                t = 1;
+            }
+        }
+        Generation[] gens = new Generation[b];
+        for (int r = 0; r < b; r++) {
+            gens[r] = new Generation(out.get(r).stream().mapToInt(Integer::intValue).toArray(), logitsPerStep.get(r), stopped[r]);
+        }
+        return gens;
     }
 
     /** argmax at temperature 0; else keep the top-k logits, softmax(l/T) and draw one. */

@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,11 +26,17 @@ import java.util.TreeMap;
  * - Hooks: per block resid_pre → attn_out → mlp_out → resid_post; an intervention's result replaces
  *   the activation before capture and before it flows on. Without logits the pass stops after the
  *   last captured layer.
- * - Host-level {@link #forward(int[][], ForwardOptions)} runs inside an NDScope so every temporary
- *   is freed; the NDArray-level {@link #run} leaves memory scoping to its caller (a trainer).
+ * - Host-level {@link #forward(int[][], ForwardOptions)} runs inside an NDScope with grad mode off;
+ *   the NDArray-level {@link #run} frees each layer's temporaries when the layer ends (survivors:
+ *   the residual stream and captures) and leaves the rest to its caller's scope (a trainer).
+ * - Without grad mode (inference) temporaries are updated in place (scale, mask, relu², softcap,
+ *   residual adds on arrays no hook exposed) and freed early: what remains is the model's
+ *   arithmetic plus one pass per elementwise op. With grad mode every op is out of place.
  */
 public final class Gpt implements AutoCloseable {
     static final float SOFTCAP = 15f;
+    /** Query rows per attention block (causal chunking below); 128 keeps blocks GEMM-sized. */
+    static final int ATTENTION_CHUNK = 128;
     private static final float EPS = Math.ulp(1.0f);
 
     private final GptWeights weights;
@@ -44,7 +51,7 @@ public final class Gpt implements AutoCloseable {
         this.ownsWeights = ownsWeights;
     }
 
-    public static Gpt load(CheckpointRef ref, Device device) {
+    public static Gpt load(ModelCheckpoint ref, Device device) {
         return new Gpt(GptWeights.load(ref, device), true);
     }
 
@@ -71,13 +78,26 @@ public final class Gpt implements AutoCloseable {
         int[] flat = validateIds(ids, t);
         opts.capture().forEach(h -> h.validate(config()));
         opts.interventions().keySet().forEach(h -> h.validate(config()));
+        return forward(flat, b, t, opts, cache, false);
+    }
+
+    /**
+     * Host-level pass: nobody can differentiate through host copies, so autograd recording is off
+     * for its duration (torch.no_grad; grad mode is per thread and on by default in new threads),
+     * which also lets {@link #run} update its temporaries in place.
+     */
+    ForwardResult forward(int[] flat, int b, int t, ForwardOptions opts, KvCache cache, boolean lastLogits) {
+        boolean grad = JniUtils.isGradMode();
+        if (grad) JniUtils.setGradMode(false);
         try (NDScope scope = new NDScope(); NDManager m = manager().newSubManager()) {
             NDArray idx = m.create(flat, new Shape(b, t));
             Map<HookPoint, NDArray> captured = new HashMap<>();
-            NDArray logits = run(idx, opts, cache, captured);
+            NDArray logits = run(idx, opts, cache, captured, lastLogits, Laps.NONE);
             Map<HookPoint, float[]> host = new TreeMap<>();
             captured.forEach((h, a) -> host.put(h, a.toFloatArray()));
             return new ForwardResult(b, t, config(), host, logits == null ? null : logits.toFloatArray());
+        } finally {
+            if (grad) JniUtils.setGradMode(true);
         }
     }
 
@@ -98,75 +118,225 @@ public final class Gpt implements AutoCloseable {
      * Returns logits [B,T,V] (fp32, softcapped), or null when {@code opts.logits()} is false.
      */
     public NDArray run(NDArray ids, ForwardOptions opts, KvCache cache, Map<HookPoint, NDArray> captured) {
+        return run(ids, opts, cache, captured, false, Laps.NONE);
+    }
+
+    /**
+     * @param lastLogits logits of the last position only ([B,1,V]; generation needs no others)
+     * @param laps       stage timer ({@link ForwardProfile}); {@link Laps#NONE} in normal runs
+     */
+    NDArray run(NDArray ids, ForwardOptions opts, KvCache cache, Map<HookPoint, NDArray> captured, boolean lastLogits, Laps laps) {
         ModelConfig c = config();
         long b = ids.getShape().get(0), t = ids.getShape().get(1);
+        // Without autograd recording nothing needs the pre-op values: update temporaries in place.
+        boolean inplace = !JniUtils.isGradMode();
         int offset = cache == null ? 0 : cache.length();
         int lastLayer = opts.logits() ? c.nLayer() - 1 : Math.min(c.nLayer() - 1, opts.lastCapturedLayer());
+        // the deepest captured hook of a capture-only pass (a cache needs every layer's k/v, so not then)
+        HookPoint stopAt = opts.logits() || cache != null ? null : opts.capture().stream().max(HookPoint::compareTo).orElse(null);
         NDManager m = ids.getManager();
-        float[][] rope = Rotary.tables(c.headDim(), offset, (int) t);
-        NDArray cos = m.create(rope[0], new Shape(1, t, 1, c.headDim() / 2));
-        NDArray sin = m.create(rope[1], new Shape(1, t, 1, c.headDim() / 2));
-        NDArray mask = m.create(causalMask((int) t, offset), new Shape(t, offset + t));
+        NDArray[] rope = rotaryTables(m, c.headDim(), offset, (int) t);
+        NDArray mask = t == 1 ? null : m.create(causalMask((int) t, offset), new Shape(t, offset + t)); // one query sees every key
+        laps.lap("setup");
 
-        NDArray x = rmsNorm(Embedding.embedding(ids, weights.wte(), SparseFormat.DENSE).singletonOrThrow());
+        NDArray x = rmsNorm(Embedding.embedding(ids, weights.wte(), SparseFormat.DENSE).singletonOrThrow(), inplace);
+        boolean owned = true; // x is ours alone (not captured, not handed to an intervention): may update in place
+        laps.lap("embed+norm");
         for (int layer = 0; layer <= lastLayer; layer++) {
             BlockWeights w = weights.block(layer);
-            x = hook(new HookPoint(layer, HookPoint.Kind.RESID_PRE), x, opts, captured);
-            NDArray attn = attention(layer, w, rmsNorm(x), cos, sin, mask, cache, b, t);
-            attn = hook(new HookPoint(layer, HookPoint.Kind.ATTN_OUT), attn, opts, captured);
-            x = x.add(attn);
-            NDArray mlp = mlp(w, rmsNorm(x));
-            mlp = hook(new HookPoint(layer, HookPoint.Kind.MLP_OUT), mlp, opts, captured);
-            x = x.add(mlp);
-            x = hook(new HookPoint(layer, HookPoint.Kind.RESID_POST), x, opts, captured);
+            // Every temporary of the layer is freed when it ends, so the allocator reuses the same
+            // blocks layer after layer (one scope over the pass would hold all layers' temporaries).
+            try (NDScope scope = new NDScope()) {
+                HookPoint pre = new HookPoint(layer, HookPoint.Kind.RESID_PRE);
+                HookPoint attnOut = new HookPoint(layer, HookPoint.Kind.ATTN_OUT);
+                HookPoint mlpOut = new HookPoint(layer, HookPoint.Kind.MLP_OUT);
+                HookPoint post = new HookPoint(layer, HookPoint.Kind.RESID_POST);
+                x = hook(pre, x, opts, captured);
+                owned &= !exposed(pre, opts);
+                // a capture-only pass ends at its deepest hook, even mid-block
+                if (!pre.equals(stopAt)) {
+                    NDArray attn = attention(layer, w, rmsNorm(x, inplace), rope, mask, cache, b, t, inplace, laps);
+                    attn = hook(attnOut, attn, opts, captured);
+                    if (!attnOut.equals(stopAt)) {
+                        x = residual(x, attn, inplace && owned);
+                        owned = true;
+                        laps.lap("residual");
+                        NDArray mlp = mlp(w, rmsNorm(x, inplace), inplace, laps);
+                        mlp = hook(mlpOut, mlp, opts, captured);
+                        if (!mlpOut.equals(stopAt)) {
+                            x = residual(x, mlp, inplace);
+                            x = hook(post, x, opts, captured);
+                            owned = !exposed(post, opts);
+                            laps.lap("residual");
+                        }
+                    }
+                }
+                NDScope.unregister(x);
+                captured.values().forEach(NDScope::unregister);
+            }
+            NDScope.register(x);
+            captured.values().forEach(NDScope::register);
         }
         if (cache != null) cache.advance((int) t);
         if (!opts.logits()) return null;
-        NDArray logits = Linear.linear(rmsNorm(x), weights.lmHead()).singletonOrThrow();
-        return logits.div(SOFTCAP).tanh().mul(SOFTCAP);
+        if (lastLogits && t > 1) x = x.get(new NDIndex(":, -1:, :"));
+        // softcap·tanh(logits / softcap): in place, the 1/softcap rides on the norm's per-row factor
+        // ([B,T,1]) instead of a pass over [B,T,V] (a reassociation: differences at float rounding)
+        NDArray normed = inplace ? rmsNorm(x, true, 1f / SOFTCAP) : rmsNorm(x);
+        laps.lap("final norm");
+        NDArray logits = Linear.linear(normed, weights.lmHead()).singletonOrThrow();
+        laps.lap("lm_head");
+        NDArray capped;
+        if (inplace) {
+            capped = logits.tanh();
+            logits.close();
+            capped.muli(SOFTCAP);
+        } else {
+            capped = logits.div(SOFTCAP).tanh().mul(SOFTCAP);
+        }
+        laps.lap("softcap");
+        return capped;
     }
 
-    private NDArray attention(int layer, BlockWeights w, NDArray x, NDArray cos, NDArray sin, NDArray mask,
-                              KvCache cache, long b, long t) {
+    private static NDArray residual(NDArray x, NDArray delta, boolean inplace) {
+        return inplace ? x.addi(delta) : x.add(delta);
+    }
+
+    /** The array at this hook leaves our hands (captured, or given to an intervention that may keep it). */
+    private static boolean exposed(HookPoint hook, ForwardOptions opts) {
+        return opts.capture().contains(hook) || opts.interventions().containsKey(hook);
+    }
+
+    private NDArray attention(int layer, BlockWeights w, NDArray x, NDArray[] rope, NDArray mask,
+                              KvCache cache, long b, long t, boolean inplace, Laps laps) {
         ModelConfig c = config();
         int h = c.nHead(), hkv = c.nKvHead(), d = c.headDim(), g = h / hkv;
+        laps.lap("norm");
+        NDArray qLin = Linear.linear(x, w.cQ()).singletonOrThrow();
+        NDArray kLin = Linear.linear(x, w.cK()).singletonOrThrow();
+        NDArray vLin = Linear.linear(x, w.cV()).singletonOrThrow();
+        laps.lap("q,k,v");
         // [B,T,H,D] → rotary → per-head rmsnorm → [B,H,T,D]
-        NDArray q = rmsNorm(rotary(Linear.linear(x, w.cQ()).singletonOrThrow().reshape(b, t, h, d), cos, sin)).transpose(0, 2, 1, 3);
-        NDArray k = rmsNorm(rotary(Linear.linear(x, w.cK()).singletonOrThrow().reshape(b, t, hkv, d), cos, sin)).transpose(0, 2, 1, 3);
-        NDArray v = Linear.linear(x, w.cV()).singletonOrThrow().reshape(b, t, hkv, d).transpose(0, 2, 1, 3);
+        NDArray q = rmsNorm(rotary(qLin.reshape(b, t, h, d), rope, inplace), inplace).transpose(0, 2, 1, 3);
+        NDArray k = rmsNorm(rotary(kLin.reshape(b, t, hkv, d), rope, inplace), inplace).transpose(0, 2, 1, 3);
+        NDArray v = vLin.reshape(b, t, hkv, d).transpose(0, 2, 1, 3);
+        laps.lap("rotary+qk norm");
         if (cache != null) {
             NDArray[] kv = cache.append(layer, k, v);
-            NDScope.unregister(kv);
             k = kv[0];
             v = kv[1];
+            laps.lap("kv cache");
         }
-        long tk = k.getShape().get(2);
-        NDArray q5 = q.mul(1.0 / Math.sqrt(d)).reshape(b, hkv, g, t, d);
-        NDArray scores = q5.matMul(k.reshape(b, hkv, 1, tk, d).transpose(0, 1, 2, 4, 3)); // [B,Hkv,G,T,Tk]
-        NDArray probs = scores.add(mask).softmax(-1);
-        NDArray y = probs.matMul(v.reshape(b, hkv, 1, tk, d)) // [B,Hkv,G,T,D]
-                .reshape(b, h, t, d).transpose(0, 2, 1, 3).reshape(b, t, (long) h * d);
-        return Linear.linear(y, w.attnProj()).singletonOrThrow();
+        NDArray qs = inplace ? q.muli(1.0 / Math.sqrt(d)) : q.mul(1.0 / Math.sqrt(d));
+        // Causal attention in query chunks: chunk [s, e) only meets keys [0, offset + e), so the
+        // masked upper triangle is mostly never computed (5/8 of the full work at T = 4·CHUNK).
+        long offset = k.getShape().get(2) - t;
+        int chunks = t >= 2L * ATTENTION_CHUNK ? (int) ((t + ATTENTION_CHUNK - 1) / ATTENTION_CHUNK) : 1;
+        NDList parts = new NDList(chunks);
+        for (int i = 0; i < chunks; i++) {
+            long s = (long) i * ATTENTION_CHUNK, e = chunks == 1 ? t : Math.min(t, s + ATTENTION_CHUNK);
+            long tk = offset + e;
+            NDArray qc = chunks == 1 ? qs : qs.get(new NDIndex(":, :, {}:{}", s, e));
+            NDArray kc = tk == k.getShape().get(2) ? k : k.get(new NDIndex(":, :, :{}", tk));
+            NDArray vc = tk == v.getShape().get(2) ? v : v.get(new NDIndex(":, :, :{}", tk));
+            NDArray mc = mask == null ? null : chunks == 1 ? mask : mask.get(new NDIndex("{}:{}, :{}", s, e, tk));
+            parts.add(attend(qc, kc, vc, mc, b, h, hkv, g, d, inplace, laps).transpose(0, 2, 1, 3)); // [B,Tc,H,D]
+        }
+        // concat along T writes [B,T,H,D] contiguously: merging heads is then a view
+        NDArray y = (chunks == 1 ? parts.get(0) : NDArrays.concat(parts, 1)).reshape(b, t, (long) h * d);
+        laps.lap("merge heads");
+        NDArray out = Linear.linear(y, w.attnProj()).singletonOrThrow();
+        laps.lap("attn proj");
+        return out;
     }
 
-    private static NDArray mlp(BlockWeights w, NDArray x) {
-        NDArray hidden = Linear.linear(x, w.mlpFc()).singletonOrThrow().getNDArrayInternal().relu();
-        return Linear.linear(hidden.square(), w.mlpProj()).singletonOrThrow();
+    /** softmax(q·kᵀ + mask)·v for q [B,H,Tq,D] (scaled), k/v [B,Hkv,Tk,D] → [B,H,Tq,D]. */
+    private static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask, long b, int h, int hkv, int g, int d,
+                                  boolean inplace, Laps laps) {
+        long tq = q.getShape().get(2), tk = k.getShape().get(2);
+        NDArray scores;
+        if (g == 1) {
+            scores = q.matMul(k.transpose(0, 1, 3, 2)); // [B,H,Tq,Tk]
+        } else { // grouped-query: q as [B,Hkv,G,Tq,D] against k broadcast over the group axis
+            scores = q.reshape(b, hkv, g, tq, d).matMul(k.reshape(b, hkv, 1, tk, d).transpose(0, 1, 2, 4, 3)).reshape(b, h, tq, tk);
+        }
+        laps.lap("scores q·k");
+        if (mask != null) scores = inplace ? scores.addi(mask) : scores.add(mask);
+        NDArray probs = scores.softmax(-1);
+        if (inplace) scores.close();
+        laps.lap("mask+softmax");
+        NDArray y = g == 1 ? probs.matMul(v)
+                : probs.reshape(b, hkv, g, tq, tk).matMul(v.reshape(b, hkv, 1, tk, d)).reshape(b, h, tq, d);
+        if (inplace) probs.close();
+        laps.lap("probs·v");
+        return y;
     }
 
-    /** x: [B,T,H,D]; cos/sin: [1,T,1,D/2]. */
-    private static NDArray rotary(NDArray x, NDArray cos, NDArray sin) {
+    private static NDArray mlp(BlockWeights w, NDArray x, boolean inplace, Laps laps) {
+        laps.lap("norm");
+        NDArray fc = Linear.linear(x, w.mlpFc()).singletonOrThrow();
+        laps.lap("mlp fc");
+        NDArray hidden = fc.getNDArrayInternal().relu();
+        NDArray squared;
+        if (inplace) {
+            fc.close();
+            squared = hidden.muli(hidden);
+        } else {
+            squared = hidden.square();
+        }
+        laps.lap("relu²");
+        NDArray out = Linear.linear(squared, w.mlpProj()).singletonOrThrow();
+        laps.lap("mlp proj");
+        return out;
+    }
+
+    /**
+     * x: [B,T,H,D]; rope: {[cos|cos], [sin|−sin]} as [1,T,1,D]. y = x·[cos|cos] + [x2|x1]·[sin|−sin]
+     * gives y1 = x1·cos + x2·sin and y2 = x2·cos − x1·sin with the same roundings as the half-split form.
+     */
+    private static NDArray rotary(NDArray x, NDArray[] rope, boolean inplace) {
         long half = x.getShape().get(3) / 2;
-        NDArray x1 = x.get(new NDIndex("..., :" + half));
-        NDArray x2 = x.get(new NDIndex("..., " + half + ":"));
-        NDArray y1 = x1.mul(cos).add(x2.mul(sin));
-        NDArray y2 = x2.mul(cos).sub(x1.mul(sin));
-        return NDArrays.concat(new NDList(y1, y2), 3);
+        NDArray swapped = NDArrays.concat(new NDList(x.get(new NDIndex("..., " + half + ":")), x.get(new NDIndex("..., :" + half))), 3);
+        if (!inplace) return x.mul(rope[0]).add(swapped.mul(rope[1]));
+        NDArray y = x.mul(rope[0]);
+        return y.addi(swapped.muli(rope[1]));
+    }
+
+    /** {[cos|cos], [sin|−sin]} for positions [offset, offset+t) as [1,t,1,D]. */
+    private static NDArray[] rotaryTables(NDManager m, int headDim, int offset, int t) {
+        float[][] half = Rotary.tables(headDim, offset, t);
+        int hd = headDim / 2;
+        float[] cos = new float[t * headDim], sin = new float[t * headDim];
+        for (int p = 0; p < t; p++) {
+            for (int j = 0; j < hd; j++) {
+                float cv = half[0][p * hd + j], sv = half[1][p * hd + j];
+                cos[p * headDim + j] = cv;
+                cos[p * headDim + hd + j] = cv;
+                sin[p * headDim + j] = sv;
+                sin[p * headDim + hd + j] = -sv;
+            }
+        }
+        Shape shape = new Shape(1, t, 1, headDim);
+        return new NDArray[] {m.create(cos, shape), m.create(sin, shape)};
     }
 
     /** rmsnorm over the last axis without weight, eps = fp32 machine epsilon (F.rms_norm's default). */
     static NDArray rmsNorm(NDArray x) {
-        return x.mul(x.square().mean(new int[] {-1}, true).add(EPS).pow(-0.5));
+        return rmsNorm(x, false);
+    }
+
+    private static NDArray rmsNorm(NDArray x, boolean inplace) {
+        if (!inplace) return x.mul(x.square().mean(new int[] {-1}, true).add(EPS).pow(-0.5));
+        return rmsNorm(x, true, 1f);
+    }
+
+    /** In-place rmsnorm times {@code scale} (folded into the per-row factor when not 1). */
+    private static NDArray rmsNorm(NDArray x, boolean inplace, float scale) {
+        NDArray sq = x.square();
+        NDArray r = sq.mean(new int[] {-1}, true).addi(EPS).powi(-0.5);
+        sq.close();
+        if (scale != 1f) r.muli(scale);
+        return x.mul(r);
     }
 
     private static NDArray hook(HookPoint hook, NDArray x, ForwardOptions opts, Map<HookPoint, NDArray> captured) {

@@ -64,8 +64,8 @@ public final class GptWeights implements AutoCloseable {
         }
     }
 
-    public static GptWeights load(CheckpointRef ref, Device device) {
-        return fromHost(ref.config(), CheckpointReader.read(ref.modelFile(), ref.config()), device);
+    public static GptWeights load(ModelCheckpoint ref, Device device) {
+        return fromHost(ref.config(), ModelCheckpointReader.read(ref.modelFile(), ref.config()), device);
     }
 
     /** nanochat's init_weights, drawn from a seeded java.util.Random (reproducible, not torch's stream). */
@@ -124,8 +124,8 @@ public final class GptWeights implements AutoCloseable {
     }
 
     /** Saves as a nanochat checkpoint (wte stored as {@code embedding}: FLOAT, or BFLOAT16 as on GPU). */
-    public CheckpointRef save(Path baseDir, String source, String tag, int step, StorageType embedding, ObjectNode meta) {
-        return CheckpointWriter.write(baseDir, source, tag, step, config, toHost(), embedding, meta);
+    public ModelCheckpoint save(Path baseDir, String source, String tag, int step, StorageType embedding, ObjectNode meta) {
+        return ModelCheckpointWriter.write(baseDir, source, tag, step, config, toHost(), embedding, meta);
     }
 
     @Override public void close() {

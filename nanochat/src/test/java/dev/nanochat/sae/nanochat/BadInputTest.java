@@ -33,27 +33,27 @@ class BadInputTest {
 
     @Test
     void missingCheckpointFilesAreNamed() throws IOException {
-        IllegalArgumentException noDir = assertThrows(IllegalArgumentException.class, () -> Checkpoints.resolve(tmp, "base", null, null));
+        IllegalArgumentException noDir = assertThrows(IllegalArgumentException.class, () -> ModelCheckpoints.resolve(tmp, "base", null, null));
         assertMentions(noDir, "base_checkpoints");
         Path dir = Files.createDirectories(tmp.resolve("base_checkpoints/d4"));
         Files.copy(Fixture.modelFile(), dir.resolve("model_000010.pt"));
-        IllegalArgumentException noMeta = assertThrows(IllegalArgumentException.class, () -> Checkpoints.resolve(tmp, "base", null, null));
+        IllegalArgumentException noMeta = assertThrows(IllegalArgumentException.class, () -> ModelCheckpoints.resolve(tmp, "base", null, null));
         assertMentions(noMeta, "meta_000010.json");
-        assertMentions(assertThrows(IllegalArgumentException.class, () -> Checkpoints.resolve(tmp, "base", "d4", 99)), "model_000099.pt");
-        assertMentions(assertThrows(IllegalArgumentException.class, () -> Checkpoints.resolve(tmp, "chat", null, null)), "chat");
+        assertMentions(assertThrows(IllegalArgumentException.class, () -> ModelCheckpoints.resolve(tmp, "base", "d4", 99)), "model_000099.pt");
+        assertMentions(assertThrows(IllegalArgumentException.class, () -> ModelCheckpoints.resolve(tmp, "chat", null, null)), "chat");
         assertMentions(assertThrows(IllegalArgumentException.class, () -> Tokenizer.load(tmp.resolve("tokenizer"))), "tokenizer.pkl");
     }
 
     @Test
     void configShapeMismatchNamesTheKeyAndShapes() {
         ModelConfig wider = new ModelConfig(128, 1024, 2, 4, 4, 256);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CheckpointReader.read(Fixture.modelFile(), wider));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelCheckpointReader.read(Fixture.modelFile(), wider));
         assertMentions(e, "model_000600.pt", "transformer.wte.weight", "[1024, 128]", "[1024, 256]");
         ModelConfig deeper = new ModelConfig(128, 1024, 3, 4, 4, 128);
-        assertMentions(assertThrows(IllegalArgumentException.class, () -> CheckpointReader.read(Fixture.modelFile(), deeper)),
+        assertMentions(assertThrows(IllegalArgumentException.class, () -> ModelCheckpointReader.read(Fixture.modelFile(), deeper)),
                 "missing key 'transformer.h.2.attn.c_q.weight'");
         ModelConfig gqa = new ModelConfig(128, 1024, 2, 4, 2, 128);
-        assertMentions(assertThrows(IllegalArgumentException.class, () -> CheckpointReader.read(Fixture.modelFile(), gqa)),
+        assertMentions(assertThrows(IllegalArgumentException.class, () -> ModelCheckpointReader.read(Fixture.modelFile(), gqa)),
                 "transformer.h.0.attn.c_k.weight", "[64, 128]");
     }
 
@@ -78,7 +78,7 @@ class BadInputTest {
             }
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> CheckpointReader.read(out, new ModelConfig(128, 1024, 2, 4, 4, 128)));
+                () -> ModelCheckpointReader.read(out, new ModelConfig(128, 1024, 2, 4, 4, 128)));
         assertMentions(e, "transformer.h.0.attn.c_v.weight", "model_000600/data/3", "missing");
     }
 

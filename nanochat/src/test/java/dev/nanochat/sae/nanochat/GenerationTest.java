@@ -21,7 +21,7 @@ class GenerationTest {
 
     @BeforeAll
     static void load() {
-        gpt = Gpt.load(Checkpoints.resolve(Fixture.baseDir(), "base", null, null), Device.cpu());
+        gpt = Gpt.load(ModelCheckpoints.resolve(Fixture.baseDir(), "base", null, null), Device.cpu());
         tok = Tokenizer.load(Fixture.baseDir().resolve("tokenizer"));
     }
 

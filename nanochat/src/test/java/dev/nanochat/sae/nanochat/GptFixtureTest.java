@@ -23,7 +23,7 @@ class GptFixtureTest {
 
     @BeforeAll
     static void load() {
-        CheckpointRef ref = Checkpoints.resolve(Fixture.baseDir(), "base", null, null);
+        ModelCheckpoint ref = ModelCheckpoints.resolve(Fixture.baseDir(), "base", null, null);
         gpt = Gpt.load(ref, Device.cpu());
         reference = Safetensors.read(Fixture.baseDir().resolve("reference_activations.safetensors"));
         long[] shape = reference.info("input_ids").shape();
@@ -41,7 +41,7 @@ class GptFixtureTest {
 
     @Test
     void resolvesTheFixtureCheckpointByDefaults() {
-        CheckpointRef ref = Checkpoints.resolve(Fixture.baseDir(), "base", null, null);
+        ModelCheckpoint ref = ModelCheckpoints.resolve(Fixture.baseDir(), "base", null, null);
         assertEquals("d2", ref.tag());
         assertEquals(600, ref.step());
         assertEquals("d2-000600", ref.modelId());

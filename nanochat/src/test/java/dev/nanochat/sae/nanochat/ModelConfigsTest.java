@@ -39,7 +39,7 @@ class ModelConfigsTest {
         return ids;
     }
 
-    private static float[] logits(CheckpointRef ref, int[][] ids) {
+    private static float[] logits(ModelCheckpoint ref, int[][] ids) {
         try (Gpt gpt = Gpt.load(ref, Device.cpu())) {
             return gpt.forward(ids, ForwardOptions.logitsOnly()).logits();
         }
@@ -58,10 +58,10 @@ class ModelConfigsTest {
             for (int h = 0; h < mha.nHead(); h++) System.arraycopy(src, (h / group) * d * c, out, h * d * c, d * c);
             dup.put(k, out);
         }
-        CheckpointRef g = CheckpointWriter.write(base, "base", "d2", 1, gqa, w, StorageType.FLOAT, null);
-        CheckpointRef m = CheckpointWriter.write(base, "mid", "d2", 1, mha, dup, StorageType.FLOAT, null);
+        ModelCheckpoint g = ModelCheckpointWriter.write(base, "base", "d2", 1, gqa, w, StorageType.FLOAT, null);
+        ModelCheckpoint m = ModelCheckpointWriter.write(base, "mid", "d2", 1, mha, dup, StorageType.FLOAT, null);
         int[][] ids = randomIds(2, 19, 301, 3);
-        float[] lg = logits(Checkpoints.resolve(base, "base", null, null), ids), lm = logits(Checkpoints.resolve(base, "mid", null, null), ids);
+        float[] lg = logits(ModelCheckpoints.resolve(base, "base", null, null), ids), lm = logits(ModelCheckpoints.resolve(base, "mid", null, null), ids);
         assertEquals(2 * 19 * 301, lg.length);
         float diff = Fixture.maxAbsDiff(lg, lm);
         assertTrue(diff < 1e-5f, "GQA vs duplicated-kv MHA max abs diff " + diff);
@@ -73,16 +73,16 @@ class ModelConfigsTest {
     void bf16EmbeddingFileEqualsFp32ModelWithPreRoundedEmbeddings() {
         ModelConfig cfg = new ModelConfig(32, 517, 1, 2, 1, 64);
         Map<String, float[]> w = randomWeights(cfg, 11);
-        CheckpointRef bf = CheckpointWriter.write(base, "base", "d1", 5, cfg, w, StorageType.BFLOAT16, null);
+        ModelCheckpoint bf = ModelCheckpointWriter.write(base, "base", "d1", 5, cfg, w, StorageType.BFLOAT16, null);
         Map<String, float[]> rounded = new LinkedHashMap<>(w);
         float[] wte = w.get("transformer.wte.weight").clone();
         for (int i = 0; i < wte.length; i++) wte[i] = Bf16.round(wte[i]);
         rounded.put("transformer.wte.weight", wte);
-        CheckpointRef fp = CheckpointWriter.write(base, "sft", "d1", 5, cfg, rounded, StorageType.FLOAT, null);
+        ModelCheckpoint fp = ModelCheckpointWriter.write(base, "sft", "d1", 5, cfg, rounded, StorageType.FLOAT, null);
         int[][] ids = randomIds(1, 12, 517, 4);
         float[] a = logits(bf, ids), b = logits(fp, ids);
         assertEquals(0f, Fixture.maxAbsDiff(a, b), "bf16 file must load exactly as its rounded fp32 values");
-        float[] unrounded = logits(CheckpointWriter.write(base, "rl", "d1", 5, cfg, w, StorageType.FLOAT, null), ids);
+        float[] unrounded = logits(ModelCheckpointWriter.write(base, "rl", "d1", 5, cfg, w, StorageType.FLOAT, null), ids);
         assertTrue(Fixture.maxAbsDiff(a, unrounded) > 0f, "rounding the embedding must matter, or this test proves nothing");
     }
 
@@ -90,10 +90,10 @@ class ModelConfigsTest {
     void defaultsPickTheDeepestTagAndLargestStep() {
         ModelConfig small = new ModelConfig(16, 300, 1, 2, 2, 32);
         Map<String, float[]> w = randomWeights(small, 1);
-        CheckpointWriter.write(base, "base", "d4", 100, small, w, StorageType.FLOAT, null);
-        CheckpointWriter.write(base, "base", "d12", 20, small, w, StorageType.FLOAT, null);
-        CheckpointWriter.write(base, "base", "d12", 300, small, w, StorageType.FLOAT, null);
-        CheckpointRef ref = Checkpoints.resolve(base, "base", null, null);
+        ModelCheckpointWriter.write(base, "base", "d4", 100, small, w, StorageType.FLOAT, null);
+        ModelCheckpointWriter.write(base, "base", "d12", 20, small, w, StorageType.FLOAT, null);
+        ModelCheckpointWriter.write(base, "base", "d12", 300, small, w, StorageType.FLOAT, null);
+        ModelCheckpoint ref = ModelCheckpoints.resolve(base, "base", null, null);
         assertEquals("d12", ref.tag());
         assertEquals(300, ref.step());
         assertEquals(small, ref.config());

@@ -60,8 +60,8 @@ class TrainThroughForwardTest {
                 }
             }
             assertTrue(last < loss0, "loss " + loss0 + " → " + last);
-            CheckpointRef saved = w.save(base, "base", "d1", 5, dev.nanochat.sae.nanochat.torch.StorageType.FLOAT, null);
-            assertEquals(w.toHost().get("lm_head.weight")[7], CheckpointReader.read(saved.modelFile(), cfg).get("lm_head.weight")[7]);
+            ModelCheckpoint saved = w.save(base, "base", "d1", 5, dev.nanochat.sae.nanochat.torch.StorageType.FLOAT, null);
+            assertEquals(w.toHost().get("lm_head.weight")[7], ModelCheckpointReader.read(saved.modelFile(), cfg).get("lm_head.weight")[7]);
         }
     }
 

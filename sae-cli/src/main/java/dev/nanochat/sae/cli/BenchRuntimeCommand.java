@@ -5,7 +5,7 @@ import dev.nanochat.sae.core.Sae;
 import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.SaeRegistry;
 import dev.nanochat.sae.core.io.HostTensor;
-import dev.nanochat.sae.nanochat.CheckpointRef;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
 import dev.nanochat.sae.nanochat.Generator;
 import dev.nanochat.sae.nanochat.Gpt;
 import dev.nanochat.sae.nanochat.HookPoint;
@@ -51,7 +51,7 @@ public final class BenchRuntimeCommand implements Callable<Integer> {
     @Option(names = "--search-iters", defaultValue = "60") int searchIters;
 
     @Override public Integer call() {
-        CheckpointRef ref = checkpoint.resolve();
+        ModelCheckpoint ref = checkpoint.resolve();
         try (Gpt gpt = Gpt.load(ref, Device.cpu())) {
             ModelConfig c = gpt.config();
             List<AttachedSae> saes = new ArrayList<>();

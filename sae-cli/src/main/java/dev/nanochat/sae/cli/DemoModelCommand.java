@@ -4,7 +4,7 @@ import dev.nanochat.sae.corpus.Corpus;
 import dev.nanochat.sae.corpus.CorpusFormat;
 import dev.nanochat.sae.corpus.DefaultCorpus;
 import dev.nanochat.sae.corpus.SaeHome;
-import dev.nanochat.sae.nanochat.CheckpointRef;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
 import dev.nanochat.sae.train.DemoModelBuilder;
 import dev.nanochat.sae.train.DemoModelCache;
 import dev.nanochat.sae.train.DemoModelOptions;
@@ -45,7 +45,7 @@ public final class DemoModelCommand implements Callable<Integer> {
         Path home = SaeHome.resolve();
         Path base = out != null ? out : home.resolve("nanochat");
         StringBuilder incomplete = new StringBuilder();
-        Optional<CheckpointRef> existing = force ? Optional.empty() : DemoModelCache.find(base, "d" + depth, incomplete);
+        Optional<ModelCheckpoint> existing = force ? Optional.empty() : DemoModelCache.find(base, "d" + depth, incomplete);
         if (existing.isPresent()) {
             System.out.println("demo model already at " + existing.get().modelFile() + " (" + existing.get().modelId() + "); --force retrains");
             return 0;

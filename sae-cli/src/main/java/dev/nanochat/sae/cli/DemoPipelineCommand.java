@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nanochat.sae.nanochat.CheckpointRef;
-import dev.nanochat.sae.nanochat.Checkpoints;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
+import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +49,7 @@ public final class DemoPipelineCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RestClient rest = new RestClient(Duration.ofSeconds(30));
-        CheckpointRef ref = Checkpoints.resolve(baseDir, "base", null, null);
+        ModelCheckpoint ref = ModelCheckpoints.resolve(baseDir, "base", null, null);
         int dIn = ref.config().nEmbd();
         String hookName = hook != null ? hook : "blocks." + Math.max(0, ref.config().nLayer() / 2 - 1) + ".hook_resid_post";
         out.printf(Locale.ROOT, "model %s (%d layers, d_model %d), hook %s%n", ref.modelId(), ref.config().nLayer(), dIn, hookName);

@@ -10,7 +10,7 @@ import dev.nanochat.sae.eval.HeldOutCapture;
 import dev.nanochat.sae.eval.HeldOutSet;
 import dev.nanochat.sae.eval.SaeEvaluation;
 import dev.nanochat.sae.eval.SplicedEvaluation;
-import dev.nanochat.sae.nanochat.CheckpointRef;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
 import dev.nanochat.sae.nanochat.Gpt;
 import dev.nanochat.sae.nanochat.HookPoint;
 import dev.nanochat.sae.nanochat.Tokenizer;
@@ -74,7 +74,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (hookName == null || hookName.isBlank())
             throw new IllegalArgumentException(saeDir.resolve("cfg.json") + " names no metadata.hook_name; pass --hook");
         HookPoint point = HookPoint.parse(hookName);
-        CheckpointRef ref = checkpoint.resolve();
+        ModelCheckpoint ref = checkpoint.resolve();
         point.validate(ref.config());
         if (sae.config().dIn() != ref.config().nEmbd())
             throw new IllegalArgumentException("SAE d_in " + sae.config().dIn() + " does not match " + ref.modelId() + " hook "

@@ -3,7 +3,7 @@ package dev.nanochat.sae.cli;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nanochat.sae.core.io.Safetensors;
-import dev.nanochat.sae.nanochat.CheckpointRef;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
 import dev.nanochat.sae.nanochat.ForwardOptions;
 import dev.nanochat.sae.nanochat.ForwardResult;
 import dev.nanochat.sae.nanochat.Gpt;
@@ -29,7 +29,7 @@ public final class NanochatForwardCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         int[][] ids = new ObjectMapper().readValue(inputIds.toFile(), int[][].class);
         if (ids.length == 0) throw new IllegalArgumentException(inputIds + ": no sequences");
-        CheckpointRef ref = checkpoint.resolve();
+        ModelCheckpoint ref = checkpoint.resolve();
         try (Gpt gpt = Gpt.load(ref, Device.cpu())) {
             ForwardResult r = gpt.forward(ids, new ForwardOptions(new HashSet<>(HookPoint.all(gpt.config())), Map.of(), true));
             long b = ids.length, t = ids[0].length, c = gpt.config().nEmbd(), v = gpt.config().vocabSize();

@@ -2,7 +2,7 @@ package dev.nanochat.sae.cli;
 
 import ai.djl.Device;
 import dev.nanochat.sae.nanochat.ChatMessage;
-import dev.nanochat.sae.nanochat.CheckpointRef;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
 import dev.nanochat.sae.nanochat.Generator;
 import dev.nanochat.sae.nanochat.Gpt;
 import dev.nanochat.sae.nanochat.SamplingOptions;
@@ -29,7 +29,7 @@ public final class NanochatGenerateCommand implements Callable<Integer> {
     @Option(names = "--chat", description = "render the prompt as a chat user turn (default for non-base sources)") Boolean chat;
 
     @Override public Integer call() {
-        CheckpointRef ref = checkpoint.resolve();
+        ModelCheckpoint ref = checkpoint.resolve();
         Tokenizer tok = Tokenizer.load(ref.tokenizerDir());
         boolean asChat = chat != null ? chat : !"base".equals(ref.source());
         int[] ids = asChat ? tok.renderForCompletion(List.of(new ChatMessage("user", prompt))) : withBos(tok, tok.encodeOrdinary(prompt));

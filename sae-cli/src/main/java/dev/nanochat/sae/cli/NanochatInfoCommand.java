@@ -1,7 +1,7 @@
 package dev.nanochat.sae.cli;
 
-import dev.nanochat.sae.nanochat.CheckpointRef;
-import dev.nanochat.sae.nanochat.Checkpoints;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
+import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import dev.nanochat.sae.nanochat.ModelConfig;
 import dev.nanochat.sae.nanochat.Tokenizer;
 import java.nio.file.Files;
@@ -23,18 +23,18 @@ public final class NanochatInfoCommand implements Callable<Integer> {
         @Option(names = "--step", description = "step (default: largest)") Integer step;
 
         Path base() {
-            return baseDir != null ? baseDir : Checkpoints.defaultBaseDir();
+            return baseDir != null ? baseDir : ModelCheckpoints.defaultBaseDir();
         }
 
-        CheckpointRef resolve() {
-            return Checkpoints.resolve(base(), source, tag, step);
+        ModelCheckpoint resolve() {
+            return ModelCheckpoints.resolve(base(), source, tag, step);
         }
     }
 
     @Mixin CheckpointOptions checkpoint;
 
     @Override public Integer call() throws Exception {
-        CheckpointRef ref = checkpoint.resolve();
+        ModelCheckpoint ref = checkpoint.resolve();
         ModelConfig c = ref.config();
         System.out.printf(Locale.ROOT, "model_id: %s%nsource: %s  tag: %s  step: %d%n", ref.modelId(), ref.source(), ref.tag(), ref.step());
         System.out.printf(Locale.ROOT, "config: sequence_len=%d vocab_size=%d n_layer=%d n_head=%d n_kv_head=%d n_embd=%d head_dim=%d%n",

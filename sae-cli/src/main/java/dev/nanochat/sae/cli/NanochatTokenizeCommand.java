@@ -1,7 +1,7 @@
 package dev.nanochat.sae.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nanochat.sae.nanochat.Checkpoints;
+import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import dev.nanochat.sae.nanochat.Tokenizer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -16,7 +16,7 @@ public final class NanochatTokenizeCommand implements Callable<Integer> {
     @Option(names = "--bos", description = "prepend <|bos|> as nanochat does for documents") boolean bos;
 
     @Override public Integer call() throws Exception {
-        Tokenizer tok = Tokenizer.load((baseDir != null ? baseDir : Checkpoints.defaultBaseDir()).resolve("tokenizer"));
+        Tokenizer tok = Tokenizer.load((baseDir != null ? baseDir : ModelCheckpoints.defaultBaseDir()).resolve("tokenizer"));
         int[] ids = tok.encodeOrdinary(text);
         if (bos) {
             int[] with = new int[ids.length + 1];

@@ -4,11 +4,14 @@ import dev.nanochat.sae.core.ActivationTensor;
 import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.SaeConfigBuilder;
 import dev.nanochat.sae.core.train.ArrayActivationSource;
+import dev.nanochat.sae.core.train.LoopSettings;
 import dev.nanochat.sae.core.train.StepMetrics;
 import dev.nanochat.sae.core.train.Trainer;
+import dev.nanochat.sae.core.train.TrainingLoop;
 import dev.nanochat.sae.core.train.TrainingOptions;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,7 +41,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "sae-out", description = "output SAELens folder (+ training_state/)") Path out;
     @Option(names = "--resume", description = "checkpoint folder to continue from") Path resume;
 
-    @Override public Integer call() {
+    @Override public Integer call() throws Exception {
         Trainer trainer = null;
         try {
             ActivationTensor acts;
@@ -53,25 +56,38 @@ public final class TrainCommand implements Callable<Integer> {
             }
             long total = trainer.options().totalTokens();
             SaeConfig cfg = trainer.config();
-            var source = new ArrayActivationSource(acts.data(), acts.rows(), acts.dIn(), cfg.seed(), true, 0);
+            var source = new ArrayActivationSource(acts.data(), acts.rows(), acts.dIn(), cfg.seed(), true, 0)
+                    .limit(cfg.batchSize(), total);
             source.seek(trainer.sourcePosition());
             System.out.println("sae train: " + cfg.architecture() + " d_in=" + cfg.dIn() + " d_sae=" + cfg.dSae()
                     + " rows=" + acts.rows() + " tokens=" + total + " (" + trainer.engineDescription() + ")");
-            float[] buf = new float[cfg.batchSize() * cfg.dIn()];
-            StepMetrics m = null;
+            StepMetrics[] last = {null};
+            Trainer t = trainer;
             try (ProgressBar bar = ProgressBar.create("train", total, "tok")) {
                 bar.update(trainer.tokensSeen());
-                while (trainer.tokensSeen() < total) {
-                    int want = (int) Math.min(cfg.batchSize(), total - trainer.tokensSeen());
-                    int rows = source.next(buf, want);
-                    m = trainer.step(buf, rows);
-                    bar.field("loss", m.loss()).field("L0", String.format(Locale.ROOT, "%.1f", m.l0()))
-                            .field("fvu", m.fvu()).percentField("dead", m.deadFraction());
-                    bar.update(trainer.tokensSeen());
-                    if (saveEvery > 0 && trainer.stepsDone() % saveEvery == 0) trainer.checkpoint(out, source.position());
-                }
+                // The same loop trainer-service runs; the array source is already shuffled per epoch, so the
+                // shuffle buffer holds one batch and checkpoints fall every save_every steps (else at the end).
+                long every = saveEvery > 0 ? (long) saveEvery * cfg.batchSize() : Math.max(1, total);
+                var settings = new LoopSettings(cfg.batchSize(), cfg.batchSize(), every, Math.max(1, total),
+                        Duration.ZERO, Duration.ZERO);
+                new TrainingLoop(trainer, source, settings, new TrainingLoop.Listener() {
+                    @Override public void stepped(StepMetrics m, long tokensTrained) {
+                        last[0] = m;
+                        bar.field("loss", m.loss()).field("L0", String.format(Locale.ROOT, "%.1f", m.l0()))
+                                .field("fvu", m.fvu()).percentField("dead", m.deadFraction());
+                        bar.update(tokensTrained);
+                    }
+
+                    @Override public void checkpoint(long tokens, boolean isLast) {
+                        t.checkpoint(out, source.position());
+                    }
+
+                    @Override public TrainingLoop.Command command() {
+                        return TrainingLoop.Command.CONTINUE;
+                    }
+                }, cfg.dIn(), cfg.seed()).run();
             }
-            trainer.checkpoint(out, source.position());
+            StepMetrics m = last[0];
             if (m != null)
                 System.out.printf(Locale.ROOT, "done: step=%d tokens=%d loss=%.5g mse=%.5g fvu=%.4f l0=%.2f dead=%.4f → %s%n",
                         m.step(), m.tokens(), m.loss(), m.mse(), m.fvu(), m.l0(), m.deadFraction(), out);
@@ -85,11 +101,10 @@ public final class TrainCommand implements Callable<Integer> {
     private SaeConfig config(ActivationTensor acts, long total) {
         long steps = Math.max(1, total / batch);
         SaeConfigBuilder b = SaeConfig.builder(arch, acts.dIn()).expansionFactor(expansion).k(k).batchSize(batch)
-                .lrDecay(lrDecay).seed(seed).datasetPath(activations.toString()).numActivations(acts.rows())
+                .lrDecay(lrDecay).seed(seed).datasetPath(activations.toString())
                 .warmupSteps(warmupSteps != null ? warmupSteps : (int) Math.min(1000, steps / 20))
                 .l1WarmupSteps((int) Math.min(Integer.MAX_VALUE, steps / 20))
-                .deadWindowTokens(deadWindow != null ? deadWindow : Math.max(batch, Math.min(10_000_000L, total / 4)))
-                .saveEvery(saveEvery);
+                .deadWindowTokens(deadWindow != null ? deadWindow : Math.max(batch, Math.min(10_000_000L, total / 4)));
         if (lr != null) b.learningRate(lr);
         if (l1 != null) b.l1Coefficient(l1);
         return b.build();

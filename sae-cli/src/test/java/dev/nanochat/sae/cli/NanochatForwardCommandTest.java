@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import dev.nanochat.sae.core.io.Safetensors;
 import dev.nanochat.sae.core.io.SafetensorsFile;
-import dev.nanochat.sae.nanochat.Checkpoints;
+import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import dev.nanochat.sae.nanochat.ForwardOptions;
 import dev.nanochat.sae.nanochat.Gpt;
 import dev.nanochat.sae.nanochat.HookPoint;
@@ -34,7 +34,7 @@ class NanochatForwardCommandTest {
         assertArrayEquals(new long[] {2, 5}, f.info("input_ids").shape());
         assertArrayEquals(new long[] {2, 5, 266}, f.info("logits").shape());
         assertArrayEquals(new long[] {2, 5, 32}, f.info("blocks.1.hook_resid_post").shape());
-        try (Gpt gpt = Gpt.load(Checkpoints.resolve(base, "base", null, null), Device.cpu())) {
+        try (Gpt gpt = Gpt.load(ModelCheckpoints.resolve(base, "base", null, null), Device.cpu())) {
             var direct = gpt.forward(ids, new ForwardOptions(new HashSet<>(HookPoint.all(gpt.config())), Map.of(), true));
             assertArrayEquals(direct.logits(), f.floats("logits"));
             assertArrayEquals(direct.activations(HookPoint.parse("blocks.0.hook_attn_out")), f.floats("blocks.0.hook_attn_out"));

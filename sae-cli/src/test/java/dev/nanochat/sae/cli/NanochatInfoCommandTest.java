@@ -3,7 +3,7 @@ package dev.nanochat.sae.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nanochat.sae.nanochat.CheckpointWriter;
+import dev.nanochat.sae.nanochat.ModelCheckpointWriter;
 import dev.nanochat.sae.nanochat.ModelConfig;
 import dev.nanochat.sae.nanochat.StateDictLayout;
 import dev.nanochat.sae.nanochat.tokenizer.TokenizerData;
@@ -40,7 +40,7 @@ class NanochatInfoCommandTest {
             for (int i = 0; i < a.length; i++) a[i] = (float) (rng.nextGaussian() / Math.sqrt(s[1]));
             w.put(k, a);
         });
-        CheckpointWriter.write(dir, "base", "d2", 7, CONFIG, w, StorageType.BFLOAT16, null);
+        ModelCheckpointWriter.write(dir, "base", "d2", 7, CONFIG, w, StorageType.BFLOAT16, null);
         return dir;
     }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import dev.nanochat.sae.nanochat.Checkpoints;
+import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import dev.nanochat.sae.nanochat.ForwardOptions;
 import dev.nanochat.sae.nanochat.ForwardResult;
 import dev.nanochat.sae.nanochat.HookPoint;
@@ -52,7 +52,7 @@ class TrackSteerCommandTest {
     @Test void trackPrintsEachTokensTopFeaturesAsTheSaeEncodesThem() {
         String text = "Call me Ishmael.";
         List<String> out = run("track", "--base-dir", base.toString(), "--sae", res0.toString(), res1.toString(), "--text", text, "--top", "2");
-        try (SaeRuntime rt = SaeRuntime.load(Checkpoints.resolve(base, "base", null, null), List.of(res0, res1), Device.cpu())) {
+        try (SaeRuntime rt = SaeRuntime.load(ModelCheckpoints.resolve(base, "base", null, null), List.of(res0, res1), Device.cpu())) {
             int[] ids = rt.encodeWithBos(text);
             assertEquals(ids.length + 1, out.size(), String.join("\n", out));
             assertTrue(out.get(0).contains("res0 @blocks.0.hook_resid_post") && out.get(0).contains("res1 @blocks.1.hook_resid_post"));

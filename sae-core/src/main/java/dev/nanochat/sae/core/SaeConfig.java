@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * Everything that defines an SAE and its training recipe; serialised with every checkpoint.
@@ -21,24 +23,57 @@ public record SaeConfig(
         double l1Coefficient, int l1WarmupSteps,
         boolean normalizeDecoder, boolean normalizeActivations,
         String hookPoint, String modelName, int contextSize, String datasetPath,
-        long numActivations, int batchSize, int numEpochs,
+        int batchSize,
         double learningRate, int warmupSteps, String lrDecay,
         double deadLatentThreshold, long deadWindowTokens, int resampleInterval,
-        int evalEvery, int saveEvery,
         int auxK, double auxKCoefficient,
-        double jumpReluBandwidth, double jumpReluInitThreshold,
+        double jumpReluBandwidth, double jumpReluInitThreshold, double gradClipNorm,
         String dtype, long seed) {
 
     public static final Set<String> ARCHITECTURES = Set.of("topk", "batchtopk", "relu", "gated", "jumprelu");
     public static final Set<String> LR_DECAYS = Set.of("constant", "linear", "cosine");
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** JSON field names, in {@link #toJson()} order. */
-    public static final java.util.List<String> FIELDS = java.util.List.of("architecture", "d_in", "d_sae", "k",
-            "l1_coefficient", "l1_warmup_steps", "normalize_decoder", "normalize_activations", "hook_point",
-            "model_name", "context_size", "dataset_path", "num_activations", "batch_size", "num_epochs",
-            "learning_rate", "warmup_steps", "lr_decay", "dead_latent_threshold", "dead_window_tokens",
-            "resample_interval", "eval_every", "save_every", "aux_k", "aux_k_coefficient", "jumprelu_bandwidth",
-            "jumprelu_init_threshold", "dtype", "seed");
+    /** JSON field names, in {@link #toJson()} order (from {@link #JSON_FIELDS}, where each is written once). */
+    public static final java.util.List<String> FIELDS;
+    /** Fields older checkpoints carry that nothing read; accepted and ignored so those still resume. */
+    private static final Set<String> RETIRED = Set.of("num_epochs", "eval_every", "save_every", "num_activations");
+
+    /** One JSON field: its snake_case name, its type, how to read it from a config and set it on a builder. */
+    private record Field(String name, Kind kind, Function<SaeConfig, Object> get, BiConsumer<SaeConfigBuilder, Object> set) {}
+
+    private enum Kind { TEXT, INT, LONG, NUMBER, BOOL }
+
+    private static final java.util.List<Field> JSON_FIELDS = java.util.List.of(
+            new Field("architecture", Kind.TEXT, SaeConfig::architecture, (b, v) -> b.architecture((String) v)),
+            new Field("d_in", Kind.INT, SaeConfig::dIn, (b, v) -> b.dIn((Integer) v)),
+            new Field("d_sae", Kind.INT, SaeConfig::dSae, (b, v) -> b.dSae((Integer) v)),
+            new Field("k", Kind.INT, SaeConfig::k, (b, v) -> b.k((Integer) v)),
+            new Field("l1_coefficient", Kind.NUMBER, SaeConfig::l1Coefficient, (b, v) -> b.l1Coefficient((Double) v)),
+            new Field("l1_warmup_steps", Kind.INT, SaeConfig::l1WarmupSteps, (b, v) -> b.l1WarmupSteps((Integer) v)),
+            new Field("normalize_decoder", Kind.BOOL, SaeConfig::normalizeDecoder, (b, v) -> b.normalizeDecoder((Boolean) v)),
+            new Field("normalize_activations", Kind.BOOL, SaeConfig::normalizeActivations, (b, v) -> b.normalizeActivations((Boolean) v)),
+            new Field("hook_point", Kind.TEXT, SaeConfig::hookPoint, (b, v) -> b.hookPoint((String) v)),
+            new Field("model_name", Kind.TEXT, SaeConfig::modelName, (b, v) -> b.modelName((String) v)),
+            new Field("context_size", Kind.INT, SaeConfig::contextSize, (b, v) -> b.contextSize((Integer) v)),
+            new Field("dataset_path", Kind.TEXT, SaeConfig::datasetPath, (b, v) -> b.datasetPath((String) v)),
+            new Field("batch_size", Kind.INT, SaeConfig::batchSize, (b, v) -> b.batchSize((Integer) v)),
+            new Field("learning_rate", Kind.NUMBER, SaeConfig::learningRate, (b, v) -> b.learningRate((Double) v)),
+            new Field("warmup_steps", Kind.INT, SaeConfig::warmupSteps, (b, v) -> b.warmupSteps((Integer) v)),
+            new Field("lr_decay", Kind.TEXT, SaeConfig::lrDecay, (b, v) -> b.lrDecay((String) v)),
+            new Field("dead_latent_threshold", Kind.NUMBER, SaeConfig::deadLatentThreshold, (b, v) -> b.deadLatentThreshold((Double) v)),
+            new Field("dead_window_tokens", Kind.LONG, SaeConfig::deadWindowTokens, (b, v) -> b.deadWindowTokens((Long) v)),
+            new Field("resample_interval", Kind.INT, SaeConfig::resampleInterval, (b, v) -> b.resampleInterval((Integer) v)),
+            new Field("aux_k", Kind.INT, SaeConfig::auxK, (b, v) -> b.auxK((Integer) v)),
+            new Field("aux_k_coefficient", Kind.NUMBER, SaeConfig::auxKCoefficient, (b, v) -> b.auxKCoefficient((Double) v)),
+            new Field("jumprelu_bandwidth", Kind.NUMBER, SaeConfig::jumpReluBandwidth, (b, v) -> b.jumpReluBandwidth((Double) v)),
+            new Field("jumprelu_init_threshold", Kind.NUMBER, SaeConfig::jumpReluInitThreshold, (b, v) -> b.jumpReluInitThreshold((Double) v)),
+            new Field("grad_clip_norm", Kind.NUMBER, SaeConfig::gradClipNorm, (b, v) -> b.gradClipNorm((Double) v)),
+            new Field("dtype", Kind.TEXT, SaeConfig::dtype, (b, v) -> b.dtype((String) v)),
+            new Field("seed", Kind.LONG, SaeConfig::seed, (b, v) -> b.seed((Long) v)));
+
+    static {
+        FIELDS = JSON_FIELDS.stream().map(Field::name).toList();
+    }
 
     public SaeConfig {
         architecture = architecture == null ? null : architecture.toLowerCase(Locale.ROOT);
@@ -50,9 +85,7 @@ public record SaeConfig(
         require(finite(l1Coefficient) && l1Coefficient >= 0, "l1_coefficient must be ≥ 0, got " + l1Coefficient);
         require(l1WarmupSteps >= 0, "l1_warmup_steps must be ≥ 0, got " + l1WarmupSteps);
         require(contextSize >= 0, "context_size must be ≥ 0, got " + contextSize);
-        require(numActivations >= 0, "num_activations must be ≥ 0, got " + numActivations);
         require(batchSize > 0, "batch_size must be positive, got " + batchSize);
-        require(numEpochs > 0, "num_epochs must be positive, got " + numEpochs);
         require(finite(learningRate) && learningRate > 0, "learning_rate must be > 0, got " + learningRate);
         require(warmupSteps >= 0, "warmup_steps must be ≥ 0, got " + warmupSteps);
         require(LR_DECAYS.contains(lrDecay), "lr_decay must be one of " + LR_DECAYS + ", got '" + lrDecay + "'");
@@ -60,12 +93,12 @@ public record SaeConfig(
                 "dead_latent_threshold must be in [0, 1], got " + deadLatentThreshold);
         require(deadWindowTokens > 0, "dead_window_tokens must be positive, got " + deadWindowTokens);
         require(resampleInterval >= 0, "resample_interval must be ≥ 0 (0 = off), got " + resampleInterval);
-        require(evalEvery >= 0 && saveEvery >= 0, "eval_every/save_every must be ≥ 0, got " + evalEvery + "/" + saveEvery);
         require(auxK >= 0 && auxK <= dSae, "aux_k must be in [0, d_sae=" + dSae + "], got " + auxK);
         require(finite(auxKCoefficient) && auxKCoefficient >= 0, "aux_k_coefficient must be ≥ 0, got " + auxKCoefficient);
         require(finite(jumpReluBandwidth) && jumpReluBandwidth > 0, "jumprelu_bandwidth must be > 0, got " + jumpReluBandwidth);
         require(finite(jumpReluInitThreshold) && jumpReluInitThreshold > 0,
                 "jumprelu_init_threshold must be > 0, got " + jumpReluInitThreshold);
+        require(Double.isFinite(gradClipNorm) && gradClipNorm >= 0, "grad_clip_norm must be ≥ 0 (0 = off), got " + gradClipNorm);
         require("float32".equals(dtype), "dtype must be 'float32' (training runs in fp32), got '" + dtype + "'");
         hookPoint = hookPoint == null ? "" : hookPoint;
         modelName = modelName == null ? "" : modelName;
@@ -90,18 +123,16 @@ public record SaeConfig(
 
     public ObjectNode toJson() {
         ObjectNode o = JSON.createObjectNode();
-        o.put("architecture", architecture).put("d_in", dIn).put("d_sae", dSae).put("k", k)
-                .put("l1_coefficient", l1Coefficient).put("l1_warmup_steps", l1WarmupSteps)
-                .put("normalize_decoder", normalizeDecoder).put("normalize_activations", normalizeActivations)
-                .put("hook_point", hookPoint).put("model_name", modelName).put("context_size", contextSize)
-                .put("dataset_path", datasetPath).put("num_activations", numActivations)
-                .put("batch_size", batchSize).put("num_epochs", numEpochs).put("learning_rate", learningRate)
-                .put("warmup_steps", warmupSteps).put("lr_decay", lrDecay)
-                .put("dead_latent_threshold", deadLatentThreshold).put("dead_window_tokens", deadWindowTokens)
-                .put("resample_interval", resampleInterval).put("eval_every", evalEvery).put("save_every", saveEvery)
-                .put("aux_k", auxK).put("aux_k_coefficient", auxKCoefficient)
-                .put("jumprelu_bandwidth", jumpReluBandwidth).put("jumprelu_init_threshold", jumpReluInitThreshold)
-                .put("dtype", dtype).put("seed", seed);
+        for (Field f : JSON_FIELDS) {
+            Object v = f.get().apply(this);
+            switch (f.kind()) {
+                case TEXT -> o.put(f.name(), (String) v);
+                case INT -> o.put(f.name(), (Integer) v);
+                case LONG -> o.put(f.name(), (Long) v);
+                case NUMBER -> o.put(f.name(), (Double) v);
+                case BOOL -> o.put(f.name(), (Boolean) v);
+            }
+        }
         return o;
     }
 
@@ -110,65 +141,35 @@ public record SaeConfig(
         if (o == null || !o.isObject()) throw new IllegalArgumentException("SAE config must be a JSON object, got " + o);
         for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!FIELDS.contains(f)) throw new IllegalArgumentException("unknown SAE config field '" + f + "'");
+            if (!FIELDS.contains(f) && !RETIRED.contains(f))
+                throw new IllegalArgumentException("unknown SAE config field '" + f + "'");
         }
-        String arch = text(o, "architecture", null);
-        int dIn = integer(o, "d_in", 0);
-        SaeConfigBuilder b = builder(arch, dIn);
-        if (o.has("d_sae")) b.dSae(integer(o, "d_sae", 0));
-        if (o.has("k")) b.k(integer(o, "k", 0));
-        if (o.has("l1_coefficient")) b.l1Coefficient(number(o, "l1_coefficient"));
-        if (o.has("l1_warmup_steps")) b.l1WarmupSteps(integer(o, "l1_warmup_steps", 0));
-        if (o.has("normalize_decoder")) b.normalizeDecoder(bool(o, "normalize_decoder"));
-        if (o.has("normalize_activations")) b.normalizeActivations(bool(o, "normalize_activations"));
-        b.hookPoint(text(o, "hook_point", "")).modelName(text(o, "model_name", ""))
-                .datasetPath(text(o, "dataset_path", ""));
-        if (o.has("context_size")) b.contextSize(integer(o, "context_size", 0));
-        if (o.has("num_activations")) b.numActivations(o.get("num_activations").asLong());
-        if (o.has("batch_size")) b.batchSize(integer(o, "batch_size", 0));
-        if (o.has("num_epochs")) b.numEpochs(integer(o, "num_epochs", 0));
-        if (o.has("learning_rate")) b.learningRate(number(o, "learning_rate"));
-        if (o.has("warmup_steps")) b.warmupSteps(integer(o, "warmup_steps", 0));
-        if (o.has("lr_decay")) b.lrDecay(text(o, "lr_decay", null));
-        if (o.has("dead_latent_threshold")) b.deadLatentThreshold(number(o, "dead_latent_threshold"));
-        if (o.has("dead_window_tokens")) b.deadWindowTokens(o.get("dead_window_tokens").asLong());
-        if (o.has("resample_interval")) b.resampleInterval(integer(o, "resample_interval", 0));
-        if (o.has("eval_every")) b.evalEvery(integer(o, "eval_every", 0));
-        if (o.has("save_every")) b.saveEvery(integer(o, "save_every", 0));
-        if (o.has("aux_k")) b.auxK(integer(o, "aux_k", 0));
-        if (o.has("aux_k_coefficient")) b.auxKCoefficient(number(o, "aux_k_coefficient"));
-        if (o.has("jumprelu_bandwidth")) b.jumpReluBandwidth(number(o, "jumprelu_bandwidth"));
-        if (o.has("jumprelu_init_threshold")) b.jumpReluInitThreshold(number(o, "jumprelu_init_threshold"));
-        if (o.has("dtype")) b.dtype(text(o, "dtype", null));
-        if (o.has("seed")) b.seed(o.get("seed").asLong());
+        SaeConfigBuilder b = builder(null, 0);
+        for (Field f : JSON_FIELDS) {
+            JsonNode n = o.get(f.name());
+            if (n == null || n.isNull()) continue;
+            f.set().accept(b, value(f, n));
+        }
         return b.build();
     }
 
-    private static String text(JsonNode o, String f, String dflt) {
-        JsonNode n = o.get(f);
-        if (n == null || n.isNull()) return dflt;
-        if (!n.isTextual()) throw new IllegalArgumentException("SAE config field '" + f + "' must be a string, got " + n);
-        return n.asText();
-    }
-
-    private static int integer(JsonNode o, String f, int dflt) {
-        JsonNode n = o.get(f);
-        if (n == null || n.isNull()) return dflt;
-        if (!n.canConvertToInt() || !n.isIntegralNumber())
-            throw new IllegalArgumentException("SAE config field '" + f + "' must be an integer, got " + n);
-        return n.asInt();
-    }
-
-    private static double number(JsonNode o, String f) {
-        JsonNode n = o.get(f);
-        if (!n.isNumber()) throw new IllegalArgumentException("SAE config field '" + f + "' must be a number, got " + n);
-        return n.asDouble();
-    }
-
-    private static boolean bool(JsonNode o, String f) {
-        JsonNode n = o.get(f);
-        if (!n.isBoolean()) throw new IllegalArgumentException("SAE config field '" + f + "' must be a boolean, got " + n);
-        return n.asBoolean();
+    private static Object value(Field f, JsonNode n) {
+        String problem = switch (f.kind()) {
+            case TEXT -> n.isTextual() ? null : "a string";
+            case INT -> n.isIntegralNumber() && n.canConvertToInt() ? null : "an integer";
+            case LONG -> n.isIntegralNumber() && n.canConvertToLong() ? null : "an integer";
+            case NUMBER -> n.isNumber() ? null : "a number";
+            case BOOL -> n.isBoolean() ? null : "a boolean";
+        };
+        if (problem != null)
+            throw new IllegalArgumentException("SAE config field '" + f.name() + "' must be " + problem + ", got " + n);
+        return switch (f.kind()) {
+            case TEXT -> n.asText();
+            case INT -> n.asInt();
+            case LONG -> n.asLong();
+            case NUMBER -> n.asDouble();
+            case BOOL -> n.asBoolean();
+        };
     }
 
     private static boolean finite(double v) {

@@ -21,21 +21,19 @@ public final class SaeConfigBuilder {
     private String modelName = "";
     private int contextSize = 0;
     private String datasetPath = "";
-    private long numActivations = 0;
     private int batchSize = 4096;
-    private int numEpochs = 1;
     private Double learningRate;
     private int warmupSteps = 1000;
     private String lrDecay = "linear";
     private double deadLatentThreshold = 1e-3;
     private long deadWindowTokens = 10_000_000L;
     private int resampleInterval = 25_000;
-    private int evalEvery = 1000;
-    private int saveEvery = 10_000;
     private Integer auxK;
     private double auxKCoefficient = 1.0 / 32;
     private double jumpReluBandwidth = 0.05;
     private double jumpReluInitThreshold = 0.05;
+    /** Global gradient-norm clip (GradientClip); on by default, measured in the README. */
+    private double gradClipNorm = 1.0;
     private String dtype = "float32";
     private long seed = 42;
 
@@ -49,12 +47,12 @@ public final class SaeConfigBuilder {
         dSae = c.dSae(); k = c.k(); l1Coefficient = c.l1Coefficient(); l1WarmupSteps = c.l1WarmupSteps();
         normalizeDecoder = c.normalizeDecoder(); normalizeActivations = c.normalizeActivations();
         hookPoint = c.hookPoint(); modelName = c.modelName(); contextSize = c.contextSize();
-        datasetPath = c.datasetPath(); numActivations = c.numActivations(); batchSize = c.batchSize();
-        numEpochs = c.numEpochs(); learningRate = c.learningRate(); warmupSteps = c.warmupSteps();
+        datasetPath = c.datasetPath(); batchSize = c.batchSize();
+        learningRate = c.learningRate(); warmupSteps = c.warmupSteps();
         lrDecay = c.lrDecay(); deadLatentThreshold = c.deadLatentThreshold(); deadWindowTokens = c.deadWindowTokens();
-        resampleInterval = c.resampleInterval(); evalEvery = c.evalEvery(); saveEvery = c.saveEvery();
+        resampleInterval = c.resampleInterval();
         auxK = c.auxK(); auxKCoefficient = c.auxKCoefficient(); jumpReluBandwidth = c.jumpReluBandwidth();
-        jumpReluInitThreshold = c.jumpReluInitThreshold(); dtype = c.dtype(); seed = c.seed();
+        jumpReluInitThreshold = c.jumpReluInitThreshold(); gradClipNorm = c.gradClipNorm(); dtype = c.dtype(); seed = c.seed();
     }
 
     public SaeConfigBuilder architecture(String v) { architecture = v; return this; }
@@ -70,21 +68,18 @@ public final class SaeConfigBuilder {
     public SaeConfigBuilder modelName(String v) { modelName = v; return this; }
     public SaeConfigBuilder contextSize(int v) { contextSize = v; return this; }
     public SaeConfigBuilder datasetPath(String v) { datasetPath = v; return this; }
-    public SaeConfigBuilder numActivations(long v) { numActivations = v; return this; }
     public SaeConfigBuilder batchSize(int v) { batchSize = v; return this; }
-    public SaeConfigBuilder numEpochs(int v) { numEpochs = v; return this; }
     public SaeConfigBuilder learningRate(double v) { learningRate = v; return this; }
     public SaeConfigBuilder warmupSteps(int v) { warmupSteps = v; return this; }
     public SaeConfigBuilder lrDecay(String v) { lrDecay = v; return this; }
     public SaeConfigBuilder deadLatentThreshold(double v) { deadLatentThreshold = v; return this; }
     public SaeConfigBuilder deadWindowTokens(long v) { deadWindowTokens = v; return this; }
     public SaeConfigBuilder resampleInterval(int v) { resampleInterval = v; return this; }
-    public SaeConfigBuilder evalEvery(int v) { evalEvery = v; return this; }
-    public SaeConfigBuilder saveEvery(int v) { saveEvery = v; return this; }
     public SaeConfigBuilder auxK(int v) { auxK = v; return this; }
     public SaeConfigBuilder auxKCoefficient(double v) { auxKCoefficient = v; return this; }
     public SaeConfigBuilder jumpReluBandwidth(double v) { jumpReluBandwidth = v; return this; }
     public SaeConfigBuilder jumpReluInitThreshold(double v) { jumpReluInitThreshold = v; return this; }
+    public SaeConfigBuilder gradClipNorm(double v) { gradClipNorm = v; return this; }
     public SaeConfigBuilder dtype(String v) { dtype = v; return this; }
     public SaeConfigBuilder seed(long v) { seed = v; return this; }
 
@@ -96,9 +91,8 @@ public final class SaeConfigBuilder {
         int kAux = auxK != null ? auxK : Math.min(Math.max(1, dIn / 2), Math.max(n, 0));
         double l1 = l1Coefficient != null ? l1Coefficient : defaultSparsityCoefficient(architecture);
         return new SaeConfig(architecture, dIn, n, k, l1, l1WarmupSteps, normalizeDecoder, normalizeActivations,
-                hookPoint, modelName, contextSize, datasetPath, numActivations, batchSize, numEpochs, lr,
-                warmupSteps, lrDecay, deadLatentThreshold, deadWindowTokens, resampleInterval, evalEvery, saveEvery,
-                kAux, auxKCoefficient, jumpReluBandwidth, jumpReluInitThreshold, dtype, seed);
+                hookPoint, modelName, contextSize, datasetPath, batchSize, lr,
+                warmupSteps, lrDecay, deadLatentThreshold, deadWindowTokens, resampleInterval, kAux, auxKCoefficient, jumpReluBandwidth, jumpReluInitThreshold, gradClipNorm, dtype, seed);
     }
 
     /**

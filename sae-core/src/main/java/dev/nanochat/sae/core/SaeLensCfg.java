@@ -13,6 +13,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class SaeLensCfg {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The SAELens release whose cfg.json layout we write. SAELens ≥ 6 reads metadata.sae_lens_version and,
+     * without it, takes its pre-6.0 path that drops model_name, hook_name, context_size, dataset_path and
+     * training_config.
+     */
+    public static final String SAE_LENS_VERSION = "6.18.0";
 
     private SaeLensCfg() {}
 
@@ -26,7 +32,7 @@ public final class SaeLensCfg {
         meta.put("model_name", cfg.modelName()).put("hook_name", cfg.hookPoint())
                 .put("context_size", cfg.contextSize()).put("prepend_bos", true)
                 .put("dataset_path", cfg.datasetPath()).putNull("neuronpedia_id");
-        meta.put("sae_lens_training_version", "nanochat-sae-0.1.0");
+        meta.put("sae_lens_version", SAE_LENS_VERSION).put("sae_lens_training_version", "nanochat-sae-0.1.0");
         meta.set("training_config", cfg.toJson());
         return o;
     }

@@ -1,7 +1,7 @@
 package dev.nanochat.sae.eval;
 
-import dev.nanochat.sae.nanochat.CheckpointRef;
-import dev.nanochat.sae.nanochat.Checkpoints;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
+import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * under a list of configured base directories.
  *
  * <p>Design: a model id is parsed back into (source, tag, step) — the inverse of
- * {@code CheckpointRef.modelId()} — with a strict pattern, so an id from Kafka can never name a path
+ * {@code ModelCheckpoint.modelId()} — with a strict pattern, so an id from Kafka can never name a path
  * outside the roots ({@code ..} or separators are rejected before touching the file system). A miss is a
  * result with the reasons, not an exception: the spliced metrics are optional.
  */
@@ -21,7 +21,7 @@ public final class ModelLocator {
     private static final Pattern MODEL_ID = Pattern.compile("(?:(mid|sft|rl)-)?([A-Za-z0-9_][A-Za-z0-9_.]*)-(\\d{1,9})");
 
     /** Either a checkpoint or why none was found. */
-    public record Located(CheckpointRef ref, String reason) {
+    public record Located(ModelCheckpoint ref, String reason) {
         public boolean found() {
             return ref != null;
         }
@@ -50,7 +50,7 @@ public final class ModelLocator {
         List<String> misses = new ArrayList<>();
         for (Path root : roots) {
             try {
-                CheckpointRef ref = Checkpoints.resolve(root, source, tag, step);
+                ModelCheckpoint ref = ModelCheckpoints.resolve(root, source, tag, step);
                 if (modelId.equals(ref.modelId())) {
                     return new Located(ref, null);
                 }

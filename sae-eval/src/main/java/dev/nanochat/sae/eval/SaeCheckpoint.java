@@ -48,19 +48,22 @@ public final class SaeCheckpoint {
         }
     }
 
-    /** The real path of dir, if it exists and lies under one of roots (or roots is empty). */
+    /**
+     * The real path of dir, if it exists and lies under one of roots (or roots is empty). Missing,
+     * unresolvable and outside-the-roots are one message, so a caller cannot probe the file system.
+     */
     public static Path confine(Path dir, List<Path> roots) {
         if (dir == null) {
             throw new IllegalArgumentException("checkpoint path missing");
         }
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("checkpoint " + dir + " does not exist or is not a directory");
+            throw notUnderRoots(dir, roots);
         }
         Path real;
         try {
             real = dir.toRealPath();
         } catch (IOException e) {
-            throw new IllegalArgumentException("checkpoint " + dir + " cannot be resolved: " + e.getMessage(), e);
+            throw notUnderRoots(dir, roots);
         }
         if (roots.isEmpty()) {
             return real;
@@ -74,6 +77,11 @@ public final class SaeCheckpoint {
                 // an unreadable root cannot contain the checkpoint; try the next one
             }
         }
-        throw new IllegalArgumentException("checkpoint " + dir + " is outside the configured checkpoint roots " + roots);
+        throw notUnderRoots(dir, roots);
+    }
+
+    private static IllegalArgumentException notUnderRoots(Path dir, List<Path> roots) {
+        return new IllegalArgumentException("checkpoint " + dir + " is not a checkpoint directory under the configured"
+                + " checkpoint roots " + (roots.isEmpty() ? "(any)" : roots));
     }
 }

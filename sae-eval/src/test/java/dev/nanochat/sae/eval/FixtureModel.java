@@ -2,8 +2,8 @@ package dev.nanochat.sae.eval;
 
 import ai.djl.Device;
 import dev.nanochat.sae.core.io.Safetensors;
-import dev.nanochat.sae.nanochat.CheckpointRef;
-import dev.nanochat.sae.nanochat.Checkpoints;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
+import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import dev.nanochat.sae.nanochat.Gpt;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -23,8 +23,8 @@ final class FixtureModel {
         }
     }
 
-    static CheckpointRef ref() {
-        return Checkpoints.resolve(baseDir(), "base", "d2", 600);
+    static ModelCheckpoint ref() {
+        return ModelCheckpoints.resolve(baseDir(), "base", "d2", 600);
     }
 
     static Gpt load() {

@@ -43,7 +43,9 @@ class SaeCheckpointTest {
         Path link = Files.createSymbolicLink(roots().resolve("sneaky"), outside);
         for (Path p : List.of(outside, link, roots().resolve("../elsewhere"))) {
             var e = assertThrows(IllegalArgumentException.class, () -> SaeCheckpoint.open(p, null, List.of(roots())));
-            assertTrue(e.getMessage().contains("outside the configured checkpoint roots"), e.getMessage());
+            // the same words as for a missing directory: nothing tells "exists elsewhere" from "absent"
+            assertEquals("checkpoint " + p + " is not a checkpoint directory under the configured checkpoint roots "
+                    + List.of(roots()), e.getMessage());
         }
     }
 
@@ -51,7 +53,8 @@ class SaeCheckpointTest {
     void missing_and_corrupt_checkpoints_are_named() throws Exception {
         Path missing = roots().resolve("nope");
         var e1 = assertThrows(IllegalArgumentException.class, () -> SaeCheckpoint.open(missing, null, List.of(roots())));
-        assertEquals("checkpoint " + missing + " does not exist or is not a directory", e1.getMessage());
+        assertEquals("checkpoint " + missing + " is not a checkpoint directory under the configured checkpoint roots "
+                + List.of(roots()), e1.getMessage());
 
         Path corrupt = TestSaes.identity(roots().resolve("corrupt"), 4);
         Path weights = corrupt.resolve(SaeCheckpoint.WEIGHTS);

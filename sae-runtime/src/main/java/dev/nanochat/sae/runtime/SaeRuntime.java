@@ -2,7 +2,7 @@ package dev.nanochat.sae.runtime;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import dev.nanochat.sae.nanochat.CheckpointRef;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
 import dev.nanochat.sae.nanochat.ForwardOptions;
 import dev.nanochat.sae.nanochat.ForwardResult;
 import dev.nanochat.sae.nanochat.Generator;
@@ -51,7 +51,7 @@ public final class SaeRuntime implements AutoCloseable {
     }
 
     /** Loads the checkpoint on {@code device} and the SAELens folders (ids = folder names); closes them all on close. */
-    public static SaeRuntime load(CheckpointRef ref, List<Path> saeDirs, Device device) {
+    public static SaeRuntime load(ModelCheckpoint ref, List<Path> saeDirs, Device device) {
         Gpt gpt = Gpt.load(ref, device);
         List<AttachedSae> attached = new ArrayList<>();
         try {

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import dev.nanochat.sae.nanochat.CheckpointRef;
-import dev.nanochat.sae.nanochat.Checkpoints;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
+import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import dev.nanochat.sae.nanochat.ForwardOptions;
 import dev.nanochat.sae.nanochat.ForwardResult;
 import dev.nanochat.sae.nanochat.Generator;
@@ -37,7 +37,7 @@ class SaeRuntimeTest {
 
     @BeforeAll static void load() throws Exception {
         tmp = Files.createTempDirectory("sae-runtime-test");
-        CheckpointRef ref = Checkpoints.resolve(RuntimeFixture.baseDir(), "base", null, null);
+        ModelCheckpoint ref = ModelCheckpoints.resolve(RuntimeFixture.baseDir(), "base", null, null);
         rt = SaeRuntime.load(ref, List.of(
                 RuntimeFixture.sae(tmp.resolve("res0"), "blocks.0.hook_resid_post", "standard", 512, 0, 1),
                 RuntimeFixture.sae(tmp.resolve("mlp1"), "blocks.1.hook_mlp_out", "topk", 256, 8, 2),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nanochat.sae.core.records.DeadLetters;
 import dev.nanochat.sae.core.records.Split;
+import dev.nanochat.sae.support.kafka.TopicNames;
 import dev.nanochat.sae.trainer.support.ActivationTopics;
 import dev.nanochat.sae.trainer.support.Runs;
 import dev.nanochat.sae.trainer.support.SyntheticActivations;
@@ -13,6 +14,7 @@ import dev.nanochat.sae.trainer.support.TrainerTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -21,15 +23,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** Malformed, wrong-d_in, NaN and empty records go to the DLQ with reasons; eval rows are skipped; training goes on. */
 @QuarkusTest
 @QuarkusTestResource(TrainerTestResource.class)
 class DeadLetterTest {
-    @ConfigProperty(name = "sae.trainer.dlq-topic")
-    String dlqTopic;
+    @Inject
+    TopicNames topics;
 
     @Test
     void bad_records_are_dead_lettered_and_the_run_completes_on_the_good_ones() throws Exception {
@@ -66,7 +67,7 @@ class DeadLetterTest {
         assertEquals(goodTokens, run.getLong("tokensCheckpointed"), "only the 10 good train records are trained");
         assertEquals(4, run.getLong("dlqRecords"));
 
-        List<ConsumerRecord<String, byte[]>> letters = TopicReader.readAll(dlqTopic).stream()
+        List<ConsumerRecord<String, byte[]>> letters = TopicReader.readAll(topics.dlq()).stream()
                 .filter(r -> topic.equals(TopicReader.header(r, DeadLetters.HEADER_TOPIC))).toList();
         Map<Long, String> reasons = letters.stream().collect(Collectors.toMap(
                 r -> Long.parseLong(TopicReader.header(r, DeadLetters.HEADER_OFFSET)),

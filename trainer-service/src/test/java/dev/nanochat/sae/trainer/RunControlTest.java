@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nanochat.sae.support.test.ApiAuth;
 import dev.nanochat.sae.trainer.support.ActivationTopics;
 import dev.nanochat.sae.trainer.support.Runs;
 import dev.nanochat.sae.trainer.support.SyntheticActivations;
@@ -77,7 +78,7 @@ class RunControlTest {
         // makes progress while the client listens however fast this machine trains.
         String id = Runs.create(Runs.request(topic, produced, 10_000));
         HttpRequest request = HttpRequest.newBuilder(URI.create(runs + "/" + id + "/events"))
-                .header("Accept", "text/event-stream").build();
+                .header("Accept", "text/event-stream").header("Authorization", ApiAuth.bearer(ApiAuth.READ_TOKEN)).build();
         HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient()
                 .send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode());

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nanochat.sae.core.records.CheckpointEvent;
 import dev.nanochat.sae.core.records.CheckpointEvents;
+import dev.nanochat.sae.support.kafka.TopicNames;
 import dev.nanochat.sae.trainer.support.ActivationTopics;
 import dev.nanochat.sae.trainer.support.Fvu;
 import dev.nanochat.sae.trainer.support.Runs;
@@ -18,6 +19,7 @@ import dev.nanochat.sae.trainer.support.TrainerTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,8 +38,8 @@ class RunLifecycleTest {
     /** FVU the SAE must reach on fresh synthetic rows (3 of 32 directions per row + 1% noise). */
     static final double FVU_THRESHOLD = 0.1;
 
-    @ConfigProperty(name = "sae.trainer.checkpoints-topic")
-    String checkpointsTopic;
+    @Inject
+    TopicNames topics;
 
     @Test
     void a_run_trains_every_record_once_checkpoints_and_learns_the_directions() throws Exception {
@@ -70,7 +72,7 @@ class RunLifecycleTest {
         Path finalDir = Path.of((String) last.get("path"));
         assertEquals(Digests.sha256(finalDir.resolve("sae_weights.safetensors")), last.get("sha256"));
 
-        List<CheckpointEvent> events = TopicReader.readAll(checkpointsTopic).stream()
+        List<CheckpointEvent> events = TopicReader.readAll(topics.checkpoints()).stream()
                 .filter(r -> id.equals(r.key())).map(r -> CheckpointEvents.fromCloudEventJson(r.value())).toList();
         assertEquals(checkpoints.size(), events.size(), "one CloudEvent per checkpoint");
         CheckpointEvent done = events.get(events.size() - 1);

@@ -1,9 +1,9 @@
 package dev.nanochat.sae.collector.api;
 
-import dev.nanochat.sae.collector.run.CollectionRequest;
+import dev.nanochat.sae.collector.collection.CollectionRequest;
 import dev.nanochat.sae.collector.service.CollectionManager;
 import dev.nanochat.sae.collector.store.CollectionRepository;
-import jakarta.inject.Inject;
+import dev.nanochat.sae.support.problem.ProblemException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -23,10 +23,13 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class CollectionResource {
-    @Inject
-    CollectionManager manager;
-    @Inject
-    CollectionRepository repository;
+    private final CollectionManager manager;
+    private final CollectionRepository repository;
+
+    CollectionResource(CollectionManager manager, CollectionRepository repository) {
+        this.manager = manager;
+        this.repository = repository;
+    }
 
     @POST
     @Operation(summary = "Start a collection", description = "Validates the request, queues it and returns 202 with its id")
@@ -55,7 +58,7 @@ public class CollectionResource {
     public Response cancel(@PathParam("id") String id) {
         boolean cancelled = manager.cancel(id).orElseThrow(() -> new NotFoundException("no collection with id " + id));
         if (!cancelled) {
-            return Problems.response(409, "Collection already finished", "collection " + id + " has already finished", null);
+            throw ProblemException.conflict("collection " + id + " has already finished");
         }
         return Response.accepted(Map.of("id", id)).build();
     }

@@ -1,7 +1,7 @@
 package dev.nanochat.sae.collector.api;
 
-import dev.nanochat.sae.collector.run.CollectionRequest;
-import dev.nanochat.sae.collector.run.CollectionStatus;
+import dev.nanochat.sae.collector.collection.CollectionRequest;
+import dev.nanochat.sae.collector.collection.CollectionStatus;
 import dev.nanochat.sae.collector.store.CollectionEntity;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -1,8 +1,7 @@
 package dev.nanochat.sae.collector.health;
 
-import dev.nanochat.sae.collector.run.KafkaSettings;
+import dev.nanochat.sae.collector.collection.ActivationStreamSettings;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -13,8 +12,11 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @ApplicationScoped
 public class KafkaHealthCheck implements HealthCheck {
-    @Inject
-    KafkaSettings kafka;
+    private final ActivationStreamSettings kafka;
+
+    KafkaHealthCheck(ActivationStreamSettings kafka) {
+        this.kafka = kafka;
+    }
 
     @Override
     public HealthCheckResponse call() {

@@ -2,7 +2,6 @@ package dev.nanochat.sae.collector.health;
 
 import dev.nanochat.sae.collector.config.CollectorConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -13,8 +12,11 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @ApplicationScoped
 public class ModelRootsHealthCheck implements HealthCheck {
-    @Inject
-    CollectorConfig config;
+    private final CollectorConfig config;
+
+    ModelRootsHealthCheck(CollectorConfig config) {
+        this.config = config;
+    }
 
     @Override
     public HealthCheckResponse call() {

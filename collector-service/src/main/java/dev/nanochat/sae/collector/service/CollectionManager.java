@@ -1,14 +1,14 @@
 package dev.nanochat.sae.collector.service;
 
 import dev.nanochat.sae.collector.config.CollectorConfig;
-import dev.nanochat.sae.collector.run.AllowedRoots;
-import dev.nanochat.sae.collector.run.CollectionJob;
-import dev.nanochat.sae.collector.run.CollectionPlanner;
-import dev.nanochat.sae.collector.run.CollectionPosition;
-import dev.nanochat.sae.collector.run.CollectionRequest;
-import dev.nanochat.sae.collector.run.CollectionRunner;
-import dev.nanochat.sae.collector.run.KafkaSettings;
-import dev.nanochat.sae.collector.run.RequestRejectedException;
+import dev.nanochat.sae.collector.collection.AllowedRoots;
+import dev.nanochat.sae.collector.collection.CollectionJob;
+import dev.nanochat.sae.collector.collection.CollectionPlanner;
+import dev.nanochat.sae.collector.collection.CollectionPosition;
+import dev.nanochat.sae.collector.collection.CollectionRequest;
+import dev.nanochat.sae.collector.collection.CollectionRunner;
+import dev.nanochat.sae.collector.collection.ActivationStreamSettings;
+import dev.nanochat.sae.collector.collection.RequestRejectedException;
 import dev.nanochat.sae.collector.store.CollectionEntity;
 import dev.nanochat.sae.collector.store.CollectionRepository;
 import dev.nanochat.sae.collector.store.ProgressMetrics;
@@ -18,7 +18,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,14 +26,18 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Plans, starts, cancels and resumes collections; runners live in a {@link RunnerPool}. */
 @ApplicationScoped
 public class CollectionManager {
-    @Inject
-    CollectorConfig config;
-    @Inject
-    KafkaSettings kafka;
-    @Inject
-    CollectionRepository store;
-    @Inject
-    MeterRegistry registry;
+    private final CollectorConfig config;
+    private final ActivationStreamSettings kafka;
+    private final CollectionRepository store;
+    private final MeterRegistry registry;
+
+    CollectionManager(CollectorConfig config, ActivationStreamSettings kafka, CollectionRepository store,
+            MeterRegistry registry) {
+        this.config = config;
+        this.kafka = kafka;
+        this.store = store;
+        this.registry = registry;
+    }
 
     private final AtomicLong tokensPerSecond = new AtomicLong();
     private RunnerPool runners;

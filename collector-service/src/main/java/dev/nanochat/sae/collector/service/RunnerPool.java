@@ -1,6 +1,6 @@
 package dev.nanochat.sae.collector.service;
 
-import dev.nanochat.sae.collector.run.CollectionRunner;
+import dev.nanochat.sae.collector.collection.CollectionRunner;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;

@@ -1,13 +1,12 @@
 package dev.nanochat.sae.collector.service;
 
 import dev.nanochat.sae.collector.config.CollectorConfig;
-import dev.nanochat.sae.collector.run.KafkaSettings;
+import dev.nanochat.sae.collector.collection.ActivationStreamSettings;
 import dev.nanochat.sae.collector.store.CollectionEntity;
 import dev.nanochat.sae.collector.store.CollectionRepository;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 /** At start-up: says how the collector is wired, then resumes collections a previous process left unfinished. */
@@ -15,14 +14,18 @@ import org.jboss.logging.Logger;
 public class StartupResumer {
     private static final Logger LOG = Logger.getLogger(StartupResumer.class);
 
-    @Inject
-    CollectorConfig config;
-    @Inject
-    KafkaSettings kafka;
-    @Inject
-    CollectionRepository repository;
-    @Inject
-    CollectionManager manager;
+    private final CollectorConfig config;
+    private final ActivationStreamSettings kafka;
+    private final CollectionRepository repository;
+    private final CollectionManager manager;
+
+    StartupResumer(CollectorConfig config, ActivationStreamSettings kafka, CollectionRepository repository,
+            CollectionManager manager) {
+        this.config = config;
+        this.kafka = kafka;
+        this.repository = repository;
+        this.manager = manager;
+    }
 
     void onStart(@Observes StartupEvent ev) {
         LOG.infof("collector: model roots %s, data roots %s, Kafka %s (compression %s, %d partitions), "

@@ -1,8 +1,8 @@
 package dev.nanochat.sae.collector.store;
 
-import dev.nanochat.sae.collector.run.CollectionPosition;
-import dev.nanochat.sae.collector.run.CollectionRequest;
-import dev.nanochat.sae.collector.run.CollectionStatus;
+import dev.nanochat.sae.collector.collection.CollectionPosition;
+import dev.nanochat.sae.collector.collection.CollectionRequest;
+import dev.nanochat.sae.collector.collection.CollectionStatus;
 import dev.nanochat.sae.corpus.CorpusPosition;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;

@@ -1,9 +1,9 @@
 package dev.nanochat.sae.collector.store;
 
-import dev.nanochat.sae.collector.run.CollectionJob;
-import dev.nanochat.sae.collector.run.CollectionPosition;
-import dev.nanochat.sae.collector.run.CollectionRequest;
-import dev.nanochat.sae.collector.run.CollectionStatus;
+import dev.nanochat.sae.collector.collection.CollectionJob;
+import dev.nanochat.sae.collector.collection.CollectionPosition;
+import dev.nanochat.sae.collector.collection.CollectionRequest;
+import dev.nanochat.sae.collector.collection.CollectionStatus;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;

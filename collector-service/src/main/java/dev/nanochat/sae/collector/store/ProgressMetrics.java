@@ -1,6 +1,6 @@
 package dev.nanochat.sae.collector.store;
 
-import dev.nanochat.sae.collector.run.CollectionProgress;
+import dev.nanochat.sae.collector.collection.CollectionProgress;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,8 +1,8 @@
 package dev.nanochat.sae.collector.store;
 
-import dev.nanochat.sae.collector.run.CollectionListener;
-import dev.nanochat.sae.collector.run.CollectionProgress;
-import dev.nanochat.sae.collector.run.CollectionStatus;
+import dev.nanochat.sae.collector.collection.CollectionListener;
+import dev.nanochat.sae.collector.collection.CollectionProgress;
+import dev.nanochat.sae.collector.collection.CollectionStatus;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import java.time.Instant;
 import java.util.function.Consumer;
@@ -12,6 +12,10 @@ import org.jboss.logging.Logger;
  * Persists what one runner reports ({@link ProgressMetrics} feeds the metrics). Progress is written at
  * most every {@code PERSIST_MILLIS} (the resume position only ever moves forward, so a skipped write
  * merely means a slightly longer replay after a crash); status changes are written at once.
+ * A database error never ends a collection: progress and running/waiting writes are skipped (and
+ * retried with the next report), and the final status is retried with backoff until PostgreSQL takes
+ * it, so a row is never left RUNNING while no thread runs it (only a process exit does that, and the
+ * next start resumes such rows).
  */
 public final class ProgressRecorder implements CollectionListener {
     private static final Logger LOG = Logger.getLogger(ProgressRecorder.class);
@@ -24,6 +28,7 @@ public final class ProgressRecorder implements CollectionListener {
     private long lastPersist;
     private CollectionProgress latest;
     private volatile boolean waiting;
+    private boolean dbDown;
 
     public ProgressRecorder(CollectionEntity entity, ProgressMetrics metrics) {
         this.id = entity.id;
@@ -66,13 +71,23 @@ public final class ProgressRecorder implements CollectionListener {
     @Override
     public void finished(CollectionStatus status, String message) {
         metrics.stopped();
-        update(e -> {
+        long backoff = 500;
+        while (!update(e -> {
             if (latest != null) {
                 apply(e, latest);
             }
             status(e, status, message);
             e.finishedAt = Instant.now();
-        });
+        })) {
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException ie) {
+                // shutting down: the row stays unfinished and is resumed on the next start
+                Thread.currentThread().interrupt();
+                return;
+            }
+            backoff = Math.min(backoff * 2, 5_000);
+        }
         LOG.infof("collection %s %s: %d tokens%s", id, status, latest == null ? 0 : latest.committed().tokens(),
                 message == null ? "" : " (" + message + ")");
     }
@@ -93,14 +108,30 @@ public final class ProgressRecorder implements CollectionListener {
         e.statusMessage = message;
     }
 
-    /** One transaction per change; rows that reached a terminal status (e.g. cancelled while idle) stay as they are. */
-    private void update(Consumer<CollectionEntity> change) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            CollectionEntity e = CollectionEntity.findById(id);
-            if (e != null && !e.status.terminal()) {
-                change.accept(e);
-                e.updatedAt = Instant.now();
+    /**
+     * One transaction per change; rows that reached a terminal status (e.g. cancelled while idle) stay
+     * as they are. False (logged once per outage) when the database refused it.
+     */
+    private boolean update(Consumer<CollectionEntity> change) {
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                CollectionEntity e = CollectionEntity.findById(id);
+                if (e != null && !e.status.terminal()) {
+                    change.accept(e);
+                    e.updatedAt = Instant.now();
+                }
+            });
+            if (dbDown) {
+                LOG.infof("collection %s: database writes work again", id);
             }
-        });
+            dbDown = false;
+            return true;
+        } catch (RuntimeException ex) {
+            if (!dbDown) {
+                LOG.warnf("collection %s: cannot write its progress to the database (%s); collecting on", id, ex.toString());
+            }
+            dbDown = true;
+            return false;
+        }
     }
 }

@@ -1,21 +1,21 @@
 package dev.nanochat.sae.collector.bench;
 
-import dev.nanochat.sae.collector.run.AllowedRoots;
-import dev.nanochat.sae.collector.run.CollectionJob;
-import dev.nanochat.sae.collector.run.CollectionPlanner;
-import dev.nanochat.sae.collector.run.CollectionPosition;
-import dev.nanochat.sae.collector.run.CollectionRequest;
-import dev.nanochat.sae.collector.run.CollectionRunner;
-import dev.nanochat.sae.collector.run.CollectionStatus;
-import dev.nanochat.sae.collector.run.EvalSplit;
-import dev.nanochat.sae.collector.run.PackedSequence;
-import dev.nanochat.sae.collector.run.RecordSlicer;
-import dev.nanochat.sae.collector.run.SequencePacker;
-import dev.nanochat.sae.collector.run.StepRows;
+import dev.nanochat.sae.collector.collection.AllowedRoots;
+import dev.nanochat.sae.collector.collection.CollectionJob;
+import dev.nanochat.sae.collector.collection.CollectionPlanner;
+import dev.nanochat.sae.collector.collection.CollectionPosition;
+import dev.nanochat.sae.collector.collection.CollectionRequest;
+import dev.nanochat.sae.collector.collection.CollectionRunner;
+import dev.nanochat.sae.collector.collection.CollectionStatus;
+import dev.nanochat.sae.collector.collection.EvalSplit;
+import dev.nanochat.sae.collector.collection.PackedSequence;
+import dev.nanochat.sae.collector.collection.RecordSlicer;
+import dev.nanochat.sae.collector.collection.SequencePacker;
+import dev.nanochat.sae.collector.collection.StepRows;
 import dev.nanochat.sae.collector.support.Fixtures;
 import dev.nanochat.sae.collector.support.RecordingListener;
 import dev.nanochat.sae.core.records.ActivationBatchCodec;
-import dev.nanochat.sae.nanochat.CheckpointWriter;
+import dev.nanochat.sae.nanochat.ModelCheckpointWriter;
 import dev.nanochat.sae.nanochat.ForwardOptions;
 import dev.nanochat.sae.nanochat.ForwardResult;
 import dev.nanochat.sae.nanochat.ModelConfig;
@@ -165,7 +165,7 @@ class CollectorBenchmark {
             }
             weights.put(e.getKey(), w);
         }
-        CheckpointWriter.write(base, "base", "d8", 1, CONFIG, weights, StorageType.FLOAT, null);
+        ModelCheckpointWriter.write(base, "base", "d8", 1, CONFIG, weights, StorageType.FLOAT, null);
         Path tok = Files.createDirectories(base.resolve("tokenizer"));
         Path src = Fixtures.resource("/models/nanochat-d2/tokenizer");
         for (String f : List.of("tokenizer.pkl", "token_bytes.pt")) {

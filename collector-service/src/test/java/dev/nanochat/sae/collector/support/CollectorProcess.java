@@ -42,6 +42,8 @@ public final class CollectorProcess implements AutoCloseable {
                     "-jar", jar.toString()));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+            pb.environment().put("SAE_API_TOKENS", dev.nanochat.sae.support.test.ApiAuth.TOKENS);
+            dev.nanochat.sae.support.test.ApiAuth.install();
             process = pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

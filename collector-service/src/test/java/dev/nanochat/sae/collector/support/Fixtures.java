@@ -1,11 +1,13 @@
 package dev.nanochat.sae.collector.support;
 
-import dev.nanochat.sae.collector.run.AllowedRoots;
-import dev.nanochat.sae.collector.run.CollectionPlanner;
-import dev.nanochat.sae.collector.run.CollectionRequest;
-import dev.nanochat.sae.collector.run.KafkaSettings;
+import dev.nanochat.sae.collector.collection.AllowedRoots;
+import dev.nanochat.sae.collector.collection.CollectionPlanner;
+import dev.nanochat.sae.collector.collection.CollectionRequest;
+import dev.nanochat.sae.collector.collection.ActivationStreamSettings;
+import dev.nanochat.sae.support.kafka.KafkaClientProperties;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /** The test model (nanochat-d2 fixture), the test corpus (Moby-Dick ch. 1) and settings for the local broker. */
 public final class Fixtures {
@@ -28,8 +30,8 @@ public final class Fixtures {
                 new AllowedRoots("data", List.of(resource("/data"))), batchSequences, maxRecordBytes);
     }
 
-    public static KafkaSettings kafka(String compression) {
-        return new KafkaSettings(TopicReader.BOOTSTRAP, compression, 32L << 20, 2_000, 5, 1 << 20, 120_000, 1_000_000,
+    public static ActivationStreamSettings kafka(String compression) {
+        return new ActivationStreamSettings(new KafkaClientProperties(Map.of("bootstrap.servers", TopicReader.BOOTSTRAP)), compression, 32L << 20, 2_000, 5, 1 << 20, 120_000, 1_000_000,
                 3, (short) 1, 3_600_000L);
     }
 

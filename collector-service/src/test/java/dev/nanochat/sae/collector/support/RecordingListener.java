@@ -1,8 +1,8 @@
 package dev.nanochat.sae.collector.support;
 
-import dev.nanochat.sae.collector.run.CollectionListener;
-import dev.nanochat.sae.collector.run.CollectionProgress;
-import dev.nanochat.sae.collector.run.CollectionStatus;
+import dev.nanochat.sae.collector.collection.CollectionListener;
+import dev.nanochat.sae.collector.collection.CollectionProgress;
+import dev.nanochat.sae.collector.collection.CollectionStatus;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 

@@ -6,9 +6,9 @@ import dev.nanochat.sae.core.records.DeadLetter;
 import dev.nanochat.sae.core.records.InvalidRecordException;
 import dev.nanochat.sae.evaluator.rest.EvaluationViews;
 import dev.nanochat.sae.evaluator.service.CheckpointEvaluator;
+import dev.nanochat.sae.support.kafka.DeadLetterPublisher;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -21,10 +21,18 @@ import org.jboss.logging.Logger;
 public class CheckpointConsumer {
     private static final Logger LOG = Logger.getLogger(CheckpointConsumer.class);
 
-    @Inject CheckpointEvaluator evaluator;
-    @Inject EvaluationProducer evaluations;
-    @Inject EvaluationViews views;
-    @Inject DeadLetterProducer deadLetters;
+    private final CheckpointEvaluator evaluator;
+    private final EvaluationProducer evaluations;
+    private final EvaluationViews views;
+    private final DeadLetterPublisher deadLetters;
+
+    CheckpointConsumer(CheckpointEvaluator evaluator, EvaluationProducer evaluations, EvaluationViews views,
+            DeadLetterPublisher deadLetters) {
+        this.evaluator = evaluator;
+        this.evaluations = evaluations;
+        this.views = views;
+        this.deadLetters = deadLetters;
+    }
 
     @Incoming("checkpoints")
     @Blocking // ordered: records of a partition are processed one at a time, in order
@@ -38,7 +46,7 @@ public class CheckpointConsumer {
         }
         try {
             evaluator.evaluate(event).ifPresent(ev -> evaluations.publish(views.of(ev)));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             // e.g. the database is down: keep the record, with the reason, rather than lose it or stop
             LOG.errorf(e, "checkpoint %s could not be evaluated", event.id());
             deadLetters.send(new DeadLetter(record.topic(), record.partition(), record.offset(),

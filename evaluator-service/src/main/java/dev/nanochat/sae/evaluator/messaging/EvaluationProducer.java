@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nanochat.sae.evaluator.rest.EvaluationView;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.time.Instant;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -19,8 +18,13 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 public class EvaluationProducer {
     public static final String TYPE = "dev.nanochat.sae.evaluation";
 
-    @Inject @Channel("evaluations") Emitter<String> emitter;
-    @Inject ObjectMapper mapper;
+    private final Emitter<String> emitter;
+    private final ObjectMapper mapper;
+
+    EvaluationProducer(@Channel("evaluations") Emitter<String> emitter, ObjectMapper mapper) {
+        this.emitter = emitter;
+        this.mapper = mapper;
+    }
 
     public void publish(EvaluationView view) {
         ObjectNode event = mapper.createObjectNode();

@@ -4,10 +4,10 @@ import dev.nanochat.sae.core.records.ActivationBatchCodec;
 import dev.nanochat.sae.core.records.DeadLetter;
 import dev.nanochat.sae.core.records.InvalidRecordException;
 import dev.nanochat.sae.evaluator.service.HeldOutStore;
+import dev.nanochat.sae.support.kafka.DeadLetterPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -22,9 +22,15 @@ import org.jboss.logging.Logger;
 public class HeldOutConsumer {
     private static final Logger LOG = Logger.getLogger(HeldOutConsumer.class);
 
-    @Inject HeldOutStore store;
-    @Inject DeadLetterProducer deadLetters;
-    @Inject MeterRegistry registry;
+    private final HeldOutStore store;
+    private final DeadLetterPublisher deadLetters;
+    private final MeterRegistry registry;
+
+    HeldOutConsumer(HeldOutStore store, DeadLetterPublisher deadLetters, MeterRegistry registry) {
+        this.store = store;
+        this.deadLetters = deadLetters;
+        this.registry = registry;
+    }
 
     @Incoming("held-out")
     @Blocking // ordered: records of a partition are processed one at a time, in order
@@ -38,7 +44,7 @@ public class HeldOutConsumer {
         } catch (InvalidRecordException e) {
             deadLetters.send(DeadLetter.of(record.topic(), record.partition(), record.offset(), e, record.value()),
                     record.key());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOG.errorf(e, "held-out record %s-%d@%d not stored", record.topic(), record.partition(), record.offset());
             deadLetters.send(new DeadLetter(record.topic(), record.partition(), record.offset(),
                     "evaluator could not store held-out record: " + e.getMessage(), record.value()), record.key());

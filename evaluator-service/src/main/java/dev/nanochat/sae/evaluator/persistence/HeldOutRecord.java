@@ -19,6 +19,7 @@ public class HeldOutRecord extends PanacheEntityBase {
     @Column(name = "model_id", nullable = false) public String modelId;
     @Column(nullable = false) public String hook;
     @Column(nullable = false) public String topic;
+    @Column(name = "collection_id") public String collectionId;
     @Column(name = "kafka_partition", nullable = false) public int kafkaPartition;
     @Column(name = "kafka_offset", nullable = false) public long kafkaOffset;
     @Column(nullable = false) public long sequence;

@@ -17,6 +17,15 @@ public class HeldOutRepository implements PanacheRepository<HeldOutRecord> {
         return sum == null ? 0 : sum;
     }
 
+    /** The collection the held-out set of (model, hook) is taken from, or null before its first record. */
+    public String collection(String modelId, String hook) {
+        List<String> ids = getEntityManager()
+                .createQuery("select r.collectionId from HeldOutRecord r where r.modelId = ?1 and r.hook = ?2"
+                        + " and r.collectionId is not null order by r.id", String.class)
+                .setParameter(1, modelId).setParameter(2, hook).setMaxResults(1).getResultList();
+        return ids.isEmpty() ? null : ids.get(0);
+    }
+
     public boolean contains(String topic, int partition, long offset) {
         return count("topic = ?1 and kafkaPartition = ?2 and kafkaOffset = ?3", topic, partition, offset) > 0;
     }

@@ -2,7 +2,6 @@ package dev.nanochat.sae.evaluator.rest;
 
 import dev.nanochat.sae.evaluator.persistence.Evaluation;
 import dev.nanochat.sae.evaluator.persistence.EvaluationRepository;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -18,8 +17,13 @@ import java.util.List;
 @Path("/api/compare")
 @Produces(MediaType.APPLICATION_JSON)
 public class CompareResource {
-    @Inject EvaluationRepository repository;
-    @Inject EvaluationViews views;
+    private final EvaluationRepository repository;
+    private final EvaluationViews views;
+
+    CompareResource(EvaluationRepository repository, EvaluationViews views) {
+        this.repository = repository;
+        this.views = views;
+    }
 
     @GET
     public List<RunComparison> compare(@QueryParam("runs") String runs) {

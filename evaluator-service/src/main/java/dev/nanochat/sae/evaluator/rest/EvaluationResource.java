@@ -2,7 +2,6 @@ package dev.nanochat.sae.evaluator.rest;
 
 import dev.nanochat.sae.evaluator.persistence.Evaluation;
 import dev.nanochat.sae.evaluator.persistence.EvaluationRepository;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -17,8 +16,13 @@ import java.util.TreeSet;
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class EvaluationResource {
-    @Inject EvaluationRepository repository;
-    @Inject EvaluationViews views;
+    private final EvaluationRepository repository;
+    private final EvaluationViews views;
+
+    EvaluationResource(EvaluationRepository repository, EvaluationViews views) {
+        this.repository = repository;
+        this.views = views;
+    }
 
     /** Evaluations of one run by step (ok and failed). */
     @GET

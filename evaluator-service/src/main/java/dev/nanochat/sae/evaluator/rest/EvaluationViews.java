@@ -3,13 +3,16 @@ package dev.nanochat.sae.evaluator.rest;
 import dev.nanochat.sae.evaluator.persistence.Evaluation;
 import dev.nanochat.sae.evaluator.service.MetricsJson;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.Map;
 
 /** Entity → view (metrics JSON parsed back into a map). */
 @ApplicationScoped
 public class EvaluationViews {
-    @Inject MetricsJson metricsJson;
+    private final MetricsJson metricsJson;
+
+    EvaluationViews(MetricsJson metricsJson) {
+        this.metricsJson = metricsJson;
+    }
 
     public EvaluationView of(Evaluation e) {
         return new EvaluationView(e.id, e.runId, e.step, e.tokens, e.modelId, e.hook, e.checkpointPath,

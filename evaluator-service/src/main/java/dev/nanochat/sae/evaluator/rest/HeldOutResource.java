@@ -1,7 +1,6 @@
 package dev.nanochat.sae.evaluator.rest;
 
 import dev.nanochat.sae.evaluator.service.HeldOutStore;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -13,7 +12,11 @@ import jakarta.ws.rs.core.MediaType;
 @Path("/api/held-out")
 @Produces(MediaType.APPLICATION_JSON)
 public class HeldOutResource {
-    @Inject HeldOutStore store;
+    private final HeldOutStore store;
+
+    HeldOutResource(HeldOutStore store) {
+        this.store = store;
+    }
 
     public record HeldOutSize(String modelId, String hook, long tokens) {}
 

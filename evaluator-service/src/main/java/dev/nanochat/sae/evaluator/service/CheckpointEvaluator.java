@@ -13,7 +13,6 @@ import dev.nanochat.sae.nanochat.HookPoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -28,12 +27,22 @@ import org.jboss.logging.Logger;
 public class CheckpointEvaluator {
     private static final Logger LOG = Logger.getLogger(CheckpointEvaluator.class);
 
-    @Inject EvaluationRepository evaluations;
-    @Inject HeldOutStore heldOut;
-    @Inject ModelCache models;
-    @Inject EvaluatorConfig config;
-    @Inject MetricsJson metricsJson;
-    @Inject MeterRegistry registry;
+    private final EvaluationRepository evaluations;
+    private final HeldOutStore heldOut;
+    private final ModelCache models;
+    private final EvaluatorConfig config;
+    private final MetricsJson metricsJson;
+    private final MeterRegistry registry;
+
+    CheckpointEvaluator(EvaluationRepository evaluations, HeldOutStore heldOut, ModelCache models,
+            EvaluatorConfig config, MetricsJson metricsJson, MeterRegistry registry) {
+        this.evaluations = evaluations;
+        this.heldOut = heldOut;
+        this.models = models;
+        this.config = config;
+        this.metricsJson = metricsJson;
+        this.registry = registry;
+    }
 
     /** @return the new evaluation, or empty if this checkpoint was evaluated before (duplicate event). */
     public Optional<Evaluation> evaluate(CheckpointEvent event) {
@@ -51,9 +60,11 @@ public class CheckpointEvaluator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             fail(ev, "interrupted while waiting for held-out data");
-        } catch (Exception | LinkageError e) {
-            LOG.warnf("evaluation of %s step %d failed: %s", event.runId(), event.step(), e.getMessage());
-            fail(ev, e.getMessage() == null ? e.toString() : e.getMessage());
+        } catch (Exception | LinkageError | StackOverflowError | OutOfMemoryError e) {
+            // Errors included: one oversized or hostile checkpoint must not stop the channel; the
+            // evaluation's arrays are garbage once we leave compute(), so the JVM can go on.
+            LOG.warnf("evaluation of %s step %d failed: %s", event.runId(), event.step(), e.toString());
+            fail(ev, e instanceof Error || e.getMessage() == null ? e.toString() : e.getMessage());
         }
         ev.durationMs = (System.nanoTime() - start) / 1_000_000;
         registry.counter("sae.evaluator.evaluations", "status", ev.status).increment();

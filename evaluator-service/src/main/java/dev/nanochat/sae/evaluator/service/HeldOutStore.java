@@ -3,13 +3,13 @@ package dev.nanochat.sae.evaluator.service;
 import dev.nanochat.sae.core.records.ActivationBatch;
 import dev.nanochat.sae.core.records.ActivationBatchCodec;
 import dev.nanochat.sae.core.records.Split;
+import dev.nanochat.sae.core.records.Topics;
 import dev.nanochat.sae.eval.HeldOutCapture;
 import dev.nanochat.sae.eval.HeldOutSet;
 import dev.nanochat.sae.evaluator.persistence.HeldOutRecord;
 import dev.nanochat.sae.evaluator.persistence.HeldOutRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,16 +18,24 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The bounded held-out set per (model, hook): the first eval-split records seen, stored verbatim in
- * PostgreSQL so a restarted evaluator still evaluates on the same tokens.
+ * PostgreSQL so a restarted evaluator still evaluates on the same tokens. Only records on the topic
+ * named for their own model and hook count, and only from one collection (the first seen for that
+ * pair): another producer's eval records, or a second collection's, never mix into the set.
  */
 @ApplicationScoped
 public class HeldOutStore {
     /** What happened to an offered record. */
-    public enum Outcome { STORED, TRAIN_SPLIT, FULL, ALREADY_STORED }
+    public enum Outcome { STORED, TRAIN_SPLIT, FULL, ALREADY_STORED, FOREIGN }
 
-    @Inject HeldOutRepository repository;
-    @Inject EvaluatorConfig config;
+    private final HeldOutRepository repository;
+    private final EvaluatorConfig config;
+
+    HeldOutStore(HeldOutRepository repository, EvaluatorConfig config) {
+        this.repository = repository;
+        this.config = config;
+    }
     private final Map<String, Long> tokens = new ConcurrentHashMap<>();
+    private final Map<String, String> collections = new ConcurrentHashMap<>();
 
     /** Decodes (throws InvalidRecordException on a bad payload) and keeps the record if it is eval split and there is room. */
     public Outcome offer(String topic, int partition, long offset, String splitHeader, byte[] value) {
@@ -38,7 +46,15 @@ public class HeldOutStore {
         if (batch.split() != Split.EVAL) {
             return Outcome.TRAIN_SPLIT;
         }
+        if (!topic.equals(topicOf(batch))) {
+            return Outcome.FOREIGN;
+        }
         String key = batch.modelId() + "|" + batch.hook();
+        String collection = collections.computeIfAbsent(key, k -> QuarkusTransaction.requiringNew()
+                .call(() -> repository.collection(batch.modelId(), batch.hook())));
+        if (collection != null && !collection.equals(batch.collectionId())) {
+            return Outcome.FOREIGN;
+        }
         long held = tokens.computeIfAbsent(key, k -> QuarkusTransaction.requiringNew()
                 .call(() -> repository.tokens(batch.modelId(), batch.hook())));
         if (held >= config.heldOutTokens()) {
@@ -52,6 +68,7 @@ public class HeldOutStore {
             r.modelId = batch.modelId();
             r.hook = batch.hook();
             r.topic = topic;
+            r.collectionId = batch.collectionId();
             r.kafkaPartition = partition;
             r.kafkaOffset = offset;
             r.sequence = batch.sequence();
@@ -65,7 +82,16 @@ public class HeldOutStore {
             return Outcome.ALREADY_STORED;
         }
         tokens.merge(key, (long) batch.rows(), Long::sum);
+        collections.putIfAbsent(key, batch.collectionId());
         return Outcome.STORED;
+    }
+
+    private static String topicOf(ActivationBatch batch) {
+        try {
+            return Topics.activations(batch.modelId(), batch.hook());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     public long tokens(String modelId, String hook) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,11 @@ import java.util.Map;
 /** Metrics maps to and from the JSON stored per evaluation; NaN/Inf become null (JSON has no NaN). */
 @ApplicationScoped
 public class MetricsJson {
-    @Inject ObjectMapper mapper;
+    private final ObjectMapper mapper;
+
+    MetricsJson(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
 
     public String write(Map<String, Object> metrics) {
         Map<String, Object> clean = new LinkedHashMap<>();

@@ -5,7 +5,6 @@ import dev.nanochat.sae.eval.ModelLocator;
 import dev.nanochat.sae.nanochat.Gpt;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 /**
@@ -19,7 +18,11 @@ public class ModelCache {
     /** A loaded model, or why the spliced metrics cannot be computed. */
     public record Lookup(Gpt gpt, String reason) {}
 
-    @Inject EvaluatorConfig config;
+    private final EvaluatorConfig config;
+
+    ModelCache(EvaluatorConfig config) {
+        this.config = config;
+    }
     private String loadedId;
     private Gpt loaded;
 

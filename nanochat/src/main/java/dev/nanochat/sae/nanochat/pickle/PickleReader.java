@@ -23,8 +23,14 @@ import java.util.function.Function;
  * - Values map to plain Java: str→String, bytes→{@link PyBytes}, int→Long (BigInteger if wider),
  *   float→Double, bool→Boolean, None→null, list→ArrayList, dict→LinkedHashMap, tuple→{@link PyTuple}.
  * - Errors name the source (file and entry) and the byte offset.
+ * - Results are trees or DAGs no deeper than {@value #MAX_DEPTH}: a self-referencing or absurdly deep
+ *   structure (which torch.save and tiktoken never write) is refused, so no consumer's equals,
+ *   hashCode or toString can recurse forever; dict keys must be hashable as in Python (no lists or
+ *   dicts inside) and small, so hashing a key is bounded too.
  */
 public final class PickleReader {
+    static final int MAX_DEPTH = 1000;
+    private static final int MAX_KEY_ITEMS = 4096;
     private final String source;
     private final byte[] data;
     private final PickleAllowList allow;
@@ -54,11 +60,16 @@ public final class PickleReader {
             try {
                 if (op == '.') {
                     if (stack.size() != 1 || !marks.isEmpty()) throw fail("malformed pickle: STOP with stack size " + stack.size());
+                    checkAcyclic(stack.get(0));
                     return stack.get(0);
                 }
                 step(op);
             } catch (PickleException e) {
                 throw e;
+            } catch (StackOverflowError e) {
+                // A handler's argument check recursed through a hostile value; the value is the error.
+                throw new PickleException(source + ": malformed pickle at byte " + at + " (opcode 0x"
+                        + Integer.toHexString(op) + "): value nested too deeply or self-referencing");
             } catch (RuntimeException e) {
                 throw new PickleException(source + ": malformed pickle at byte " + at + " (opcode 0x"
                         + Integer.toHexString(op) + "): " + e.getMessage());
@@ -147,7 +158,7 @@ public final class PickleReader {
     }
 
     private Object persistent(Object pid) {
-        if (persistentLoad == null) throw fail("persistent id " + pid + " is not expected in this file");
+        if (persistentLoad == null) throw fail("persistent id " + PyRepr.of(pid) + " is not expected in this file");
         return persistentLoad.apply(pid);
     }
 
@@ -156,9 +167,62 @@ public final class PickleReader {
         for (int i = 0; i < items.size(); i += 2) m.put(key(items.get(i)), items.get(i + 1));
     }
 
+    /** Python's rule (tuples of hashables only) plus a size bound; walks with an explicit stack. */
     private Object key(Object k) {
-        if (k instanceof List<?> || k instanceof Map<?, ?>) throw fail("unhashable dict key " + describe(k));
+        Deque<Object> todo = new ArrayDeque<>();
+        todo.push(nn(k));
+        int seen = 0;
+        while (!todo.isEmpty()) {
+            Object o = todo.pop();
+            if (++seen > MAX_KEY_ITEMS) throw fail("dict key with more than " + MAX_KEY_ITEMS + " items");
+            if (o instanceof PyTuple t) {
+                t.items().forEach(todo::push);
+            } else if (o instanceof List<?> || o instanceof Map<?, ?> || o instanceof PyInstance) {
+                throw fail("unhashable dict key " + describe(k) + " (holds a " + describe(o) + ")");
+            }
+        }
         return k;
+    }
+
+    /** Refuses cycles and nesting deeper than MAX_DEPTH; each shared child is visited once. */
+    private void checkAcyclic(Object root) {
+        Map<Object, Boolean> done = new java.util.IdentityHashMap<>();
+        Map<Object, Boolean> onPath = new java.util.IdentityHashMap<>();
+        Deque<Object[]> path = new ArrayDeque<>(); // {container, iterator over its children}
+        enter(root, path, onPath, done);
+        while (!path.isEmpty()) {
+            @SuppressWarnings("unchecked")
+            java.util.Iterator<Object> it = (java.util.Iterator<Object>) path.peek()[1];
+            if (!it.hasNext()) {
+                Object finished = path.pop()[0];
+                onPath.remove(finished);
+                done.put(finished, Boolean.TRUE);
+                continue;
+            }
+            Object child = it.next();
+            if (onPath.containsKey(child)) throw fail("self-referencing " + describe(child) + " (a value that contains itself)");
+            if (path.size() >= MAX_DEPTH) throw fail("values nested deeper than " + MAX_DEPTH + " levels");
+            enter(child, path, onPath, done);
+        }
+    }
+
+    private static void enter(Object o, Deque<Object[]> path, Map<Object, Boolean> onPath, Map<Object, Boolean> done) {
+        List<Object> children = children(o);
+        if (children == null || done.containsKey(o)) return;
+        onPath.put(o, Boolean.TRUE);
+        path.push(new Object[] {o, children.iterator()});
+    }
+
+    private static List<Object> children(Object o) {
+        if (o instanceof PyTuple t) return t.items();
+        if (o instanceof List<?> l) return new ArrayList<>(l);
+        if (o instanceof Map<?, ?> m) {
+            List<Object> out = new ArrayList<>(m.keySet());
+            out.addAll(m.values());
+            return out;
+        }
+        if (o instanceof PyInstance i) return i.state() == null ? List.of() : java.util.Collections.singletonList(i.state());
+        return null;
     }
 
     private List<Object> popMark() {

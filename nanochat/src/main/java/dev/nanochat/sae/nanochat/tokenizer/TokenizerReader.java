@@ -5,6 +5,7 @@ import dev.nanochat.sae.nanochat.pickle.PickleReader;
 import dev.nanochat.sae.nanochat.pickle.PyBytes;
 import dev.nanochat.sae.nanochat.pickle.PyGlobal;
 import dev.nanochat.sae.nanochat.pickle.PyInstance;
+import dev.nanochat.sae.nanochat.pickle.PyRepr;
 import dev.nanochat.sae.nanochat.torch.TorchArchive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,7 +39,7 @@ public final class TokenizerReader {
         byte[][] byRank = new byte[ranks.size()][];
         for (Map.Entry<?, ?> e : ranks.entrySet()) {
             if (!(e.getKey() instanceof PyBytes b) || !(e.getValue() instanceof Long r)) {
-                throw new IllegalArgumentException(file + ": mergeable_ranks entry " + e.getKey() + " is not bytes → int");
+                throw new IllegalArgumentException(file + ": mergeable_ranks entry " + PyRepr.of(e.getKey()) + " is not bytes → int");
             }
             if (r < 0 || r >= byRank.length) throw new IllegalArgumentException(file + ": mergeable rank " + r + " outside 0.." + (byRank.length - 1));
             if (byRank[r.intValue()] != null) throw new IllegalArgumentException(file + ": mergeable rank " + r + " appears twice");
@@ -47,7 +48,7 @@ public final class TokenizerReader {
         Map<String, Integer> special = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : specials.entrySet()) {
             if (!(e.getKey() instanceof String s) || !(e.getValue() instanceof Long id) || id < 0 || id > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(file + ": special_tokens entry " + e.getKey() + " is not str → int");
+                throw new IllegalArgumentException(file + ": special_tokens entry " + PyRepr.of(e.getKey()) + " is not str → int");
             }
             special.put(s, id.intValue());
         }

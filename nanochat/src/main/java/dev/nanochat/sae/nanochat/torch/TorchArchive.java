@@ -4,6 +4,7 @@ import dev.nanochat.sae.nanochat.pickle.PickleAllowList;
 import dev.nanochat.sae.nanochat.pickle.PickleException;
 import dev.nanochat.sae.nanochat.pickle.PickleReader;
 import dev.nanochat.sae.nanochat.pickle.PyGlobal;
+import dev.nanochat.sae.nanochat.pickle.PyRepr;
 import dev.nanochat.sae.nanochat.pickle.PyTuple;
 import java.io.IOException;
 import java.io.InputStream;
@@ -203,13 +204,13 @@ public final class TorchArchive implements AutoCloseable {
     /** Persistent id ('storage', torch.XStorage, key, location, numel) → a storage stub. */
     private Object storage(Object pid) {
         if (!(pid instanceof PyTuple t) || t.size() != 5 || !"storage".equals(t.get(0))) {
-            throw new PickleException(file + ": unexpected persistent id " + pid);
+            throw new PickleException(file + ": unexpected persistent id " + PyRepr.of(pid));
         }
         StorageType type = t.get(1) instanceof PyGlobal g ? StorageType.of(g).orElse(null) : null;
         if (!(t.get(2) instanceof String key) || !(t.get(4) instanceof Long numel) || numel < 0) {
-            throw new TorchFormatException(file + ": malformed storage id " + pid);
+            throw new TorchFormatException(file + ": malformed storage id " + PyRepr.of(pid));
         }
-        return new StorageStub(key, type, numel, String.valueOf(t.get(1)));
+        return new StorageStub(key, type, numel, PyRepr.of(t.get(1)));
     }
 
     /** type is null for a storage class we know of but cannot convert (error deferred to name the key). */
@@ -239,7 +240,7 @@ public final class TorchArchive implements AutoCloseable {
     private Object rebuildTensor(PyTuple a) {
         if (a.size() < 5 || !(a.get(0) instanceof StorageStub s) || !(a.get(1) instanceof Long offset)
                 || !(a.get(2) instanceof PyTuple size) || !(a.get(3) instanceof PyTuple stride)) {
-            throw new TorchFormatException(file + ": malformed _rebuild_tensor_v2 arguments " + a);
+            throw new TorchFormatException(file + ": malformed _rebuild_tensor_v2 arguments " + PyRepr.of(a));
         }
         if (s.type() == null) return new UnsupportedTensor(s.key(), s.typeName());
         return new TensorRef(s.key(), s.type(), s.numel(), offset, longs(size), longs(stride));
@@ -249,7 +250,7 @@ public final class TorchArchive implements AutoCloseable {
         long[] out = new long[t.size()];
         List<Object> items = t.items();
         for (int i = 0; i < out.length; i++) {
-            if (!(items.get(i) instanceof Long v)) throw new TorchFormatException(file + ": non-integer size/stride " + t);
+            if (!(items.get(i) instanceof Long v)) throw new TorchFormatException(file + ": non-integer size/stride " + PyRepr.of(t));
             out[i] = v;
         }
         return out;

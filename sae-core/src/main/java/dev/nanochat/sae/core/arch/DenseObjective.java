@@ -4,7 +4,10 @@ import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.kernels.DeviceTraining;
 import dev.nanochat.sae.core.train.Adam;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import dev.nanochat.sae.core.kernels.Parallel;
+import dev.nanochat.sae.core.train.StepPath;
 import ai.djl.ndarray.types.DataType;
 import java.util.Map;
 
@@ -28,6 +31,10 @@ public abstract class DenseObjective extends Objective {
 
     public DenseObjective(SaeConfig cfg) {
         super(cfg);
+    }
+
+    @Override public StepPath stepPath(Device device, Params params, Adam adam, Parallel par) {
+        return new DeviceTraining(device, this, params, adam);
     }
 
     /** p: every parameter by name (trainable ones require gradients), x [rows, d], all on one device. */

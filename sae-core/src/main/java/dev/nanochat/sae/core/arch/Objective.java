@@ -5,6 +5,9 @@ import dev.nanochat.sae.core.Sae;
 import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.kernels.DecoderNorm;
 import dev.nanochat.sae.core.kernels.Parallel;
+import dev.nanochat.sae.core.train.Adam;
+import dev.nanochat.sae.core.train.StepPath;
+import ai.djl.Device;
 
 import dev.nanochat.sae.core.io.HostTensor;
 import java.util.LinkedHashMap;
@@ -43,6 +46,9 @@ public abstract class Objective {
         return p;
     }
 
+    /** The kernel path this objective's steps take ({@link SparseObjective}: host kernels; {@link DenseObjective}: device). */
+    public abstract StepPath stepPath(Device device, Params params, Adam adam, Parallel par);
+
     /** Bookkeeping after the optimizer step (e.g. BatchTopK's running threshold). */
     public void afterStep(Params p, BatchResult r) {}
 
@@ -52,6 +58,15 @@ public abstract class Objective {
 
     /** Inference SAE on the raw scale: inputs were multiplied by {@code scale} during training. */
     public abstract Sae export(Params p, float scale);
+
+    /**
+     * As {@link #export(Params, float)}, given the latest training batch x [rows, d] (normalised scale; null
+     * when none is at hand, e.g. right after a resume) for architectures whose export is estimated from
+     * data under the final weights (BatchTopK's JumpReLU threshold).
+     */
+    public Sae export(Params p, float scale, float[] recentX, int rows) {
+        return export(p, scale);
+    }
 
     /** SAELens W_enc, b_enc, W_dec, b_dec with the input scale folded in (W_enc·s, W_dec/s, b_dec/s). */
     public Map<String, HostTensor> exportLinear(Params p, float scale, String encoderBiasName) {

@@ -8,6 +8,9 @@ import dev.nanochat.sae.core.kernels.SparseCodes;
 import dev.nanochat.sae.core.kernels.SparseKernels;
 
 import ai.djl.Device;
+import dev.nanochat.sae.core.train.Adam;
+import dev.nanochat.sae.core.train.HostSparseStep;
+import dev.nanochat.sae.core.train.StepPath;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -25,6 +28,10 @@ import ai.djl.ndarray.types.Shape;
 public abstract class SparseObjective extends Objective {
     public SparseObjective(SaeConfig cfg) {
         super(cfg);
+    }
+
+    @Override public StepPath stepPath(Device device, Params params, Adam adam, Parallel par) {
+        return new HostSparseStep(this, params, par);
     }
 
     /** Active latents from the pre-activations [rows, n] (values after ReLU, zeros dropped). */

@@ -5,13 +5,16 @@ import dev.nanochat.sae.core.arch.DenseObjective;
 import dev.nanochat.sae.core.arch.Params;
 import dev.nanochat.sae.core.arch.StepContext;
 import dev.nanochat.sae.core.train.Adam;
+import dev.nanochat.sae.core.train.GradientClip;
+import dev.nanochat.sae.core.train.StepPath;
+import dev.nanochat.sae.core.train.TrainingOptions;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,16 +31,30 @@ import java.util.Map;
  * counts). Each step runs in a sub-manager the long-lived arrays are temporarily attached to, so every
  * intermediate (activations, gradient handles, optimizer temporaries) is freed when the step ends.
  * Non-trainable entries (BatchTopK's threshold) stay host-owned and are sent per step.
+ *
+ * Threads: libtorch's grad mode is a per-thread flag (DJL only switches it off on the thread that created
+ * the engine) and DJL's PtGradientCollector allows one collector per JVM. So this class never uses the
+ * collector: the forward runs with grad mode switched on for the calling thread and backward is called
+ * on the loss directly; the update runs with grad mode off (in-place updates of leaves that require
+ * grad are refused otherwise); the thread's previous mode is restored either way. Any number of runs can
+ * therefore train at once, each on its own thread.
  */
-public final class DeviceTraining implements AutoCloseable {
+public final class DeviceTraining implements StepPath {
     private final Device device;
+    private final DenseObjective objective;
     private final NDManager manager;
     private final Map<String, NDArray> params = new LinkedHashMap<>();
     private final Map<String, NDArray> m = new HashMap<>();
     private final Map<String, NDArray> v = new HashMap<>();
 
     public DeviceTraining(Device device, Params host, Adam adam) {
+        this(device, null, host, adam);
+    }
+
+    /** The dense step of {@code objective} (null: only {@link #forwardBackward(DenseObjective, Params, float[], int, StepContext)}). */
+    public DeviceTraining(Device device, DenseObjective objective, Params host, Adam adam) {
         this.device = device;
+        this.objective = objective;
         this.manager = NDManager.newBaseManager(device);
         upload(host, adam);
     }
@@ -46,8 +63,20 @@ public final class DeviceTraining implements AutoCloseable {
         return device;
     }
 
+    @Override public TrainingOptions.KernelPath kind() {
+        return TrainingOptions.KernelPath.DENSE;
+    }
+
+    @Override public String describe() {
+        return "dense path (DJL " + ai.djl.engine.Engine.getInstance().getVersion() + " autograd + device Adam)";
+    }
+
+    @Override public BatchResult forwardBackward(Params host, float[] x, int rows, StepContext ctx) {
+        return forwardBackward(objective, host, x, rows, ctx);
+    }
+
     /** Replaces the device copies of trainable parameters and moments with the host values. */
-    public void upload(Params host, Adam adam) {
+    @Override public void upload(Params host, Adam adam) {
         releaseArrays();
         for (Params.Entry e : host.entries()) {
             if (!e.trainable()) continue;
@@ -61,12 +90,21 @@ public final class DeviceTraining implements AutoCloseable {
     }
 
     /** Copies the device parameters and moments into the host tensors (device → host floats). */
-    public void download(Params host, Adam adam) {
+    @Override public void download(Params host, Adam adam) {
         params.forEach((name, p) -> {
             copy(p, host.get(name), name);
             copy(m.get(name), adam.m.get(name), "m." + name);
             copy(v.get(name), adam.v.get(name), "v." + name);
         });
+    }
+
+    /** The current gradient of a trainable parameter, on the host (diagnostics and tests). */
+    public float[] gradient(String name) {
+        NDArray p = params.get(name);
+        if (p == null) throw new IllegalArgumentException("no trainable parameter '" + name + "' (have " + params.keySet() + ")");
+        try (NDArray g = p.getGradient()) {
+            return g.toFloatArray();
+        }
     }
 
     /** Forward + backward of x [rows, d]; gradients stay on the device leaves for {@link #update}. */
@@ -77,15 +115,24 @@ public final class DeviceTraining implements AutoCloseable {
                 if (e.trainable()) {
                     NDArray p = params.get(e.name());
                     p.tempAttach(step);
+                    // libtorch accumulates into .grad: start every backward from zero. zero_() (unlike
+                    // g − g) also clears NaN/Inf a failed step may have left behind.
+                    JniUtils.zeroGrad((PtNDArray) p);
                     nd.put(e.name(), p);
                 } else {
                     nd.put(e.name(), step.create(e.data(), new Shape(e.shape())));
                 }
             }
             DenseObjective.Forward f;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            boolean prior = JniUtils.isGradMode();
+            JniUtils.setGradMode(true);
+            try {
                 f = objective.forward(nd, step.create(x, new Shape(rows, objective.d)), ctx);
-                gc.backward(f.loss());
+                // ∂loss/∂leaves, accumulated into each leaf's .grad (zeroed above): seed 1, no graph kept.
+                PtNDArray loss = (PtNDArray) f.loss();
+                JniUtils.backward(loss, (PtNDArray) loss.onesLike(), false, false);
+            } finally {
+                JniUtils.setGradMode(prior);
             }
             return objective.result(f, rows);
         }
@@ -93,15 +140,23 @@ public final class DeviceTraining implements AutoCloseable {
 
     /**
      * The optimizer half of a step, on the device: remove from ∂W_dec each row's component parallel to
-     * W_dec [n, d]; Adam with bias correction (same formula as {@link Adam#step}); renormalise W_dec rows;
-     * zero the gradients (libtorch accumulates them across backward calls).
+     * W_dec [n, d]; Adam with bias correction (same formula as {@link Adam#step}); renormalise W_dec rows.
+     * Between projection and Adam the global gradient norm is clipped ({@link GradientClip}), on the
+     * device; the norm is returned. Grad mode is off for the whole update: libtorch refuses in-place
+     * writes to leaves that require grad.
      */
-    public void update(Adam adam, double lr, boolean normalizeDecoder) {
+    @Override public double update(Params host, Adam adam, double lr, GradientClip clip) {
+        return update(adam, lr, objective.cfg.normalizeDecoder(), clip);
+    }
+
+    public double update(Adam adam, double lr, boolean normalizeDecoder, GradientClip clip) {
         adam.t++;
         float c1 = (float) (1 - Math.pow(Adam.BETA1, adam.t));
         float c2 = (float) (1 - Math.pow(Adam.BETA2, adam.t));
         float stepSize = (float) lr / c1;
         float sqrtC2 = (float) Math.sqrt(c2);
+        boolean prior = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
         try (NDManager step = manager.newSubManager()) {
             Map<String, NDArray> grads = new HashMap<>();
             params.forEach((name, p) -> {
@@ -115,16 +170,26 @@ public final class DeviceTraining implements AutoCloseable {
                 NDArray g = grads.get("W_dec");
                 g.subi(g.mul(w).sum(new int[]{1}, true).mul(w)); // [n, 1] dots × rows
             }
+            NDArray sq = null;
+            for (NDArray g : grads.values()) sq = sq == null ? g.square().sum() : sq.add(g.square().sum());
+            NDArray norm = sq.sqrt();
+            double normValue = norm.getFloat();
+            if (clip.enabled() && normValue > clip.maxNorm()) {
+                float f = (float) clip.factor(normValue);
+                for (NDArray g : grads.values()) g.muli(f);
+            }
             params.forEach((name, p) -> {
                 NDArray g = grads.get(name), mi = m.get(name), vi = v.get(name);
                 mi.muli(Adam.BETA1).addi(g.mul(1 - Adam.BETA1));
                 vi.muli(Adam.BETA2).addi(g.square().muli(1 - Adam.BETA2));
                 // p -= lr · m̂ / (√v̂ + ε) with m̂ = m/c1, √v̂ = √v/√c2
                 p.subi(mi.mul(stepSize).divi(vi.sqrt().divi(sqrtC2).addi(Adam.EPS)));
-                g.subi(g);
             });
             // Zero rows stay zero (0 / tiny); others become unit rows, as DecoderNorm.normalizeRows.
             if (normalizeDecoder) w.divi(w.square().sum(new int[]{1}, true).sqrt().maximum(Float.MIN_NORMAL));
+            return normValue;
+        } finally {
+            JniUtils.setGradMode(prior);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.nanochat.sae.core.train;
 
 import dev.nanochat.sae.core.Rng;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -10,8 +11,12 @@ import java.util.Map;
  * Position = {kind=array, epoch, cursor, seed}: the permutation of epoch e is drawn from
  * Rng(seed + e·golden), so a resumed run {@link #seek seeks} and continues with exactly the rows an
  * uninterrupted run would have seen. {@code maxEpochs} 0 means cycle forever.
+ *
+ * As a {@link RecordSource} (what {@link TrainingLoop} reads, the same interface the Kafka adapter
+ * implements) every poll hands out one "record" of up to {@code recordRows} rows, never past
+ * {@code budgetRows} rows in total, so `sae train` trains exactly the requested number of tokens.
  */
-public final class ArrayActivationSource implements ActivationSource {
+public final class ArrayActivationSource implements RecordSource {
     private final float[] data;
     private final int rows;
     private final int dIn;
@@ -21,6 +26,8 @@ public final class ArrayActivationSource implements ActivationSource {
     private int epoch;
     private int cursor;
     private int[] order;
+    private int recordRows = 4096;
+    private long budgetRows = Long.MAX_VALUE;
 
     public ArrayActivationSource(float[] data, int rows, int dIn, long seed, boolean shuffle, int maxEpochs) {
         if (rows <= 0) throw new IllegalArgumentException("activation source needs at least one row, got " + rows);
@@ -52,7 +59,31 @@ public final class ArrayActivationSource implements ActivationSource {
         return epoch;
     }
 
-    @Override public int next(float[] buf, int maxRows) {
+    /** Rows per {@link #poll} and the total rows the source hands out (counted from epoch 0, cursor 0). */
+    public ArrayActivationSource limit(int recordRows, long budgetRows) {
+        if (recordRows <= 0) throw new IllegalArgumentException("record rows must be positive, got " + recordRows);
+        this.recordRows = recordRows;
+        this.budgetRows = budgetRows;
+        return this;
+    }
+
+    /** Rows handed out so far (all epochs). */
+    public long handedOut() {
+        return (long) epoch * rows + cursor;
+    }
+
+    /** The next record (never blocks); null once the budget or the last epoch is exhausted. */
+    @Override public Rows poll(Duration timeout) {
+        int want = (int) Math.min(recordRows, budgetRows - handedOut());
+        if (want <= 0) return null;
+        float[] buf = new float[want * dIn];
+        int got = next(buf, want);
+        if (got == 0) return null;
+        return new Rows(got == want ? buf : java.util.Arrays.copyOf(buf, got * dIn), got);
+    }
+
+    /** Fills up to maxRows rows (row-major, maxRows × d_in) into buf; returns rows filled, 0 at the end. */
+    public int next(float[] buf, int maxRows) {
         int filled = 0;
         while (filled < maxRows) {
             if (cursor == rows) {

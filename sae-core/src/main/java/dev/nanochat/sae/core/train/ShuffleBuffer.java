@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
  */
 public final class ShuffleBuffer {
     private final int dIn;
-    private final SplittableRandom random;
+    private SplittableRandom random;
     private float[] rows;
     private int size;
 
@@ -24,6 +24,11 @@ public final class ShuffleBuffer {
         this.dIn = dIn;
         this.random = new SplittableRandom(seed);
         this.rows = new float[Math.max(1, initialRows) * dIn];
+    }
+
+    /** Restarts the draw sequence (the training loop does so at every checkpoint, when the buffer is empty). */
+    public void reseed(long seed) {
+        random = new SplittableRandom(seed);
     }
 
     public int size() {

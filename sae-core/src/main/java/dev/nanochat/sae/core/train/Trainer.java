@@ -4,19 +4,14 @@ import dev.nanochat.sae.core.Rng;
 import dev.nanochat.sae.core.Sae;
 import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.arch.BatchResult;
-import dev.nanochat.sae.core.arch.DenseObjective;
 import dev.nanochat.sae.core.arch.Objective;
 import dev.nanochat.sae.core.arch.Objectives;
 import dev.nanochat.sae.core.arch.Params;
-import dev.nanochat.sae.core.arch.SparseObjective;
 import dev.nanochat.sae.core.arch.StepContext;
-import dev.nanochat.sae.core.kernels.DecoderNorm;
-import dev.nanochat.sae.core.kernels.DeviceTraining;
 import dev.nanochat.sae.core.kernels.Kernels;
 import dev.nanochat.sae.core.kernels.Parallel;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -41,14 +36,14 @@ public final class Trainer implements AutoCloseable {
     TrainingOptions opts;
     final Objective objective;
     final Params params;
-    final Params grads;
     final Adam adam;
     final LatentActivity activity;
     final Rng rng;
     private final Parallel par;
     final Device device;
-    /** Device-resident state of the dense path; null on the sparse (host) path. */
-    final DeviceTraining deviceTraining;
+    /** How steps compute (host sparse kernels or the dense device step), chosen once by the objective. */
+    final StepPath path;
+    final GradientClip clip;
     /** True when the device copy has steps the host {@link #params}/{@link #adam} have not seen. */
     private boolean hostStale;
     long step;
@@ -56,6 +51,11 @@ public final class Trainer implements AutoCloseable {
     float scale = 1f;
     boolean initialised;
     Map<String, String> sourcePosition = Map.of();
+    /** Set by a resume on another device than the checkpoint's (shown in {@link #engineDescription()}). */
+    String resumeNote;
+    /** The latest batch (normalised scale), for exports estimated under the final weights; not checkpointed. */
+    private float[] recentBatch;
+    private int recentRows;
 
     public Trainer(SaeConfig cfg, TrainingOptions opts) {
         this.cfg = cfg;
@@ -64,20 +64,22 @@ public final class Trainer implements AutoCloseable {
         this.objective = Objectives.create(cfg, opts);
         this.rng = new Rng(cfg.seed());
         this.params = objective.init(rng);
-        this.grads = params.zerosLikeTrainable();
         this.adam = new Adam(params);
         this.activity = new LatentActivity(cfg.dSae(), cfg.deadWindowTokens());
         this.par = new Parallel(opts.effectiveThreads());
-        this.deviceTraining = objective instanceof DenseObjective ? new DeviceTraining(device, params, adam) : null;
+        this.path = objective.stepPath(device, params, adam, par);
+        this.clip = new GradientClip(cfg.gradClipNorm());
     }
 
     /** Which device and kernels run, for startup lines and run status. */
     public String engineDescription() {
-        String djl = "DJL " + Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion();
-        if (deviceTraining != null)
-            return "device " + device + "; dense path (" + djl + " autograd + device Adam): " + objective.getClass().getSimpleName();
-        return "device " + device + "; sparse path: encoder GEMM " + djl + ", Java kernels " + Kernels.describe()
-                + " × " + par.threads() + " threads: " + objective.getClass().getSimpleName();
+        return "device " + device + "; " + path.describe() + ": " + objective.getClass().getSimpleName()
+                + (resumeNote == null ? "" : "; " + resumeNote);
+    }
+
+    /** The kernel path the steps take (recorded in checkpoints). */
+    public TrainingOptions.KernelPath kernelPath() {
+        return path.kind();
     }
 
     /** The DJL device this run computes on. */
@@ -135,21 +137,14 @@ public final class Trainer implements AutoCloseable {
         double coefficient = LrSchedule.sparsityCoefficient(cfg, step);
         boolean[] dead = activity.dead(tokens);
         StepContext ctx = new StepContext(coefficient, dead, LatentActivity.count(dead), par);
-        BatchResult r = deviceTraining != null
-                ? deviceTraining.forwardBackward((DenseObjective) objective, params, x, rows, ctx)
-                : ((SparseObjective) objective).forwardBackward(params, grads, x, rows, ctx);
+        BatchResult r = path.forwardBackward(params, x, rows, ctx);
         if (!Double.isFinite(r.loss()))
             throw new IllegalStateException("loss became " + r.loss() + " at step " + step + " (lr " + lr + ")");
-        if (deviceTraining != null) {
-            deviceTraining.update(adam, lr, cfg.normalizeDecoder());
-            hostStale = true;
-        } else {
-            float[] wDec = params.get("W_dec");
-            if (cfg.normalizeDecoder()) DecoderNorm.removeParallelGradient(wDec, grads.get("W_dec"), cfg.dSae(), d, par);
-            adam.step(params, grads, lr, par);
-            if (cfg.normalizeDecoder()) DecoderNorm.normalizeRows(wDec, cfg.dSae(), d, par);
-        }
+        double gradNorm = path.update(params, adam, lr, clip);
+        hostStale = true;
         objective.afterStep(params, r);
+        recentBatch = x;
+        recentRows = rows;
         step++;
         tokens += rows;
         activity.record(r.firedCounts(), tokens);
@@ -162,7 +157,7 @@ public final class Trainer implements AutoCloseable {
         double fvu = variance > 0 ? r.sqErrSum() / variance : Double.NaN;
         double deadFraction = (double) LatentActivity.count(activity.dead(tokens)) / cfg.dSae();
         return new StepMetrics(step, tokens, r.loss(), r.sqErrSum() / rows / ((double) scale * scale), fvu, r.l0(),
-                deadFraction, lr, r.auxLoss(), coefficient);
+                deadFraction, lr, r.auxLoss(), coefficient, gradNorm);
     }
 
     /** Dead latents plus those firing below dead_latent_threshold over the last window. */
@@ -190,14 +185,14 @@ public final class Trainer implements AutoCloseable {
 
     /** The host parameters (and Adam moments), refreshed from the device first when the dense path ran. */
     Params syncedParams() {
-        if (deviceTraining != null && hostStale) deviceTraining.download(params, adam);
+        if (hostStale) path.download(params, adam);
         hostStale = false;
         return params;
     }
 
     /** After the host parameters or moments were written (init, resampling, resume): refresh the device copy. */
     void hostChanged() {
-        if (deviceTraining != null) deviceTraining.upload(params, adam);
+        path.upload(params, adam);
         hostStale = false;
     }
 
@@ -215,7 +210,7 @@ public final class Trainer implements AutoCloseable {
 
     /** Inference SAE on the raw activation scale (normalisation folded in; BatchTopK as JumpReLU). */
     public Sae exportSae() {
-        return objective.export(syncedParams(), scale);
+        return objective.export(syncedParams(), scale, recentBatch, recentRows);
     }
 
     /** Per-latent log10 firing frequency over the last window (floor 1e-10), for sparsity.safetensors. */
@@ -244,6 +239,6 @@ public final class Trainer implements AutoCloseable {
 
     @Override public void close() {
         par.close();
-        if (deviceTraining != null) deviceTraining.close();
+        path.close();
     }
 }

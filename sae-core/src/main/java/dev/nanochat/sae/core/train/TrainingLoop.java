@@ -9,6 +9,11 @@ package dev.nanochat.sae.core.train;
  * stored with the weights is exact. Resuming from a checkpoint therefore re-reads precisely the
  * records the checkpoint has not seen; rows trained after the last checkpoint of a crashed instance
  * are forgotten with it. Draining costs a few less-mixed batches per checkpoint interval.
+ *
+ * Exact resume: the buffer's draw sequence is seeded with seed + tokens at the start and re-seeded the same
+ * way after every checkpoint, so a run resumed from a checkpoint draws exactly the batches the
+ * uninterrupted run drew after it (given a source that re-delivers the same records, as the array source
+ * and a single-partition topic do).
  */
 public final class TrainingLoop {
     /** What the owner of the loop wants next; asked between records. */
@@ -32,14 +37,17 @@ public final class TrainingLoop {
     private final Listener listener;
     private final ShuffleBuffer buffer;
     private final float[] batch;
+    private final long seed;
 
+    /** {@code seed}: the run's base seed (the SAE config's); the draw sequence depends on it and the token count. */
     public TrainingLoop(Trainer trainer, RecordSource source, LoopSettings settings, Listener listener,
             int dIn, long seed) {
         this.trainer = trainer;
         this.source = source;
         this.settings = settings;
         this.listener = listener;
-        this.buffer = new ShuffleBuffer(dIn, settings.shuffleRows() + settings.batchRows(), seed);
+        this.seed = seed;
+        this.buffer = new ShuffleBuffer(dIn, settings.shuffleRows() + settings.batchRows(), seed + trainer.tokensSeen());
         this.batch = new float[settings.batchRows() * dIn];
     }
 
@@ -92,6 +100,7 @@ public final class TrainingLoop {
                     + consumed + " were consumed");
         }
         listener.checkpoint(consumed, last);
+        buffer.reseed(seed + consumed);
     }
 
     private void trainBatch() {

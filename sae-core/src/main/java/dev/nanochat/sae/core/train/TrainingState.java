@@ -63,7 +63,7 @@ public final class TrainingState {
         o.set("config", t.cfg.toJson());
         ObjectNode opts = o.putObject("options");
         opts.put("total_tokens", t.opts.totalTokens()).put("threads", t.opts.threads())
-                .put("kernel_path", t.opts.kernelPath().name()).put("device", t.opts.device());
+                .put("kernel_path", t.kernelPath().name()).put("device", t.opts.device());
         o.put("step", t.step).put("tokens", t.tokens).put("initialised", t.initialised)
                 .put("input_scale", t.scale).put("input_scale_bits", Float.floatToRawIntBits(t.scale))
                 .put("rng_state", t.rng.state()).put("adam_step", t.adam.t)
@@ -93,10 +93,21 @@ public final class TrainingState {
             throw new IllegalArgumentException(st.resolve("state.json") + ": unsupported format_version " + o.get("format_version"));
         SaeConfig cfg = SaeConfig.fromJson(o.get("config"));
         JsonNode jo = o.get("options");
+        // The checkpoint records the kernel path its steps actually took, and a resume on the same device
+        // takes it again, so the resumed run equals the uninterrupted one. On another device the path is
+        // re-chosen for that device (the sparse host kernels cannot run on a GPU) and the trainer says so.
+        String storedDevice = TrainingDevice.normalise(jo.path("device").asText(TrainingDevice.CPU));
+        TrainingOptions.KernelPath storedPath = TrainingOptions.KernelPath.valueOf(jo.get("kernel_path").asText());
+        String device = deviceOverride != null ? TrainingDevice.normalise(deviceOverride) : storedDevice;
+        boolean moved = !device.equals(storedDevice);
+        TrainingOptions.KernelPath kernelPath = moved && storedPath == TrainingOptions.KernelPath.SPARSE
+                && TrainingDevice.isGpu(device) ? TrainingOptions.KernelPath.AUTO : storedPath;
         TrainingOptions opts = new TrainingOptions(jo.get("total_tokens").asLong(), jo.get("threads").asInt(),
-                TrainingOptions.KernelPath.valueOf(jo.get("kernel_path").asText()),
-                deviceOverride != null ? deviceOverride : jo.path("device").asText(TrainingDevice.CPU));
+                kernelPath, device);
         Trainer t = new Trainer(cfg, opts);
+        if (moved)
+            t.resumeNote = "resumed on " + device + " from a checkpoint trained on " + storedDevice + " ("
+                    + storedPath + " → " + t.kernelPath() + " path; not bit-identical to an uninterrupted run)";
         SafetensorsFile params = Safetensors.read(st.resolve("params.safetensors"));
         for (Params.Entry e : t.params.entries()) copy(params, e.name(), e.data());
         SafetensorsFile opt = Safetensors.read(st.resolve("optimizer.safetensors"));

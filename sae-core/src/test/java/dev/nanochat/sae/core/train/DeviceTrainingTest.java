@@ -52,7 +52,7 @@ class DeviceTrainingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"topk", "batchtopk", "relu"})
+    @ValueSource(strings = {"topk", "batchtopk", "relu", "gated", "jumprelu"})
     void denseOnCpuTrainsAndResumesExactly(String arch, @TempDir Path dir) {
         float[] x = new SyntheticData(D, 40, 3, 0.05f, 9).batch(ROWS);
         Params full;

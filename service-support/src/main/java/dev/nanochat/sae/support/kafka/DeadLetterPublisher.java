@@ -38,7 +38,10 @@ public class DeadLetterPublisher {
     private final Duration ackTimeout;
     private KafkaProducer<String, byte[]> producer;
 
-    DeadLetterPublisher(KafkaClientProperties kafka, TopicNames topics, MeterRegistry meters,
+    DeadLetterPublisher(
+            KafkaClientProperties kafka,
+            TopicNames topics,
+            MeterRegistry meters,
             @ConfigProperty(name = "quarkus.application.name", defaultValue = "sae") String application,
             @ConfigProperty(name = "sae.dlq.ack-timeout", defaultValue = "30s") Duration ackTimeout) {
         this.kafka = kafka;
@@ -55,7 +58,8 @@ public class DeadLetterPublisher {
         String where = letter.sourceTopic() + "-" + letter.partition() + "@" + letter.offset();
         try {
             RecordMetadata acked = producer().send(out).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            meters.counter("sae.dead.letters", "source", sourceKind(letter.sourceTopic())).increment();
+            meters.counter("sae.dead.letters", "source", sourceKind(letter.sourceTopic()))
+                    .increment();
             LOG.warnf("dead-lettered %s: %s", where, letter.reason());
             return acked;
         } catch (InterruptedException e) {
@@ -63,8 +67,8 @@ public class DeadLetterPublisher {
             throw new DeadLetterException("interrupted while dead-lettering " + where, e);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new DeadLetterException("dead letter for " + where + " not acknowledged within " + ackTimeout
-                    + ": " + cause, cause);
+            throw new DeadLetterException(
+                    "dead letter for " + where + " not acknowledged within " + ackTimeout + ": " + cause, cause);
         }
     }
 
@@ -77,11 +81,13 @@ public class DeadLetterPublisher {
         if (producer == null) {
             // The send must fail within the ack timeout rather than block on a missing broker.
             long ms = ackTimeout.toMillis();
-            producer = new KafkaProducer<>(kafka.producer(clientId, Map.of(
-                    ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(ms),
-                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(ms, 1_000)),
-                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(ms, 1_000)),
-                    ProducerConfig.LINGER_MS_CONFIG, "0")));
+            producer = new KafkaProducer<>(kafka.producer(
+                    clientId,
+                    Map.of(
+                            ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(ms),
+                            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(ms, 1_000)),
+                            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(ms, 1_000)),
+                            ProducerConfig.LINGER_MS_CONFIG, "0")));
         }
         return producer;
     }

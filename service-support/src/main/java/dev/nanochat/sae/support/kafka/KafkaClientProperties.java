@@ -1,6 +1,7 @@
 package dev.nanochat.sae.support.kafka;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -26,6 +27,7 @@ public class KafkaClientProperties {
 
     private final Map<String, String> shared;
 
+    @Inject
     KafkaClientProperties(Config config) {
         this(fromConfig(config));
     }
@@ -34,7 +36,8 @@ public class KafkaClientProperties {
     public KafkaClientProperties(Map<String, String> shared) {
         this.shared = Map.copyOf(shared);
         if (!this.shared.containsKey("bootstrap.servers")) {
-            throw new IllegalArgumentException("kafka.bootstrap.servers (or KAFKA_BOOTSTRAP_SERVERS) is not configured");
+            throw new IllegalArgumentException(
+                    "kafka.bootstrap.servers (or KAFKA_BOOTSTRAP_SERVERS) is not configured");
         }
     }
 
@@ -84,9 +87,12 @@ public class KafkaClientProperties {
         Map<String, String> dotted = new TreeMap<>();
         for (String name : config.getPropertyNames()) {
             if (name.startsWith(PREFIX) && name.length() > PREFIX.length()) {
-                config.getOptionalValue(name, String.class).ifPresent(v -> dotted.put(name.substring(PREFIX.length()), v));
+                config.getOptionalValue(name, String.class)
+                        .ifPresent(v -> dotted.put(name.substring(PREFIX.length()), v));
             } else if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
-                String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                String key = name.substring(ENV_PREFIX.length())
+                        .toLowerCase(Locale.ROOT)
+                        .replace('_', '.');
                 config.getOptionalValue(name, String.class).ifPresent(v -> env.put(key, v));
             }
         }

@@ -48,7 +48,10 @@ public class ProblemMapper implements ExceptionMapper<Exception> {
     // JAX-RS exceptions built without a message say "HTTP 404 Not Found"; their cause says more.
     private static String detail(Throwable e) {
         String message = e.getMessage();
-        if (message != null && message.startsWith("HTTP ") && e.getCause() != null && e.getCause().getMessage() != null) {
+        if (message != null
+                && message.startsWith("HTTP ")
+                && e.getCause() != null
+                && e.getCause().getMessage() != null) {
             return e.getCause().getMessage();
         }
         return message != null ? message : e.getClass().getSimpleName();

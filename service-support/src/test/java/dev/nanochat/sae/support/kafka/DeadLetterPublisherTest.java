@@ -30,20 +30,36 @@ class DeadLetterPublisherTest {
     void send_returns_after_the_broker_acknowledged_and_the_letter_is_readable() {
         String suffix = ".test-" + UUID.randomUUID();
         var meters = new SimpleMeterRegistry();
-        var publisher = new DeadLetterPublisher(new KafkaClientProperties(Map.of("bootstrap.servers", BOOTSTRAP)),
-                new TopicNames(suffix), meters, "support-test", Duration.ofSeconds(20));
+        var publisher = new DeadLetterPublisher(
+                new KafkaClientProperties(Map.of("bootstrap.servers", BOOTSTRAP)),
+                new TopicNames(suffix),
+                meters,
+                "support-test",
+                Duration.ofSeconds(20));
         byte[] value = "not an activation batch".getBytes(StandardCharsets.UTF_8);
         try {
-            RecordMetadata acked = publisher.send(new DeadLetter("sae.activations.m.h", 2, 41L, "malformed: short", value), "k1");
+            RecordMetadata acked =
+                    publisher.send(new DeadLetter("sae.activations.m.h", 2, 41L, "malformed: short", value), "k1");
             assertEquals("sae.dlq" + suffix, acked.topic());
             assertTrue(acked.offset() >= 0, "an acknowledged send has an offset");
-            assertEquals(1.0, meters.counter("sae.dead.letters", "source", "activations").count());
+            assertEquals(
+                    1.0,
+                    meters.counter("sae.dead.letters", "source", "activations").count());
 
             ConsumerRecord<String, byte[]> read = readOne(acked);
             assertEquals("k1", read.key());
             assertArrayEquals(value, read.value(), "the original bytes, unchanged");
-            assertEquals(Map.of(DeadLetters.HEADER_REASON, "malformed: short", DeadLetters.HEADER_TOPIC, "sae.activations.m.h",
-                    DeadLetters.HEADER_PARTITION, "2", DeadLetters.HEADER_OFFSET, "41"), headers(read));
+            assertEquals(
+                    Map.of(
+                            DeadLetters.HEADER_REASON,
+                            "malformed: short",
+                            DeadLetters.HEADER_TOPIC,
+                            "sae.activations.m.h",
+                            DeadLetters.HEADER_PARTITION,
+                            "2",
+                            DeadLetters.HEADER_OFFSET,
+                            "41"),
+                    headers(read));
         } finally {
             publisher.close();
         }
@@ -56,15 +72,27 @@ class DeadLetterPublisherTest {
             freePort = s.getLocalPort();
         }
         var meters = new SimpleMeterRegistry();
-        var publisher = new DeadLetterPublisher(new KafkaClientProperties(Map.of("bootstrap.servers", "127.0.0.1:" + freePort)),
-                new TopicNames(""), meters, "support-test", Duration.ofSeconds(2));
+        var publisher = new DeadLetterPublisher(
+                new KafkaClientProperties(Map.of("bootstrap.servers", "127.0.0.1:" + freePort)),
+                new TopicNames(""),
+                meters,
+                "support-test",
+                Duration.ofSeconds(2));
         long start = System.nanoTime();
         try {
-            var e = assertThrows(DeadLetterException.class,
+            var e = assertThrows(
+                    DeadLetterException.class,
                     () -> publisher.send(new DeadLetter("sae.checkpoints", 0, 7L, "bad event", new byte[] {1}), null));
-            assertTrue(e.getMessage().startsWith("dead letter for sae.checkpoints-0@7 not acknowledged within PT2S"), e.getMessage());
-            assertTrue(System.nanoTime() - start < Duration.ofSeconds(15).toNanos(), "fails within the ack timeout, not forever");
-            assertEquals(0.0, meters.counter("sae.dead.letters", "source", "sae.checkpoints").count());
+            assertTrue(
+                    e.getMessage().startsWith("dead letter for sae.checkpoints-0@7 not acknowledged within PT2S"),
+                    e.getMessage());
+            assertTrue(
+                    System.nanoTime() - start < Duration.ofSeconds(15).toNanos(),
+                    "fails within the ack timeout, not forever");
+            assertEquals(
+                    0.0,
+                    meters.counter("sae.dead.letters", "source", "sae.checkpoints")
+                            .count());
         } finally {
             publisher.close();
         }
@@ -72,7 +100,8 @@ class DeadLetterPublisherTest {
 
     private static ConsumerRecord<String, byte[]> readOne(RecordMetadata at) {
         var kafka = new KafkaClientProperties(Map.of("bootstrap.servers", BOOTSTRAP));
-        try (var consumer = new KafkaConsumer<String, byte[]>(kafka.consumer("unused", "support-test-reader", Map.of()))) {
+        try (var consumer =
+                new KafkaConsumer<String, byte[]>(kafka.consumer("unused", "support-test-reader", Map.of()))) {
             TopicPartition tp = new TopicPartition(at.topic(), at.partition());
             consumer.assign(List.of(tp));
             consumer.seek(tp, at.offset());

@@ -8,8 +8,8 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class KafkaClientPropertiesTest {
-    private final KafkaClientProperties kafka = new KafkaClientProperties(Map.of(
-            "bootstrap.servers", "broker:9092", "security.protocol", "SASL_SSL", "acks", "1"));
+    private final KafkaClientProperties kafka = new KafkaClientProperties(
+            Map.of("bootstrap.servers", "broker:9092", "security.protocol", "SASL_SSL", "acks", "1"));
 
     @Test
     void shared_settings_then_client_defaults_then_overrides() {

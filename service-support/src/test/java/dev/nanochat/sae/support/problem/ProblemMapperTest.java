@@ -42,14 +42,18 @@ class ProblemMapperTest {
         var response = new ProblemMapper().toResponse(ProblemException.notFound("no run with id 'r1'"));
         assertEquals(404, response.getStatus());
         assertEquals(ProblemMapper.MEDIA_TYPE, response.getMediaType().toString());
-        assertEquals(Map.of("type", "about:blank", "title", "Not Found", "status", 404,
-                "detail", "no run with id 'r1'"), response.getEntity());
+        assertEquals(
+                Map.of("type", "about:blank", "title", "Not Found", "status", 404, "detail", "no run with id 'r1'"),
+                response.getEntity());
     }
 
     @Test
     void messageless_and_out_of_range_problems_still_say_something() {
-        assertEquals("NullPointerException", ProblemMapper.body(new NullPointerException(), 500).get("detail"));
-        assertEquals("Error", ProblemMapper.body(new IllegalStateException("z"), 599).get("title"));
+        assertEquals(
+                "NullPointerException",
+                ProblemMapper.body(new NullPointerException(), 500).get("detail"));
+        assertEquals(
+                "Error", ProblemMapper.body(new IllegalStateException("z"), 599).get("title"));
         try {
             new ProblemException(200, "fine");
         } catch (IllegalArgumentException expected) {

@@ -1,5 +1,6 @@
 package dev.nanochat.sae.trainer.api;
 
+import dev.nanochat.sae.support.problem.ProblemException;
 import dev.nanochat.sae.trainer.persistence.RunStore;
 import dev.nanochat.sae.trainer.persistence.RunStatus;
 import io.smallrye.common.annotation.Blocking;
@@ -33,7 +34,7 @@ public class RunEventsResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<RunView> events(@PathParam("id") String id) {
-        store.find(id).orElseThrow(() -> new ApiException(404, "no run with id '" + id + "'"));
+        store.find(id).orElseThrow(() -> ProblemException.notFound("no run with id '" + id + "'"));
         AtomicBoolean ended = new AtomicBoolean();
         return Multi.createFrom().ticks().every(Duration.ofMillis(500))
                 .emitOn(Infrastructure.getDefaultWorkerPool())

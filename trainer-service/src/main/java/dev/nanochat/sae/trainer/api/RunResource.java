@@ -1,5 +1,6 @@
 package dev.nanochat.sae.trainer.api;
 
+import dev.nanochat.sae.support.problem.ProblemException;
 import dev.nanochat.sae.trainer.persistence.RunEntity;
 import dev.nanochat.sae.trainer.persistence.RunStatus;
 import dev.nanochat.sae.trainer.persistence.RunStore;
@@ -65,6 +66,6 @@ public class RunResource {
     }
 
     private RunEntity find(String id) {
-        return store.find(id).orElseThrow(() -> new ApiException(404, "no run with id '" + id + "'"));
+        return store.find(id).orElseThrow(() -> ProblemException.notFound("no run with id '" + id + "'"));
     }
 }

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nanochat.sae.core.records.CheckpointEvent;
 import dev.nanochat.sae.core.records.CheckpointEvents;
+import dev.nanochat.sae.support.kafka.TopicNames;
 import dev.nanochat.sae.trainer.persistence.CheckpointEntity;
 import dev.nanochat.sae.trainer.persistence.RunEntity;
 import dev.nanochat.sae.trainer.runtime.InstanceId;
-import dev.nanochat.sae.trainer.runtime.TrainerConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,9 +23,9 @@ public class CheckpointPublisher {
     private final String topic;
     private final String instance;
 
-    CheckpointPublisher(SharedProducer producer, TrainerConfig config, InstanceId instance) {
+    CheckpointPublisher(SharedProducer producer, TopicNames topics, InstanceId instance) {
         this.producer = producer;
-        this.topic = config.checkpointsTopic();
+        this.topic = topics.checkpoints();
         this.instance = instance.value();
     }
 

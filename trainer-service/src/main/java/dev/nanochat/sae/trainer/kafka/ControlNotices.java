@@ -1,6 +1,6 @@
 package dev.nanochat.sae.trainer.kafka;
 
-import dev.nanochat.sae.trainer.runtime.TrainerConfig;
+import dev.nanochat.sae.support.kafka.TopicNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -16,9 +16,9 @@ public class ControlNotices {
     private final SharedProducer producer;
     private final String topic;
 
-    ControlNotices(SharedProducer producer, TrainerConfig config) {
+    ControlNotices(SharedProducer producer, TopicNames topics) {
         this.producer = producer;
-        this.topic = config.controlTopic();
+        this.topic = topics.runs();
     }
 
     public void notify(String runId, int slot, String desiredState) throws Exception {

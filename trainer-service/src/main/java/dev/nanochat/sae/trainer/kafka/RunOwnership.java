@@ -1,5 +1,7 @@
 package dev.nanochat.sae.trainer.kafka;
 
+import dev.nanochat.sae.support.kafka.KafkaClientProperties;
+import dev.nanochat.sae.support.kafka.TopicNames;
 import dev.nanochat.sae.trainer.runtime.InstanceId;
 import dev.nanochat.sae.trainer.runtime.RunSupervisor;
 import dev.nanochat.sae.trainer.runtime.TrainerConfig;
@@ -7,6 +9,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,8 +38,9 @@ public final class RunOwnership implements Runnable, ConsumerRebalanceListener {
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
 
-    public RunOwnership(KafkaSettings kafka, TrainerConfig config, InstanceId instance, RunSupervisor supervisor) {
-        Map<String, Object> props = kafka.consumer(config.group(), "control-" + instance.value());
+    public RunOwnership(KafkaClientProperties kafka, TopicNames topics, TrainerConfig config, InstanceId instance,
+            RunSupervisor supervisor) {
+        Properties props = kafka.consumer(config.group(), "control-" + instance.value(), Map.of());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, config.sessionTimeoutMs());
@@ -44,7 +48,7 @@ public final class RunOwnership implements Runnable, ConsumerRebalanceListener {
         // Cooperative: a joining instance takes some slots without stopping every run.
         props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         this.consumer = new KafkaConsumer<>(props);
-        this.topic = config.controlTopic();
+        this.topic = topics.runs();
         this.supervisor = supervisor;
     }
 

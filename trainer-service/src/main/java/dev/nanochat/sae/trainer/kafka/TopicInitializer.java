@@ -1,5 +1,7 @@
 package dev.nanochat.sae.trainer.kafka;
 
+import dev.nanochat.sae.support.kafka.KafkaClientProperties;
+import dev.nanochat.sae.support.kafka.TopicNames;
 import dev.nanochat.sae.trainer.runtime.TrainerConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +21,14 @@ public final class TopicInitializer {
     private TopicInitializer() {
     }
 
-    public static void ensureTopics(KafkaSettings kafka, TrainerConfig config) throws Exception {
-        try (Admin admin = Admin.create(kafka.admin())) {
+    public static void ensureTopics(KafkaClientProperties kafka, TopicNames topics, TrainerConfig config) throws Exception {
+        try (Admin admin = Admin.create(kafka.admin("trainer-topics", Map.of()))) {
             short rf = config.replicationFactor();
             // Compacted: only the latest notice per run key matters; one partition per run slot.
-            NewTopic control = new NewTopic(config.controlTopic(), config.runSlots(), rf)
+            NewTopic control = new NewTopic(topics.runs(), config.runSlots(), rf)
                     .configs(Map.of("cleanup.policy", "compact"));
             List<NewTopic> wanted = new ArrayList<>(List.of(control,
-                    new NewTopic(config.checkpointsTopic(), 1, rf), new NewTopic(config.dlqTopic(), 1, rf)));
+                    new NewTopic(topics.checkpoints(), 1, rf), new NewTopic(topics.dlq(), 1, rf)));
             Set<String> existing = admin.listTopics().names().get();
             wanted.removeIf(t -> existing.contains(t.name()));
             for (NewTopic t : wanted) {
@@ -39,9 +41,9 @@ public final class TopicInitializer {
                     }
                 }
             }
-            int partitions = controlPartitions(admin, config.controlTopic());
+            int partitions = controlPartitions(admin, topics.runs());
             if (partitions < config.runSlots()) {
-                throw new IllegalStateException("control topic " + config.controlTopic() + " has " + partitions
+                throw new IllegalStateException("control topic " + topics.runs() + " has " + partitions
                         + " partitions but sae.trainer.run-slots=" + config.runSlots());
             }
         }

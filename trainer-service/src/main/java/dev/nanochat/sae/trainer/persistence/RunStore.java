@@ -42,6 +42,13 @@ public class RunStore {
         return Optional.empty();
     }
 
+    /** Unfinished runs (they hold a slot) of a control topic on a device. */
+    @Transactional
+    public long unfinishedOnDevice(String controlTopic, String device) {
+        return em.createQuery("select count(r) from RunEntity r where r.controlTopic = ?1 and r.slot is not null"
+                + " and r.device = ?2", Long.class).setParameter(1, controlTopic).setParameter(2, device).getSingleResult();
+    }
+
     @Transactional
     public Optional<RunEntity> find(String id) {
         return RunEntity.findByIdOptional(id);

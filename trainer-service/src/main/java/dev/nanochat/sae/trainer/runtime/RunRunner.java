@@ -94,7 +94,7 @@ final class RunRunner implements Runnable {
                             Math.max(run.shuffleBufferTokens, run.batchTokens), run.checkpointEveryTokens,
                             run.stopAfterTokens, Duration.ofMillis(200), Duration.ofSeconds(2));
                     TrainingLoop.Outcome outcome = new TrainingLoop(trainer, source, settings, progress,
-                            config.dIn(), config.seed() + trainer.tokensSeen()).run();
+                            config.dIn(), config.seed()).run();
                     settle(epoch, outcome);
                 }
             }

@@ -34,7 +34,7 @@ public class RunSupervisor {
             runners.remove(slot);
             current = null;
         }
-        Optional<RunEntity> found = services.store.activeInSlot(services.config.controlTopic(), slot);
+        Optional<RunEntity> found = services.store.activeInSlot(services.topics.runs(), slot);
         if (current != null) {
             if (found.isEmpty() || !found.get().id.equals(current.runId())) {
                 current.requestStop(StopReason.ABANDON);

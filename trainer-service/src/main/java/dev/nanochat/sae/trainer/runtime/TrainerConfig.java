@@ -5,7 +5,7 @@ import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Flat {@code sae.trainer.*} settings from application.properties. */
+/** Flat {@code sae.trainer.*} settings from application.properties (topic names: service-support's TopicNames). */
 @ConfigMapping(prefix = "sae.trainer")
 public interface TrainerConfig {
     /** Shown as a run's owner; host name + pid when unset. */
@@ -13,8 +13,6 @@ public interface TrainerConfig {
 
     /** Checkpoint store: a directory (a shared volume when instances run on several hosts). */
     Path checkpointDir();
-
-    String controlTopic();
 
     String group();
 
@@ -25,9 +23,15 @@ public interface TrainerConfig {
     @WithDefault("cpu")
     String defaultDevice();
 
-    String checkpointsTopic();
+    /** Unfinished runs one device may hold (each trains on its own thread and memory). */
+    @WithDefault("4")
+    int runsPerDevice();
 
-    String dlqTopic();
+    /**
+     * Memory one run may use on its device, MiB; absent: the JVM's max heap on cpu (host arrays live
+     * there), unchecked on a GPU unless set (size it to the card).
+     */
+    Optional<Long> deviceMemoryMb();
 
     @WithDefault("10000")
     int sessionTimeoutMs();

@@ -1,7 +1,8 @@
 package dev.nanochat.sae.trainer.runtime;
 
 import ai.djl.engine.Engine;
-import dev.nanochat.sae.trainer.kafka.KafkaSettings;
+import dev.nanochat.sae.support.kafka.KafkaClientProperties;
+import dev.nanochat.sae.support.kafka.TopicNames;
 import dev.nanochat.sae.trainer.kafka.RunOwnership;
 import dev.nanochat.sae.trainer.kafka.TopicInitializer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -15,15 +16,17 @@ import org.jboss.logging.Logger;
 public class TrainerLifecycle {
     private static final Logger LOG = Logger.getLogger(TrainerLifecycle.class);
 
-    private final KafkaSettings kafka;
+    private final KafkaClientProperties kafka;
+    private final TopicNames topics;
     private final TrainerConfig config;
     private final InstanceId instance;
     private final RunSupervisor supervisor;
     private volatile RunOwnership ownership;
     private Thread thread;
 
-    TrainerLifecycle(KafkaSettings kafka, TrainerConfig config, InstanceId instance, RunSupervisor supervisor) {
+    TrainerLifecycle(KafkaClientProperties kafka, TopicNames topics, TrainerConfig config, InstanceId instance, RunSupervisor supervisor) {
         this.kafka = kafka;
+        this.topics = topics;
         this.config = config;
         this.instance = instance;
         this.supervisor = supervisor;
@@ -33,9 +36,9 @@ public class TrainerLifecycle {
         Engine engine = Engine.getInstance();
         LOG.infof("trainer %s: DJL %s %s, GPUs visible: %d, checkpoints in %s, control topic %s (%d slots)",
                 instance.value(), engine.getEngineName(), engine.getVersion(), engine.getGpuCount(),
-                config.checkpointDir().toAbsolutePath(), config.controlTopic(), config.runSlots());
-        TopicInitializer.ensureTopics(kafka, config);
-        ownership = new RunOwnership(kafka, config, instance, supervisor);
+                config.checkpointDir().toAbsolutePath(), topics.runs(), config.runSlots());
+        TopicInitializer.ensureTopics(kafka, topics, config);
+        ownership = new RunOwnership(kafka, topics, config, instance, supervisor);
         thread = new Thread(ownership, "run-ownership");
         thread.start();
     }

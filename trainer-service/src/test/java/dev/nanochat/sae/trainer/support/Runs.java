@@ -26,6 +26,24 @@ public final class Runs {
                 "learning_rate", 3e-2, "seed", 42));
     }
 
+    /**
+     * An SAE of each architecture for the synthetic data, d_sae 128. Sparsity coefficients are on the
+     * normalised input scale (E‖x‖ = √d_in); measured alone at 128k tokens: FVU 0.004 (topk, batchtopk,
+     * L0 6), 0.046 (relu λ 1, L0 7), 0.031 (gated λ 2, L0 6), 0.034 (jumprelu λ 1, L0 3).
+     */
+    public static Map<String, Object> sae(String architecture) {
+        Map<String, Object> sae = topk();
+        sae.put("architecture", architecture);
+        switch (architecture) {
+            case "topk", "batchtopk" -> { }
+            case "relu" -> sae.putAll(Map.of("l1_coefficient", 1.0, "learning_rate", 1e-2, "warmup_steps", 50));
+            case "gated" -> sae.putAll(Map.of("l1_coefficient", 2.0, "learning_rate", 1e-2, "warmup_steps", 50));
+            case "jumprelu" -> sae.putAll(Map.of("l1_coefficient", 1.0, "learning_rate", 1e-2, "warmup_steps", 50));
+            default -> throw new IllegalArgumentException(architecture);
+        }
+        return sae;
+    }
+
     public static Map<String, Object> request(String topic, Long stopAfter, long checkpointEvery) {
         Map<String, Object> body = new HashMap<>();
         body.put("activationTopic", topic);

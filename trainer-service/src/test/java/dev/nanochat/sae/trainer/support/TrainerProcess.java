@@ -30,6 +30,8 @@ public final class TrainerProcess implements AutoCloseable {
         Path log = logDir.resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder("java", "-Xmx768m", "-Dai.djl.offline=true", "-jar", jar.toString());
         pb.environment().putAll(env);
+        pb.environment().put("SAE_API_TOKENS", dev.nanochat.sae.support.test.ApiAuth.TOKENS);
+        dev.nanochat.sae.support.test.ApiAuth.install();
         pb.environment().put("HTTP_PORT", Integer.toString(port));
         pb.environment().put("SAE_INSTANCE_ID", name);
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");

@@ -15,11 +15,10 @@ public class TrainerTestResource implements QuarkusTestResourceLifecycleManager 
         String id = UUID.randomUUID().toString().substring(0, 8);
         try {
             return Map.of(
-                    "sae.trainer.control-topic", "sae.runs.test-" + id,
+                    "sae.topics.suffix", ".test-" + id,
                     "sae.trainer.group", "sae-trainers-test-" + id,
-                    "sae.trainer.checkpoints-topic", "sae.checkpoints.test-" + id,
-                    "sae.trainer.dlq-topic", "sae.dlq.test-" + id,
-                    "sae.trainer.run-slots", "4",
+                    "sae.trainer.run-slots", "6",
+                    "sae.trainer.runs-per-device", "6",
                     "sae.trainer.session-timeout-ms", "6000",
                     "sae.trainer.checkpoint-dir", Files.createTempDirectory("trainer-ckpt-").toString());
         } catch (Exception e) {

@@ -1,8 +1,8 @@
 package dev.nanochat.sae.viz.runtime;
 
 import ai.djl.Device;
-import dev.nanochat.sae.nanochat.CheckpointRef;
-import dev.nanochat.sae.nanochat.Checkpoints;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
+import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import dev.nanochat.sae.runtime.SaeRuntime;
 import dev.nanochat.sae.support.problem.ProblemException;
 import io.quarkus.runtime.ShutdownEvent;
@@ -49,7 +49,7 @@ public class RuntimeHolder {
             return;
         }
         try {
-            CheckpointRef ref = Checkpoints.resolve(modelDir.get(), "base", modelTag.orElse(null), null);
+            ModelCheckpoint ref = ModelCheckpoints.resolve(modelDir.get(), "base", modelTag.orElse(null), null);
             List<Path> folders = saeFolders(saeDir.get());
             runtime = SaeRuntime.load(ref, folders, Device.cpu());
             api = new RuntimeApi(runtime, new FolderSaeSources(ref.modelId(), runtime.saes(), folders));

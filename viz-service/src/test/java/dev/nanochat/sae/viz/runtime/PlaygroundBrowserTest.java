@@ -13,6 +13,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.WaitForSelectorState;
+import dev.nanochat.sae.support.test.ApiAuth;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -64,6 +65,12 @@ class PlaygroundBrowserTest {
         Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1200, 1400));
         page.navigate(playground + "?model=d2-000600&source=1-res1&feature=" + feature);
         assertEquals(text, page.inputValue("#text"));
+        // Without a token the API refuses and the page says so; a read token is enough.
+        page.click("#run");
+        page.waitForSelector("#status.err");
+        assertTrue(page.textContent("#status").contains("401"), page.textContent("#status"));
+        page.fill("#token", ApiAuth.READ_TOKEN);
+        page.dispatchEvent("#token", "change");
         page.click("#run");
         page.waitForFunction("document.querySelectorAll('#tokens .tok').length > 0 && document.querySelectorAll('#top tbody tr').length > 0");
         JsonNode want = JSON.readTree(given().contentType(ContentType.JSON)

@@ -10,9 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nanochat.sae.nanochat.Checkpoints;
+import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import dev.nanochat.sae.runtime.FeatureSearch;
 import dev.nanochat.sae.runtime.SaeRuntime;
+import dev.nanochat.sae.support.test.ApiAuth;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -38,7 +39,7 @@ class RuntimeResourceTest {
 
     @Test void activationNewEqualsTheRuntimesValuesOfTheFeature() throws Exception {
         JsonNode r = post("/api/activation/new", "{\"feature\":{\"modelId\":\"d2-000600\",\"source\":\"1-res1\",\"index\":\"5\"},\"customText\":\"" + TEXT + "\"}", 200);
-        try (SaeRuntime rt = SaeRuntime.load(Checkpoints.resolve(RuntimeTestResource.modelDir, "base", null, null),
+        try (SaeRuntime rt = SaeRuntime.load(ModelCheckpoints.resolve(RuntimeTestResource.modelDir, "base", null, null),
                 List.of(RuntimeTestResource.saeDir.resolve("res0"), RuntimeTestResource.saeDir.resolve("res1")), Device.cpu())) {
             int[] ids = rt.encodeWithBos(TEXT);
             FeatureSearch.Hit want = new FeatureSearch(rt).activation(ids, 1, 5);
@@ -96,6 +97,13 @@ class RuntimeResourceTest {
         assertEquals(strong, last, "the final event is the non-streamed body");
         // The texts grow: the DEFAULT first, then the STEERED continuation.
         assertTrue(events.get(0).get("STEERED").asText().equals("Call me Ishmael.") && events.get(0).get("DEFAULT").asText().length() > "Call me Ishmael.".length());
+    }
+
+    @Test void theRuntimesPostsNeedATokenAndRoleReadSuffices() {
+        String body = "{\"modelId\":\"d2-000600\",\"text\":\"hi\",\"numResults\":1}";
+        given().header("Authorization", "Bearer not-a-token-of-ours-0000").contentType(ContentType.JSON).body(body).post("/api/search-all").then().statusCode(401);
+        given().header("Authorization", ApiAuth.bearer(ApiAuth.READ_TOKEN)).contentType(ContentType.JSON).body(body).post("/api/search-all").then().statusCode(200);
+        given().header("Authorization", ApiAuth.bearer(ApiAuth.READ_TOKEN)).contentType(ContentType.JSON).body(steerBody(1, false, 0)).post("/api/steer").then().statusCode(200);
     }
 
     @Test void limitsAndBadInputAnswerProblemJson400sNamingTheField() {

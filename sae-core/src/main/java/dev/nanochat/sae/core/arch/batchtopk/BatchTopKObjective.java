@@ -11,15 +11,21 @@ import dev.nanochat.sae.core.arch.topk.TopKObjective;
 import dev.nanochat.sae.core.kernels.Parallel;
 import dev.nanochat.sae.core.kernels.SparseCodes;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.nanochat.sae.core.io.HostTensor;
 import java.util.Arrays;
 import java.util.Map;
 
 /**
  * BatchTopK (Bussmann et al. 2024): keep the B·k largest ReLU(h) over the whole batch. Exported as
- * JumpReLU with a global threshold θ = running average (0.99) of the smallest kept activation.
+ * JumpReLU with a global threshold θ: the smallest kept activation of the latest batch under the final
+ * weights (a running average (0.99) of it is tracked too, but after a short run it still carries the first
+ * batches' values: exported that way the SAE's L0 was 7.4 where training ran at 16). The running average is
+ * the fallback when no batch is at hand (export right after a resume).
  *
  * Exact without a [B, n] sort: take each token's top kk (= 4k) candidates in torch, find the global
  * (B·k)-th largest τ among them; if some token had all kk candidates ≥ τ it may have more above τ, so kk
@@ -80,9 +86,34 @@ public final class BatchTopKObjective extends SparseObjective {
     }
 
     @Override public Sae export(Params p, float scale) {
+        return exportWithThreshold(p, scale, p.get("threshold")[0]);
+    }
+
+    @Override public Sae export(Params p, float scale, float[] recentX, int rows) {
+        if (recentX == null || rows == 0) return export(p, scale);
+        float theta = thresholdUnder(p, recentX, rows);
+        return exportWithThreshold(p, scale, Float.isFinite(theta) ? theta : p.get("threshold")[0]);
+    }
+
+    /** Smallest activation BatchTopK keeps on x [rows, d] under the parameters p (+∞ if none is positive). */
+    public float thresholdUnder(Params p, float[] x, int rows) {
+        float[] bDec = p.get("b_dec");
+        float[] xc = new float[rows * d];
+        for (int i = 0; i < xc.length; i++) xc[i] = x[i] - bDec[i % d];
+        try (NDManager m = NDManager.newBaseManager(Device.cpu()); Parallel one = new Parallel(1)) {
+            NDArray pre = m.create(xc, new Shape(rows, d)).matMul(m.create(p.get("enc"), new Shape(n, d)).transpose())
+                    .addi(m.create(p.get("b_enc")));
+            SparseCodes codes = select(pre, rows, one);
+            float min = Float.POSITIVE_INFINITY;
+            for (int q = 0; q < codes.nnz(); q++) min = Math.min(min, codes.values()[q]);
+            return min;
+        }
+    }
+
+    private Sae exportWithThreshold(Params p, float scale, float threshold) {
         Map<String, HostTensor> w = exportLinear(p, scale, "b_enc");
         float[] theta = new float[n];
-        Arrays.fill(theta, Math.max(0f, p.get("threshold")[0]));
+        Arrays.fill(theta, Math.max(0f, threshold));
         w.put("threshold", new HostTensor(new long[]{n}, theta));
         return new JumpReluSae(cfg, w);
     }

@@ -46,4 +46,8 @@ public final class DenseBatchTopKObjective extends DenseTopKObjective {
     @Override public Sae export(Params p, float scale) {
         return recipe.export(p, scale);
     }
+
+    @Override public Sae export(Params p, float scale, float[] recentX, int rows) {
+        return recipe.export(p, scale, recentX, rows);
+    }
 }

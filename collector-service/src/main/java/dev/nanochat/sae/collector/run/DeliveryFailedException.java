@@ -1,8 +1,0 @@
-package dev.nanochat.sae.collector.run;
-
-/** A record failed after it was handed to the producer; the runner rewinds to the committed position. */
-public final class DeliveryFailedException extends Exception {
-    public DeliveryFailedException(Exception cause) {
-        super(cause.getMessage(), cause);
-    }
-}
