@@ -68,13 +68,15 @@ demo() {
       --timeout-minutes 8 --summary "$SAE_HOME/demo-summary.json" \
       --collector "http://127.0.0.1:$(service_port collector-service)" \
       --trainer "http://127.0.0.1:$(service_port trainer-service)" \
-      --evaluator "http://127.0.0.1:$(service_port evaluator-service)" || rc=$?
+      --evaluator "http://127.0.0.1:$(service_port evaluator-service)" \
+      --neuronpedia "http://127.0.0.1:$(service_port neuronpedia-service)" || rc=$?
   else
     cli demo-pipeline --base-dir "$model_dir" --corpus "$corpus" --tokens "${SAE_DEMO_TOKENS:-400000}" \
       --summary "$SAE_HOME/demo-summary.json" \
       --collector "http://127.0.0.1:$(service_port collector-service)" \
       --trainer "http://127.0.0.1:$(service_port trainer-service)" \
-      --evaluator "http://127.0.0.1:$(service_port evaluator-service)" || rc=$?
+      --evaluator "http://127.0.0.1:$(service_port evaluator-service)" \
+      --neuronpedia "http://127.0.0.1:$(service_port neuronpedia-service)" || rc=$?
   fi
   echo
   for s in "${SERVICES[@]}"; do

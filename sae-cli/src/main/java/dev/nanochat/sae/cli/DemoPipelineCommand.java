@@ -29,6 +29,7 @@ public final class DemoPipelineCommand implements Callable<Integer> {
     @Option(names = "--collector", defaultValue = "http://127.0.0.1:18081") String collector;
     @Option(names = "--trainer", defaultValue = "http://127.0.0.1:18082") String trainer;
     @Option(names = "--evaluator", defaultValue = "http://127.0.0.1:18083") String evaluator;
+    @Option(names = "--neuronpedia", description = "neuronpedia-service: wait for the final checkpoint's package") String neuronpedia;
     @Option(names = "--base-dir", required = true, description = "nanochat base dir of the model") Path baseDir;
     @Option(names = "--corpus", required = true, description = "corpus file for the collection") Path corpus;
     @Option(names = "--hook", description = "hook point (default: resid_post of the middle layer)") String hook;
@@ -106,6 +107,7 @@ public final class DemoPipelineCommand implements Callable<Integer> {
         if (maxFvu != null && !(fvu < maxFvu)) {
             throw new IllegalStateException(String.format(Locale.ROOT, "final FVU %.4f is not below %.4f", fvu, maxFvu));
         }
+        if (neuronpedia != null) DemoPackageWait.await(rest, neuronpedia, runId, finalEval.path("step").asLong(), 5, out);
         return 0;
     }
 
