@@ -103,6 +103,10 @@ demo() {
     curl -fsS "http://127.0.0.1:$(service_port "$s")/q/health/ready" >/dev/null 2>&1 || { health="DOWN"; rc=1; }
     printf '  %-20s http://127.0.0.1:%s  %-4s (log %s)\n' "$s" "$(service_port "$s")" "$health" "$LOG_DIR/$s.log"
   done
+  # The live runtime (tracking, steering) attaches the SAE folders named by SAE_RUNTIME_SAE_DIR to the
+  # model in SAE_RUNTIME_MODEL_DIR when viz-service starts.
+  echo "  playground (live tracking and steering): http://127.0.0.1:$(service_port viz-service)/playground"
+  [ -n "${SAE_RUNTIME_SAE_DIR:-}" ] || echo "    (to attach this run's SAE: SAE_RUNTIME_MODEL_DIR=$model_dir SAE_RUNTIME_SAE_DIR=<SAE folder> and restart viz-service)"
   [ "$down_after" = 1 ] || echo "stack left running; stop it with: ./sae down"
   return $rc
 }

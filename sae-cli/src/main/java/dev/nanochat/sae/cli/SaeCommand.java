@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sae", mixinStandardHelpOptions = true, version = "nanochat-sae 0.1.0",
         description = "Train, evaluate and benchmark sparse autoencoders on nanochat activations.",
         subcommands = {TrainCommand.class, EvalCommand.class, BenchCommand.class,
-                NanochatCommand.class, NeuronpediaCommand.class, DemoModelCommand.class, DemoPipelineCommand.class, CommandLine.HelpCommand.class})
+                NanochatCommand.class, NeuronpediaCommand.class, TrackCommand.class, SteerCommand.class, DemoModelCommand.class, DemoPipelineCommand.class, CommandLine.HelpCommand.class})
 public final class SaeCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

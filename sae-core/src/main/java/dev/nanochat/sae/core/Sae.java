@@ -35,6 +35,9 @@ public interface Sae extends AutoCloseable {
     /** x̂ for x [..., d_in] inside a model forward (same manager as x). */
     NDArray reconstruct(NDArray x);
 
+    /** Features z for x [..., d_in] inside a model forward (same manager and device as x). */
+    NDArray encode(NDArray x);
+
     /** Decoder row i (the feature's direction in activation space), [d_in]. */
     float[] decoderRow(int latent);
 

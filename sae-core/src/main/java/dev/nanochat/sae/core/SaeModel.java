@@ -1,5 +1,6 @@
 package dev.nanochat.sae.core;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -29,6 +30,7 @@ public abstract class SaeModel implements Sae {
     protected final int dSae;
     private final Map<String, HostTensor> weights;
     private NDManager manager;
+    private Device home;
     private Map<String, NDArray> device;
 
     protected SaeModel(SaeConfig cfg, Map<String, HostTensor> weights) {
@@ -68,10 +70,18 @@ public abstract class SaeModel implements Sae {
         return x.sub(w("b_dec")).matMul(w("W_enc")).add(w("b_enc"));
     }
 
+    /**
+     * Creates the device weights on the device of the first activation seen (a model's forward on a
+     * GPU puts its SAEs there), unless they already exist.
+     */
+    private synchronized void place(Device where) {
+        if (manager == null) home = where;
+    }
+
     /** The weight as a DJL array (created once). */
     protected synchronized NDArray w(String name) {
         if (manager == null) {
-            manager = NDManager.newBaseManager();
+            manager = home == null ? NDManager.newBaseManager() : NDManager.newBaseManager(home);
             device = new LinkedHashMap<>();
             weights.forEach((k, t) -> {
                 NDArray a = manager.create(t.data(), new Shape(t.shape()));
@@ -102,9 +112,24 @@ public abstract class SaeModel implements Sae {
         }
     }
 
+    @Override public NDArray encode(NDArray x) {
+        if (x.getShape().tail() != dIn)
+            throw new IllegalArgumentException("SAE expects last dim d_in=" + dIn + ", got shape " + x.getShape());
+        place(x.getDevice());
+        NDManager owner = x.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            x.tempAttach(scope);
+            NDArray in = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+            NDArray out = encodeNd(in);
+            out.attach(owner);
+            return out;
+        }
+    }
+
     @Override public NDArray reconstruct(NDArray x) {
         if (x.getShape().tail() != dIn)
             throw new IllegalArgumentException("SAE expects last dim d_in=" + dIn + ", got shape " + x.getShape());
+        place(x.getDevice());
         NDManager owner = x.getManager();
         try (NDManager scope = owner.newSubManager()) {
             x.tempAttach(scope);
