@@ -3,6 +3,7 @@ package dev.nanochat.sae.trainer;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -88,10 +89,22 @@ class ScalingEndpointTest {
                 "30 + 12 records waiting; paused runs ask for no trainer however far behind");
 
         // Resumed, run A trains its 30 records and commits them at its checkpoints: its share of the lag
-        // goes; run B's 12 stay until it resumes too.
+        // goes; run B's 12 stay until it resumes too. Every poll on the way is consistent: A is behind
+        // exactly while its lag (totalLag - 12) is at least the threshold 10, and one trainer is wanted
+        // then (ceil(1 / 2)); right after the resume nothing is committed yet, so A is seen behind.
         given().post("/api/runs/" + a + "/resume").then().statusCode(200);
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                .until(() -> poll().get("totalLag").asLong() == 12);
+        int sawBehind = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        for (JsonNode d = poll(); d.get("totalLag").asLong() != 12; d = poll()) {
+            long lagA = d.get("totalLag").asLong() - 12;
+            int behind = lagA >= 10 ? 1 : 0;
+            assertEquals(List.of(behind, behind), List.of(d.get("runsBehind").asInt(), d.get("desiredTrainers").asInt()),
+                    "A's lag " + lagA + ": " + d);
+            sawBehind += behind;
+            if (System.nanoTime() > deadline) throw new AssertionError("A's lag never drained: " + d);
+            Thread.sleep(100);
+        }
+        assertTrue(sawBehind > 0, "A was seen behind while it drained its 30 records");
         assertEquals(30L * rows, Runs.get(a).getLong("tokensCheckpointed"), "lag fell because A checkpointed all 30");
         assertEquals(List.of(12L, 2L, 0L, 0L), figures(poll()), "B's 12 records, B still paused");
 
