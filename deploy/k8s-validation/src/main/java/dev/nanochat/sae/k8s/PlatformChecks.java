@@ -41,6 +41,16 @@ public final class PlatformChecks {
             "activationLagThreshold", "offsetResetPolicy", "allowIdleConsumers", "excludePersistentLag",
             "scaleToZeroOnInvalidOffset", "limitToPartitionsWithLag", "ensureEvenDistributionOfPartitions",
             "partitionLimitation", "version", "sasl", "tls", "unsafeSsl", "saslTokenProvider", "awsRegion");
+    /** Parameters of KEDA's metrics-api scaler (keda.sh/docs/2.20/scalers/metrics-api). */
+    static final Set<String> METRICS_API_KEYS = Set.of("url", "format", "valueLocation", "targetValue",
+            "activationTargetValue", "unsafeSsl", "authMode", "method", "keyParamName",
+            "aggregateFromKubeServiceEndpoints", "aggregationType");
+    /** Fields of trainer-service's GET /scaling (its ScalingDemand record) a trigger may scale on. */
+    static final Set<String> TRAINER_SCALING_FIELDS = Set.of("totalLag", "unfinishedRuns", "runsBehind", "desiredTrainers");
+    static final String NAMESPACE = "nanochat-sae";
+    static final String KEDA_NAMESPACE = "keda";
+    private static final Pattern SERVICE_URL = Pattern.compile(
+            "http://([a-z0-9-]+)(?:\\.([a-z0-9-]+)(?:\\.svc(?:\\.cluster\\.local)?)?)?(?::(\\d+))?(/[^?#]*)?");
     private static final Pattern JDBC = Pattern.compile("jdbc:postgresql://([^:/]+)(?::(\\d+))?/([^?]+).*");
 
     private final List<Manifest> all;
@@ -566,6 +576,10 @@ public final class PlatformChecks {
             Set<String> triggerTopics = new HashSet<>();
             for (JsonNode trig : spec.path("triggers")) {
                 triggerTopics.add(trig.path("metadata").path("topic").asText());
+                if (trig.path("type").asText().equals("metrics-api")) {
+                    target.ifPresent(t -> metricsApi(so, t, trig.path("metadata")));
+                    continue;
+                }
                 if (!trig.path("type").asText().equals("kafka")) {
                     continue;
                 }
@@ -603,6 +617,78 @@ public final class PlatformChecks {
                             + ": a scaled-down trainer must have time to checkpoint its runs");
                 }
             });
+        }
+    }
+
+    /**
+     * A metrics-api trigger must poll, inside the cluster, a Service of the overlay that selects the
+     * scaled workload's own pods, on one of its ports, through a NetworkPolicy that admits KEDA; on the
+     * trainer it must read /scaling and a field that endpoint serves.
+     */
+    private void metricsApi(Manifest so, Manifest target, JsonNode md) {
+        md.fieldNames().forEachRemaining(key -> {
+            if (!METRICS_API_KEYS.contains(key)) {
+                fail(so, "metrics-api trigger metadata \"" + key + "\" is no parameter of KEDA's metrics-api scaler");
+            }
+        });
+        for (String req : List.of("url", "valueLocation", "targetValue")) {
+            if (!md.hasNonNull(req)) {
+                fail(so, "metrics-api trigger has no metadata." + req);
+            }
+        }
+        for (String num : List.of("targetValue", "activationTargetValue")) {
+            if (md.hasNonNull(num)) {
+                try {
+                    if (!(Double.parseDouble(md.path(num).asText()) > 0) && num.equals("targetValue")) {
+                        fail(so, "metrics-api trigger targetValue must be > 0");
+                    }
+                } catch (NumberFormatException e) {
+                    fail(so, "metrics-api trigger " + num + " \"" + md.path(num).asText() + "\" is not a number");
+                }
+            }
+        }
+        String url = md.path("url").asText();
+        java.util.regex.Matcher m = SERVICE_URL.matcher(url);
+        if (!m.matches()) {
+            fail(so, "metrics-api trigger url " + url + " is not http://<service>[.<namespace>.svc][:port]/path");
+            return;
+        }
+        if (m.group(2) != null && !m.group(2).equals(NAMESPACE)) {
+            fail(so, "metrics-api trigger url " + url + " names namespace " + m.group(2) + ", not " + NAMESPACE);
+        }
+        Optional<Manifest> svc = find("Service", m.group(1));
+        if (svc.isEmpty()) {
+            fail(so, "metrics-api trigger url " + url + ": Service " + m.group(1) + " does not exist in the overlay");
+            return;
+        }
+        Map<String, String> pods = labels(podTemplate(target).path("metadata"));
+        if (!selects(svc.get().tree().path("spec").path("selector"), pods)) {
+            fail(so, "metrics-api trigger url " + url + ": Service " + m.group(1) + " does not select the pods of "
+                    + target.ref() + " (the scaler must read the scaled workload's own figures)");
+        }
+        int port = m.group(3) == null ? 80 : Integer.parseInt(m.group(3));
+        boolean hasPort = false;
+        for (JsonNode p : svc.get().tree().path("spec").path("ports")) {
+            hasPort |= p.path("port").asInt() == port;
+        }
+        if (!hasPort) {
+            fail(so, "metrics-api trigger url " + url + ": Service " + m.group(1) + " has no port " + port);
+        }
+        boolean admitted = kind("NetworkPolicy").stream().anyMatch(np -> selects(np.tree().path("spec").path("podSelector"), pods)
+                && np.tree().path("spec").path("ingress").toString().contains(
+                        "\"matchLabels\":{\"kubernetes.io/metadata.name\":\"" + KEDA_NAMESPACE + "\"}"));
+        if (!admitted) {
+            fail(so, "metrics-api trigger url " + url + ": no NetworkPolicy admits namespace " + KEDA_NAMESPACE
+                    + " to the pods of " + target.ref());
+        }
+        if (target.name().equals(TRAINER)) {
+            if (!"/scaling".equals(m.group(4))) {
+                fail(so, "metrics-api trigger url " + url + ": trainer-service serves its scaling figures at /scaling");
+            }
+            if (!TRAINER_SCALING_FIELDS.contains(md.path("valueLocation").asText())) {
+                fail(so, "metrics-api trigger valueLocation \"" + md.path("valueLocation").asText()
+                        + "\" is no field of trainer-service's /scaling " + new java.util.TreeSet<>(TRAINER_SCALING_FIELDS));
+            }
         }
     }
 

@@ -101,6 +101,54 @@ class OverlayValidationTest {
         return (ObjectNode) one(all, "Deployment", deployment).path("spec").path("template").path("spec").path("containers").get(0);
     }
 
+    /** Adds a Kafka trigger (on the trainers' own group) to the trainer ScaledObject; returns its metadata. */
+    private static ObjectNode kafkaTrigger(List<Manifest> all) {
+        ObjectNode t = ((com.fasterxml.jackson.databind.node.ArrayNode) one(all, "ScaledObject", "trainer-service")
+                .path("spec").path("triggers")).addObject().put("type", "kafka");
+        return t.putObject("metadata").put("bootstrapServers", "sae-kafka-kafka-bootstrap:9092")
+                .put("consumerGroup", "sae-trainers").put("topic", "sae.runs").put("lagThreshold", "1");
+    }
+
+    /** The metrics-api trigger's metadata of the trainer ScaledObject. */
+    private static ObjectNode scalingTrigger(List<Manifest> all) {
+        for (JsonNode t : one(all, "ScaledObject", "trainer-service").path("spec").path("triggers")) {
+            if (t.path("type").asText().equals("metrics-api")) return (ObjectNode) t.path("metadata");
+        }
+        throw new AssertionError("no metrics-api trigger");
+    }
+
+    @Test
+    void the_trainers_scale_on_their_own_scaling_endpoint() throws Exception {
+        for (String overlay : List.of("dev", "prod", "gpu")) {
+            JsonNode so = one(render(overlay), "ScaledObject", "trainer-service").path("spec");
+            assertEquals(1, so.path("triggers").size(), overlay);
+            JsonNode md = so.path("triggers").get(0).path("metadata");
+            assertEquals("metrics-api", so.path("triggers").get(0).path("type").asText());
+            assertEquals("http://trainer-service.nanochat-sae.svc:8082/scaling", md.path("url").asText());
+            assertEquals("desiredTrainers", md.path("valueLocation").asText());
+            assertEquals("1", md.path("targetValue").asText(), "one pod per desired trainer");
+        }
+        String msg = broken("prod", all -> scalingTrigger(all).put("url", "http://viz-service.nanochat-sae.svc:8084/scaling"));
+        assertTrue(msg.contains("ScaledObject/trainer-service: metrics-api trigger url http://viz-service.nanochat-sae.svc:8084/scaling: "
+                + "Service viz-service does not select the pods of Deployment/trainer-service"), msg);
+        msg = broken("prod", all -> scalingTrigger(all).put("url", "http://trainer-svc:8082/scaling"));
+        assertTrue(msg.contains("metrics-api trigger url http://trainer-svc:8082/scaling: Service trainer-svc does not exist in the overlay"), msg);
+        msg = broken("prod", all -> scalingTrigger(all).put("url", "http://trainer-service.other.svc:8082/scaling"));
+        assertTrue(msg.contains("names namespace other, not nanochat-sae"), msg);
+        msg = broken("prod", all -> scalingTrigger(all).put("url", "http://trainer-service.nanochat-sae.svc:9000/scaling"));
+        assertTrue(msg.contains("Service trainer-service has no port 9000"), msg);
+        msg = broken("prod", all -> scalingTrigger(all).put("url", "http://trainer-service.nanochat-sae.svc:8082/api/runs"));
+        assertTrue(msg.contains("trainer-service serves its scaling figures at /scaling"), msg);
+        msg = broken("prod", all -> scalingTrigger(all).put("valueLocation", "lag"));
+        assertTrue(msg.contains("metrics-api trigger valueLocation \"lag\" is no field of trainer-service's /scaling"), msg);
+        msg = broken("prod", all -> scalingTrigger(all).put("targetValue", "one"));
+        assertTrue(msg.contains("metrics-api trigger targetValue \"one\" is not a number"), msg);
+        msg = broken("prod", all -> scalingTrigger(all).remove("targetValue"));
+        assertTrue(msg.contains("metrics-api trigger has no metadata.targetValue"), msg);
+        msg = broken("prod", all -> all.removeIf(m -> m.kind().equals("NetworkPolicy") && m.name().equals("trainer-scaling-keda")));
+        assertTrue(msg.contains("no NetworkPolicy admits namespace keda to the pods of Deployment/trainer-service"), msg);
+    }
+
     @Test
     void a_misspelt_field_is_an_unknown_field() throws Exception {
         String msg = broken("prod", all -> container(all, "viz-service").putObject("resource"));
@@ -114,12 +162,12 @@ class OverlayValidationTest {
         // Known to Strimzi's model, but only in v1beta2: v1 removed it.
         msg = broken("prod", all -> ((ObjectNode) one(all, "Kafka", "sae-kafka").path("spec")).putObject("zookeeper").put("replicas", 3));
         assertTrue(msg.contains("Kafka/sae-kafka: field \"zookeeper\" at spec is not in kafka.strimzi.io/v1 (Strimzi has it only in v1beta2)"), msg);
-        msg = broken("prod", all -> ((ObjectNode) one(all, "ScaledObject", "trainer-service").path("spec").path("triggers").get(0)
-                .path("metadata")).put("lagTreshold", "5"));
+        msg = broken("prod", all -> kafkaTrigger(all).put("lagTreshold", "5"));
         assertTrue(msg.contains("ScaledObject/trainer-service: kafka trigger metadata \"lagTreshold\" is no parameter of KEDA's Kafka scaler"), msg);
-        msg = broken("prod", all -> ((ObjectNode) one(all, "ScaledObject", "trainer-service").path("spec").path("triggers").get(0)
-                .path("metadata")).put("lagThreshold", 5));
+        msg = broken("prod", all -> kafkaTrigger(all).put("lagThreshold", 5));
         assertTrue(msg.contains("ScaledObject/trainer-service: schema keda.sh/v1alpha1 ScaledObject:") && msg.contains("lagThreshold"), msg);
+        msg = broken("prod", all -> scalingTrigger(all).put("valueLocaton", "desiredTrainers"));
+        assertTrue(msg.contains("ScaledObject/trainer-service: metrics-api trigger metadata \"valueLocaton\" is no parameter of KEDA's metrics-api scaler"), msg);
         msg = broken("prod", all -> ((ObjectNode) one(all, "KafkaTopic", "sae.runs").path("spec")).put("partitions", "32"));
         assertTrue(msg.contains("KafkaTopic/sae.runs: schema") && msg.contains("at spec.partitions"), msg);
     }

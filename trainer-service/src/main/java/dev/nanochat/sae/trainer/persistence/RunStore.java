@@ -49,6 +49,13 @@ public class RunStore {
                 + " and r.device = ?2", Long.class).setParameter(1, controlTopic).setParameter(2, device).getSingleResult();
     }
 
+    /** Runs of a control topic not yet completed, stopped or failed (running, pending or paused). */
+    @Transactional
+    public List<RunEntity> unfinished(String controlTopic) {
+        return RunEntity.list("controlTopic = ?1 and status in ?2", controlTopic,
+                List.of(RunStatus.PENDING, RunStatus.RUNNING, RunStatus.PAUSED));
+    }
+
     @Transactional
     public Optional<RunEntity> find(String id) {
         return RunEntity.findByIdOptional(id);

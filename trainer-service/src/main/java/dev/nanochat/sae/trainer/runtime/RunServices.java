@@ -44,6 +44,11 @@ public class RunServices {
         this.meters = meters;
     }
 
+    /** The consumer group a run reads its activation topic in (its lag is what trainers scale on). */
+    public static String runGroup(String runId) {
+        return "sae-run-" + runId;
+    }
+
     /**
      * A consumer of the run's activation topic in its own group {@code sae-run-<id>}. Bad records are
      * dead-lettered with a confirmed send, so the offsets a later checkpoint commits never skip one.
@@ -52,7 +57,7 @@ public class RunServices {
     KafkaRecordSource openSource(String runId, String topic, int dIn, Map<String, String> position, long dlqBefore,
             long duplicatesBefore) {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                kafka.consumer("sae-run-" + runId, "run-" + runId + "-" + instance.value(),
+                kafka.consumer(runGroup(runId), "run-" + runId + "-" + instance.value(),
                         Map.of(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false")));
         return new KafkaRecordSource(consumer, topic, dIn, position, dlqBefore, duplicatesBefore, (record, why) -> {
             deadLetters.send(DeadLetter.of(record.topic(), record.partition(), record.offset(), why, record.value()),

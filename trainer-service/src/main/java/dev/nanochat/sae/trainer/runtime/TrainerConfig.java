@@ -38,4 +38,21 @@ public interface TrainerConfig {
 
     @WithDefault("1")
     short replicationFactor();
+
+    /** What {@code GET /scaling} (KEDA's metrics-api trigger) reports; see ScalingDemand. */
+    Scaling scaling();
+
+    interface Scaling {
+        /** Uncommitted records from which a training run counts as behind. */
+        @WithDefault("100")
+        long lagThreshold();
+
+        /** Runs behind per trainer pod: desiredTrainers = ceil(runsBehind / this). */
+        @WithDefault("1")
+        int runsPerTrainer();
+
+        /** The figures are recomputed at most this often (each computation is 3-4 Admin calls). */
+        @WithDefault("5000")
+        long cacheMs();
+    }
 }
