@@ -1,6 +1,7 @@
 package dev.nanochat.sae.collector.collection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +48,17 @@ class AllowedRootsTest {
     @Test
     void absolute_path_outside_the_roots_is_refused() {
         var e = assertThrows(RequestRejectedException.class, () -> roots.resolve("f", outside + "/passwd.txt"));
-        assertTrue(e.getMessage().contains("outside the configured data roots"), e.getMessage());
+        assertTrue(e.getMessage().contains("is not a readable path under the configured data roots"), e.getMessage());
+    }
+
+    @Test
+    void missing_and_outside_paths_get_the_same_message_so_callers_cannot_probe_the_file_system() {
+        var outsideExisting = assertThrows(RequestRejectedException.class, () -> roots.resolve("f", outside + "/passwd.txt"));
+        var outsideMissing = assertThrows(RequestRejectedException.class, () -> roots.resolve("f", outside + "/nothing.txt"));
+        var insideMissing = assertThrows(RequestRejectedException.class, () -> roots.resolve("f", "books/none.txt"));
+        String a = outsideExisting.getMessage().replace(outside + "/passwd.txt", "P");
+        assertEquals(a, outsideMissing.getMessage().replace(outside + "/nothing.txt", "P"));
+        assertEquals(a, insideMissing.getMessage().replace("books/none.txt", "P"));
     }
 
     @Test
@@ -57,7 +68,8 @@ class AllowedRootsTest {
         assertThrows(RequestRejectedException.class, () -> roots.resolve("f", "leak.txt"));
         assertThrows(RequestRejectedException.class, () -> roots.expand("f", "leakdir/*.txt"));
         var e = assertThrows(RequestRejectedException.class, () -> roots.expand("f", "*.txt"));
-        assertTrue(e.getMessage().contains("leak.txt"), e.getMessage());
+        assertTrue(e.getMessage().contains("is not a readable path under the configured data roots"), e.getMessage());
+        assertFalse(e.getMessage().contains(outside.toString()), e.getMessage());
     }
 
     @Test
@@ -77,7 +89,8 @@ class AllowedRootsTest {
     @Test
     void missing_file_and_directory_without_glob_are_explained() {
         var missing = assertThrows(RequestRejectedException.class, () -> roots.expand("f", "books/none.txt"));
-        assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+        assertTrue(missing.getMessage().contains("is not a readable path under the configured data roots"),
+                missing.getMessage());
         var dir = assertThrows(RequestRejectedException.class, () -> roots.expand("f", "books"));
         assertTrue(dir.getMessage().contains("is a directory"), dir.getMessage());
     }
