@@ -38,4 +38,32 @@ public final class VectorKernels {
             FloatVector.fromArray(S, x, xo + i).fma(va, FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
         for (; i < n; i++) y[yo + i] += alpha * x[xo + i];
     }
+
+    /**
+     * Adam over [from, to) with the gradient scaled by f (the clip factor) on the fly: the same operations
+     * in the same order as {@link Kernels#scalarAdam} (mul and add kept separate, no FMA; IEEE sqrt and
+     * division), so the two are bitwise equal.
+     */
+    public static void adam(float[] p, float[] g, float[] m, float[] v, int from, int to, float f, float b1, float c1,
+            float b2, float c2, float step, float sqrtC2, float eps) {
+        FloatVector vf = FloatVector.broadcast(S, f), vb1 = FloatVector.broadcast(S, b1), vc1 = FloatVector.broadcast(S, c1),
+                vb2 = FloatVector.broadcast(S, b2), vc2 = FloatVector.broadcast(S, c2), vstep = FloatVector.broadcast(S, step),
+                vsq = FloatVector.broadcast(S, sqrtC2), veps = FloatVector.broadcast(S, eps);
+        int i = from;
+        for (int ub = from + S.loopBound(to - from); i < ub; i += L) {
+            FloatVector gi = FloatVector.fromArray(S, g, i).mul(vf);
+            FloatVector mi = vb1.mul(FloatVector.fromArray(S, m, i)).add(vc1.mul(gi));
+            FloatVector vi = vb2.mul(FloatVector.fromArray(S, v, i)).add(vc2.mul(gi).mul(gi));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            FloatVector upd = vstep.mul(mi).div(vi.sqrt().div(vsq).add(veps));
+            FloatVector.fromArray(S, p, i).sub(upd).intoArray(p, i);
+        }
+        if (i < to) Kernels.scalarAdam(p, g, m, v, i, to, f, b1, c1, b2, c2, step, sqrtC2, eps);
+    }
+
+    /** Σ a[i]² over [from, to) as a double of float lane sums combined in a fixed order. */
+    public static double sumSquares(float[] a, int from, int to) {
+        return dot(a, from, a, from, to - from);
+    }
 }
