@@ -67,4 +67,11 @@ public final class Kernels {
             p[i] -= step * mi / ((float) Math.sqrt(vi) / sqrtC2 + eps);
         }
     }
+
+    /** Index of the first a[i] > min in [from, to), or to. */
+    public static int firstAbove(float[] a, int from, int to, float min) {
+        if (VECTOR) return VectorKernels.firstAbove(a, from, to, min);
+        for (int i = from; i < to; i++) if (a[i] > min) return i;
+        return to;
+    }
 }
