@@ -119,7 +119,7 @@ public final class DeviceTraining implements StepPath {
 
     /** Copies the device parameters and moments into the host tensors (device → host floats). */
     @Override public void download(Params host, Adam adam) {
-        // Each toFloatArray copy is made in a scope so no host-side NDArray outlives the download.
+        // toFloatArray copies straight into a Java array: no intermediate NDArray is created or left behind.
         params.forEach((name, p) -> {
             copy(p, host.get(name), name);
             copy(m.get(name), adam.m.get(name), "m." + name);
