@@ -1,6 +1,5 @@
 package dev.nanochat.sae.core;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -17,7 +16,9 @@ import java.util.Map;
  * pre-activations (per subclass), x̂ = z·W_dec + b_dec.
  *
  * Design: weights live on the Java heap (SAELens names and layout) and, lazily, as DJL arrays in one
- * long-lived manager owned by this object (closed by {@link #close()}); every call runs in its own
+ * long-lived manager per device owned by this object (closed by {@link #close()}): a splice into a model
+ * on a GPU gets weights created on that GPU (the activation's device), once, rather than on DJL's default
+ * device, which would mean a cross-device copy per call or a device-mismatch error; every call runs in its own
  * sub-manager so nothing leaks. The first use may happen inside a caller's {@link NDScope} (nanochat's
  * forward opens one and a splice calls {@link #reconstruct(NDArray)} in it): the weights are unregistered
  * from that scope so closing it does not release them.
@@ -29,9 +30,10 @@ public abstract class SaeModel implements Sae {
     protected final int dIn;
     protected final int dSae;
     private final Map<String, HostTensor> weights;
-    private NDManager manager;
-    private Device home;
-    private Map<String, NDArray> device;
+    private final Map<ai.djl.Device, NDManager> managers = new java.util.HashMap<>();
+    private final Map<ai.djl.Device, Map<String, NDArray>> onDevice = new java.util.HashMap<>();
+    /** The device of the activation the current call on this thread computes on (null: DJL's default). */
+    private static final ThreadLocal<ai.djl.Device> CALL_DEVICE = new ThreadLocal<>();
 
     protected SaeModel(SaeConfig cfg, Map<String, HostTensor> weights) {
         this.cfg = cfg;
@@ -70,28 +72,31 @@ public abstract class SaeModel implements Sae {
         return x.sub(w("b_dec")).matMul(w("W_enc")).add(w("b_enc"));
     }
 
-    /**
-     * Creates the device weights on the device of the first activation seen (a model's forward on a
-     * GPU puts its SAEs there), unless they already exist.
-     */
-    private synchronized void place(Device where) {
-        if (manager == null) home = where;
-    }
-
-    /** The weight as a DJL array (created once). */
+    /** The weight as a DJL array on the current call's device (created once per device). */
     protected synchronized NDArray w(String name) {
-        if (manager == null) {
-            manager = home == null ? NDManager.newBaseManager() : NDManager.newBaseManager(home);
-            device = new LinkedHashMap<>();
-            weights.forEach((k, t) -> {
+        ai.djl.Device d = CALL_DEVICE.get();
+        if (d == null) d = ai.djl.engine.Engine.getInstance().defaultDevice();
+        Map<String, NDArray> arrays = onDevice.get(d);
+        if (arrays == null) {
+            NDManager manager = NDManager.newBaseManager(d);
+            managers.put(d, manager);
+            arrays = new LinkedHashMap<>();
+            for (Map.Entry<String, HostTensor> e : weights.entrySet()) {
+                HostTensor t = e.getValue();
                 NDArray a = manager.create(t.data(), new Shape(t.shape()));
                 // An open NDScope registers every new array and closes it with the scope; the weights'
                 // lifetime is this object's manager, not the caller's scope.
                 NDScope.unregister(a);
-                device.put(k, a);
-            });
+                arrays.put(e.getKey(), a);
+            }
+            onDevice.put(d, arrays);
         }
-        return device.get(name);
+        return arrays.get(name);
+    }
+
+    /** The devices this SAE's weights were created on so far (diagnostics and tests). */
+    public synchronized java.util.Set<ai.djl.Device> weightDevices() {
+        return java.util.Set.copyOf(onDevice.keySet());
     }
 
     @Override public SaeConfig config() {
@@ -115,28 +120,34 @@ public abstract class SaeModel implements Sae {
     @Override public NDArray encode(NDArray x) {
         if (x.getShape().tail() != dIn)
             throw new IllegalArgumentException("SAE expects last dim d_in=" + dIn + ", got shape " + x.getShape());
-        place(x.getDevice());
         NDManager owner = x.getManager();
+        ai.djl.Device prior = CALL_DEVICE.get();
+        CALL_DEVICE.set(x.getDevice());
         try (NDManager scope = owner.newSubManager()) {
             x.tempAttach(scope);
             NDArray in = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
             NDArray out = encodeNd(in);
             out.attach(owner);
             return out;
+        } finally {
+            CALL_DEVICE.set(prior);
         }
     }
 
     @Override public NDArray reconstruct(NDArray x) {
         if (x.getShape().tail() != dIn)
             throw new IllegalArgumentException("SAE expects last dim d_in=" + dIn + ", got shape " + x.getShape());
-        place(x.getDevice());
         NDManager owner = x.getManager();
+        ai.djl.Device prior = CALL_DEVICE.get();
+        CALL_DEVICE.set(x.getDevice());
         try (NDManager scope = owner.newSubManager()) {
             x.tempAttach(scope);
             NDArray in = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
             NDArray out = encodeNd(in).matMul(w("W_dec")).add(w("b_dec"));
             out.attach(owner);
             return out;
+        } finally {
+            CALL_DEVICE.set(prior);
         }
     }
 
@@ -156,8 +167,9 @@ public abstract class SaeModel implements Sae {
     }
 
     @Override public synchronized void close() {
-        if (manager != null) manager.close();
-        manager = null;
+        managers.values().forEach(NDManager::close);
+        managers.clear();
+        onDevice.clear();
     }
 
     private void checkInput(float[] x, int rows) {

@@ -29,6 +29,9 @@ public abstract class DenseObjective extends Objective {
         }
     }
 
+    /** Key of the dead-latent indicator [n] (float 0/1) in the forward's parameter map, when the step provides it. */
+    public static final String DEAD_MASK = "@dead";
+
     public DenseObjective(SaeConfig cfg) {
         super(cfg);
     }
@@ -42,7 +45,16 @@ public abstract class DenseObjective extends Objective {
 
     /** Host-side metrics of a forward: loss, Σ‖x − x̂‖², tokens' errors [rows] and fired counts [n]. */
     public BatchResult result(Forward f, int rows) {
-        float[] tokenSq = f.tokenSqError().toFloatArray();
+        return result(f, rows, true);
+    }
+
+    /**
+     * As {@link #result(Forward, int)}; without {@code measure} only fired counts, L0 and minActive (which
+     * BatchTopK's running threshold needs every step) are read back; loss, Σ‖x − x̂‖² and aux are NaN and
+     * the per-token errors null.
+     */
+    public BatchResult result(Forward f, int rows, boolean measure) {
+        float[] tokenSq = measure ? f.tokenSqError().toFloatArray() : null;
         float[] firedF = f.z().stopGradient().gt(0f).toType(DataType.FLOAT32, false).sum(new int[]{0}).toFloatArray();
         int[] fired = new int[n];
         long active = 0;
@@ -50,10 +62,11 @@ public abstract class DenseObjective extends Objective {
             fired[i] = Math.round(firedF[i]);
             active += fired[i];
         }
+        float minActive = f.minActive() == null || active == 0 ? Float.NaN : f.minActive().getFloat();
+        if (!measure) return new BatchResult(Double.NaN, Double.NaN, Double.NaN, (double) active / rows, fired, null, minActive);
         double sq = 0;
         for (float s : tokenSq) sq += s;
         double aux = f.auxLoss() == null ? 0 : f.auxLoss().getFloat();
-        float minActive = f.minActive() == null || active == 0 ? Float.NaN : f.minActive().getFloat();
         return new BatchResult(f.loss().getFloat(), sq, aux, (double) active / rows, fired, tokenSq, minActive);
     }
 

@@ -37,21 +37,30 @@ public abstract class SparseObjective extends Objective {
     /** Active latents from the pre-activations [rows, n] (values after ReLU, zeros dropped). */
     public abstract SparseCodes select(NDArray pre, int rows, Parallel par);
 
+    /**
+     * As {@link #select} from x_c·encᵀ without the bias: the default adds b_enc (one more pass over the
+     * [rows, n] GEMM output); an objective can instead add it inside its own selection pass.
+     */
+    public SparseCodes selectWithBias(NDArray preNoBias, float[] bEnc, int rows, Parallel par) {
+        return select(preNoBias.addi(preNoBias.getManager().create(bEnc)), rows, par);
+    }
+
     /** Loss and gradients (into g, overwritten) of x [rows, d] on the normalised scale. */
     public BatchResult forwardBackward(Params p, Params g, float[] x, int rows, StepContext ctx) {
         Parallel par = ctx.par();
         float[] enc = p.get("enc"), bEnc = p.get("b_enc"), w = p.get("W_dec"), bDec = p.get("b_dec");
         float[] xc = new float[rows * d];
         par.forRange(rows, (c, from, to) -> {
-            for (int i = from * d; i < to * d; i++) xc[i] = x[i] - bDec[i % d];
+            for (int t = from; t < to; t++)
+                for (int j = 0, o = t * d; j < d; j++) xc[o + j] = x[o + j] - bDec[j];
         });
         boolean aux = ctx.deadCount() > 0 && cfg.auxK() > 0 && cfg.auxKCoefficient() > 0;
         SparseCodes codes;
         SparseCodes auxCodes = null;
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             NDArray xcNd = m.create(xc, new Shape(rows, d));
-            NDArray pre = xcNd.matMul(m.create(enc, new Shape(n, d)).transpose()).addi(m.create(bEnc));
-            codes = select(pre, rows, par);
+            NDArray pre = xcNd.matMul(m.create(enc, new Shape(n, d)).transpose());
+            codes = selectWithBias(pre, bEnc, rows, par);
             if (aux) auxCodes = auxTopK(m, xcNd, enc, bEnc, ctx.dead(), ctx.deadCount(), rows);
         }
         float[] gOut = new float[rows * d];

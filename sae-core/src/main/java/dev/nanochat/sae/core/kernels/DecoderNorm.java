@@ -19,15 +19,18 @@ public final class DecoderNorm {
     }
 
     public static void normalizeRows(float[] w, int n, int d, Parallel par) {
-        par.forRange(n, (c, from, to) -> {
-            for (int i = from; i < to; i++) {
-                int o = i * d;
-                float norm = (float) Math.sqrt(Kernels.dot(w, o, w, o, d));
-                if (norm > 0) {
-                    float inv = 1 / norm;
-                    for (int j = 0; j < d; j++) w[o + j] *= inv;
-                }
+        par.forRange(n, (c, from, to) -> normalizeRows(w, from, to, d));
+    }
+
+    /** Rows [from, to) of w [*, d] to unit norm (zero rows stay zero). */
+    public static void normalizeRows(float[] w, int from, int to, int d) {
+        for (int i = from; i < to; i++) {
+            int o = i * d;
+            float norm = (float) Math.sqrt(Kernels.dot(w, o, w, o, d));
+            if (norm > 0) {
+                float inv = 1 / norm;
+                for (int j = 0; j < d; j++) w[o + j] *= inv;
             }
-        });
+        }
     }
 }

@@ -30,7 +30,14 @@ import java.util.Map;
  * Per step only the batch goes up ([rows, d]) and metrics come down (loss, [rows] errors, [n] fired
  * counts). Each step runs in a sub-manager the long-lived arrays are temporarily attached to, so every
  * intermediate (activations, gradient handles, optimizer temporaries) is freed when the step ends.
- * Non-trainable entries (BatchTopK's threshold) stay host-owned and are sent per step.
+ * Non-trainable entries (BatchTopK's threshold) stay host-owned; their device copies and the dead-latent
+ * mask are uploaded only when their host values change.
+ *
+ * No per-op host → device scalar copies in the update: DJL's {@code mul(Number)} etc. create a fresh
+ * array per call (on a GPU, a copy each). Adam's constant factors and the clip threshold are device
+ * scalars created once; the per-step values (lr / (1 − β1^t), √(1 − β2^t)) go up as one [2] array per
+ * step; the gradient norm and the clip factor are computed on the device and only read back on
+ * measured steps ({@link TrainingOptions#metricsEvery}).
  *
  * Threads: libtorch's grad mode is a per-thread flag (DJL only switches it off on the thread that created
  * the engine) and DJL's PtGradientCollector allows one collector per JVM. So this class never uses the
@@ -46,6 +53,15 @@ public final class DeviceTraining implements StepPath {
     private final Map<String, NDArray> params = new LinkedHashMap<>();
     private final Map<String, NDArray> m = new HashMap<>();
     private final Map<String, NDArray> v = new HashMap<>();
+    /** Device copies of non-trainable entries and the host values they were made from. */
+    private final Map<String, NDArray> frozen = new HashMap<>();
+    private final Map<String, float[]> frozenHost = new HashMap<>();
+    private NDArray deadMask;
+    private boolean[] deadHost;
+    /** β1, 1 − β1, β2, 1 − β2, ε, smallest normal float, 1, 1e-12: device scalars made once. */
+    private final NDArray beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps, tiny, one, clipEps;
+    private NDArray clipMax;
+    private double clipMaxValue = Double.NaN;
 
     public DeviceTraining(Device device, Params host, Adam adam) {
         this(device, null, host, adam);
@@ -56,6 +72,14 @@ public final class DeviceTraining implements StepPath {
         this.device = device;
         this.objective = objective;
         this.manager = NDManager.newBaseManager(device);
+        beta1 = manager.create(Adam.BETA1);
+        oneMinusBeta1 = manager.create(1 - Adam.BETA1);
+        beta2 = manager.create(Adam.BETA2);
+        oneMinusBeta2 = manager.create(1 - Adam.BETA2);
+        eps = manager.create(Adam.EPS);
+        tiny = manager.create(Float.MIN_NORMAL);
+        one = manager.create(1f);
+        clipEps = manager.create(1e-12f);
         upload(host, adam);
     }
 
@@ -72,7 +96,11 @@ public final class DeviceTraining implements StepPath {
     }
 
     @Override public BatchResult forwardBackward(Params host, float[] x, int rows, StepContext ctx) {
-        return forwardBackward(objective, host, x, rows, ctx);
+        return forwardBackward(objective, host, x, rows, ctx, true);
+    }
+
+    @Override public BatchResult forwardBackward(Params host, float[] x, int rows, StepContext ctx, boolean measure) {
+        return forwardBackward(objective, host, x, rows, ctx, measure);
     }
 
     /** Replaces the device copies of trainable parameters and moments with the host values. */
@@ -91,11 +119,39 @@ public final class DeviceTraining implements StepPath {
 
     /** Copies the device parameters and moments into the host tensors (device → host floats). */
     @Override public void download(Params host, Adam adam) {
+        // toFloatArray copies straight into a Java array: no intermediate NDArray is created or left behind.
         params.forEach((name, p) -> {
             copy(p, host.get(name), name);
             copy(m.get(name), adam.m.get(name), "m." + name);
             copy(v.get(name), adam.v.get(name), "v." + name);
         });
+    }
+
+    /** The device copy of a non-trainable entry, re-uploaded only when its host values changed. */
+    private NDArray frozen(Params.Entry e) {
+        float[] last = frozenHost.get(e.name());
+        NDArray nd = frozen.get(e.name());
+        if (nd == null || !java.util.Arrays.equals(last, e.data())) {
+            if (nd != null) nd.close();
+            nd = manager.create(e.data(), new Shape(e.shape()));
+            frozen.put(e.name(), nd);
+            frozenHost.put(e.name(), e.data().clone());
+        }
+        return nd;
+    }
+
+    /** The dead-latent indicator [n] (float), re-uploaded only when the dead set changed. */
+    private NDArray deadMask(boolean[] dead) {
+        if (deadMask == null || !java.util.Arrays.equals(deadHost, dead)) {
+            if (deadMask != null) deadMask.close();
+            try (NDManager tmp = manager.newSubManager()) {
+                NDArray mask = tmp.create(dead).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+                mask.attach(manager);
+                deadMask = mask;
+            }
+            deadHost = dead.clone();
+        }
+        return deadMask;
     }
 
     /** The current gradient of a trainable parameter, on the host (diagnostics and tests). */
@@ -109,6 +165,12 @@ public final class DeviceTraining implements StepPath {
 
     /** Forward + backward of x [rows, d]; gradients stay on the device leaves for {@link #update}. */
     public BatchResult forwardBackward(DenseObjective objective, Params host, float[] x, int rows, StepContext ctx) {
+        return forwardBackward(objective, host, x, rows, ctx, true);
+    }
+
+    /** As above; {@code measure} false reads back only what the step needs ({@link DenseObjective#result(DenseObjective.Forward, int, boolean)}). */
+    public BatchResult forwardBackward(DenseObjective objective, Params host, float[] x, int rows, StepContext ctx,
+            boolean measure) {
         try (NDManager step = manager.newSubManager()) {
             Map<String, NDArray> nd = new HashMap<>();
             for (Params.Entry e : host.entries()) {
@@ -120,8 +182,15 @@ public final class DeviceTraining implements StepPath {
                     JniUtils.zeroGrad((PtNDArray) p);
                     nd.put(e.name(), p);
                 } else {
-                    nd.put(e.name(), step.create(e.data(), new Shape(e.shape())));
+                    NDArray f = frozen(e);
+                    f.tempAttach(step);
+                    nd.put(e.name(), f);
                 }
+            }
+            if (ctx.dead() != null && ctx.deadCount() > 0) {
+                NDArray mask = deadMask(ctx.dead());
+                mask.tempAttach(step);
+                nd.put(DenseObjective.DEAD_MASK, mask);
             }
             DenseObjective.Forward f;
             boolean prior = JniUtils.isGradMode();
@@ -134,7 +203,7 @@ public final class DeviceTraining implements StepPath {
             } finally {
                 JniUtils.setGradMode(prior);
             }
-            return objective.result(f, rows);
+            return objective.result(f, rows, measure);
         }
     }
 
@@ -146,10 +215,19 @@ public final class DeviceTraining implements StepPath {
      * writes to leaves that require grad.
      */
     @Override public double update(Params host, Adam adam, double lr, GradientClip clip) {
-        return update(adam, lr, objective.cfg.normalizeDecoder(), clip);
+        return update(adam, lr, objective.cfg.normalizeDecoder(), clip, true);
+    }
+
+    @Override public double update(Params host, Adam adam, double lr, GradientClip clip, boolean measure) {
+        return update(adam, lr, objective.cfg.normalizeDecoder(), clip, measure);
     }
 
     public double update(Adam adam, double lr, boolean normalizeDecoder, GradientClip clip) {
+        return update(adam, lr, normalizeDecoder, clip, true);
+    }
+
+    /** As above; the returned norm is NaN unless {@code measure} (reading it back synchronises the device). */
+    public double update(Adam adam, double lr, boolean normalizeDecoder, GradientClip clip, boolean measure) {
         adam.t++;
         float c1 = (float) (1 - Math.pow(Adam.BETA1, adam.t));
         float c2 = (float) (1 - Math.pow(Adam.BETA2, adam.t));
@@ -158,6 +236,10 @@ public final class DeviceTraining implements StepPath {
         boolean prior = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try (NDManager step = manager.newSubManager()) {
+            for (NDArray c : java.util.List.of(beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps, tiny, one, clipEps)) c.tempAttach(step);
+            // The step's only host → device transfer besides the batch: the two bias-corrected factors.
+            NDArray perStep = step.create(new float[]{stepSize, sqrtC2});
+            NDArray stepSizeNd = perStep.get(0), sqrtC2Nd = perStep.get(1);
             Map<String, NDArray> grads = new HashMap<>();
             params.forEach((name, p) -> {
                 p.tempAttach(step);
@@ -173,24 +255,35 @@ public final class DeviceTraining implements StepPath {
             NDArray sq = null;
             for (NDArray g : grads.values()) sq = sq == null ? g.square().sum() : sq.add(g.square().sum());
             NDArray norm = sq.sqrt();
-            double normValue = norm.getFloat();
-            if (clip.enabled() && normValue > clip.maxNorm()) {
-                float f = (float) clip.factor(normValue);
-                for (NDArray g : grads.values()) g.muli(f);
+            if (clip.enabled()) {
+                // factor = maxNorm / (norm + 1e-12) when norm > maxNorm, else exactly 1 (min with 1), on the device.
+                NDArray max = clipMax(clip.maxNorm());
+                max.tempAttach(step);
+                NDArray factor = max.div(norm.add(clipEps)).minimum(one);
+                for (NDArray g : grads.values()) g.muli(factor);
             }
             params.forEach((name, p) -> {
                 NDArray g = grads.get(name), mi = m.get(name), vi = v.get(name);
-                mi.muli(Adam.BETA1).addi(g.mul(1 - Adam.BETA1));
-                vi.muli(Adam.BETA2).addi(g.square().muli(1 - Adam.BETA2));
+                mi.muli(beta1).addi(g.mul(oneMinusBeta1));
+                vi.muli(beta2).addi(g.square().muli(oneMinusBeta2));
                 // p -= lr · m̂ / (√v̂ + ε) with m̂ = m/c1, √v̂ = √v/√c2
-                p.subi(mi.mul(stepSize).divi(vi.sqrt().divi(sqrtC2).addi(Adam.EPS)));
+                p.subi(mi.mul(stepSizeNd).divi(vi.sqrt().divi(sqrtC2Nd).addi(eps)));
             });
             // Zero rows stay zero (0 / tiny); others become unit rows, as DecoderNorm.normalizeRows.
-            if (normalizeDecoder) w.divi(w.square().sum(new int[]{1}, true).sqrt().maximum(Float.MIN_NORMAL));
-            return normValue;
+            if (normalizeDecoder) w.divi(w.square().sum(new int[]{1}, true).sqrt().maximum(tiny));
+            return measure ? norm.getFloat() : Double.NaN;
         } finally {
             JniUtils.setGradMode(prior);
         }
+    }
+
+    private NDArray clipMax(double maxNorm) {
+        if (clipMax == null || clipMaxValue != maxNorm) {
+            if (clipMax != null) clipMax.close();
+            clipMax = manager.create((float) maxNorm);
+            clipMaxValue = maxNorm;
+        }
+        return clipMax;
     }
 
     private static void copy(NDArray from, float[] into, String name) {
@@ -201,10 +294,11 @@ public final class DeviceTraining implements StepPath {
     }
 
     private void releaseArrays() {
-        for (Map<String, NDArray> map : java.util.List.of(params, m, v)) {
+        for (Map<String, NDArray> map : java.util.List.of(params, m, v, frozen)) {
             map.values().forEach(NDArray::close);
             map.clear();
         }
+        frozenHost.clear();
     }
 
     @Override public void close() {

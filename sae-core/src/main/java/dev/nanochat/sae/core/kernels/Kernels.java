@@ -47,4 +47,31 @@ public final class Kernels {
     public static void scalarAxpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i++) y[yo + i] += alpha * x[xo + i];
     }
+
+    /** Adam over [from, to) of one tensor with the gradient scaled by f; see {@link VectorKernels#adam}. */
+    public static void adam(float[] p, float[] g, float[] m, float[] v, int from, int to, float f, float b1, float c1,
+            float b2, float c2, float step, float sqrtC2, float eps) {
+        if (VECTOR) VectorKernels.adam(p, g, m, v, from, to, f, b1, c1, b2, c2, step, sqrtC2, eps);
+        else scalarAdam(p, g, m, v, from, to, f, b1, c1, b2, c2, step, sqrtC2, eps);
+    }
+
+    /** c1 = 1 − β1, c2 = 1 − β2; p −= step · m / (√v / √(1 − β2^t) + ε). */
+    public static void scalarAdam(float[] p, float[] g, float[] m, float[] v, int from, int to, float f, float b1, float c1,
+            float b2, float c2, float step, float sqrtC2, float eps) {
+        for (int i = from; i < to; i++) {
+            float gi = g[i] * f;
+            float mi = b1 * m[i] + c1 * gi;
+            float vi = b2 * v[i] + c2 * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] -= step * mi / ((float) Math.sqrt(vi) / sqrtC2 + eps);
+        }
+    }
+
+    /** Index of the first a[i] > min in [from, to), or to. */
+    public static int firstAbove(float[] a, int from, int to, float min) {
+        if (VECTOR) return VectorKernels.firstAbove(a, from, to, min);
+        for (int i = from; i < to; i++) if (a[i] > min) return i;
+        return to;
+    }
 }

@@ -6,31 +6,43 @@ import java.nio.FloatBuffer;
  * Per-row top-k of a [rows, n] float matrix read in place from native memory (a direct buffer over the
  * GEMM output), with a size-k min-heap per row. One pass, no copy of the pre-activations to the Java
  * heap; for k ≪ n almost every element is rejected by one comparison with the heap minimum, so this is
- * memory-bound and beats libtorch's topk on this CPU. Output is unsorted [rows, k] values and indices.
+ * memory-bound and beats libtorch's topk on this CPU; the rejections are tested a SIMD vector at a time. Output is unsorted [rows, k] values and indices.
  */
 public final class RowTopK {
     private RowTopK() {}
 
     public static void select(FloatBuffer pre, int rows, int n, int k, Parallel par, float[] vals, int[] idx) {
+        select(pre, null, rows, n, k, par, vals, idx);
+    }
+
+    /**
+     * As above over pre + bias (bias [n] added to each element as it is read, the same float sum an
+     * elementwise add would store; null = none). Reads the buffer in bulk slices of a row (a heap copy
+     * of one row per thread, cheaper than a bounds-checked get per element).
+     */
+    public static void select(FloatBuffer pre, float[] bias, int rows, int n, int k, Parallel par, float[] vals, int[] idx) {
         par.forRange(rows, (c, from, to) -> {
             float[] hv = new float[k];
             int[] hi = new int[k];
+            float[] row = new float[n];
+            FloatBuffer view = pre.duplicate();
             for (int t = from; t < to; t++) {
-                int base = t * n;
+                view.position(t * n);
+                view.get(row, 0, n);
+                if (bias != null) for (int i = 0; i < n; i++) row[i] += bias[i];
                 for (int j = 0; j < k; j++) {
-                    hv[j] = pre.get(base + j);
+                    hv[j] = row[j];
                     hi[j] = j;
                 }
                 for (int j = k / 2 - 1; j >= 0; j--) siftDown(hv, hi, j, k);
                 float min = hv[0];
-                for (int i = k; i < n; i++) {
-                    float v = pre.get(base + i);
-                    if (v > min) {
-                        hv[0] = v;
-                        hi[0] = i;
-                        siftDown(hv, hi, 0, k);
-                        min = hv[0];
-                    }
+                // Same visiting order as a plain scan (so the same heap), but the rejected elements — all
+                // but a few per row for k ≪ n — are skipped a vector at a time.
+                for (int i = Kernels.firstAbove(row, k, n, min); i < n; i = Kernels.firstAbove(row, i + 1, n, min)) {
+                    hv[0] = row[i];
+                    hi[0] = i;
+                    siftDown(hv, hi, 0, k);
+                    min = hv[0];
                 }
                 System.arraycopy(hv, 0, vals, t * k, k);
                 System.arraycopy(hi, 0, idx, t * k, k);

@@ -115,9 +115,13 @@ public final class SparseKernels {
                 float bsum = 0;
                 for (int q = bl.ptr()[i]; q < bl.ptr()[i + 1]; q++) {
                     int t = bl.token()[q], p = bl.pos()[q];
-                    Kernels.axpy(z[p], g, t * d, dW, o, d);
                     float dzp = dz[p];
-                    if (dzp != 0) Kernels.axpy(dzp, xc, t * d, dE, o, d);
+                    // One loop over both rows when SIMD (same per-element FMAs as two axpys).
+                    if (dzp != 0 && Kernels.VECTOR) VectorKernels.axpy2(z[p], g, t * d, dW, o, dzp, xc, t * d, dE, o, d);
+                    else {
+                        Kernels.axpy(z[p], g, t * d, dW, o, d);
+                        if (dzp != 0) Kernels.axpy(dzp, xc, t * d, dE, o, d);
+                    }
                     bsum += dzp;
                 }
                 db[i] += bsum;

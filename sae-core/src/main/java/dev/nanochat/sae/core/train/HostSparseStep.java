@@ -38,19 +38,51 @@ public final class HostSparseStep implements StepPath {
         return objective.forwardBackward(host, grads, x, rows, ctx);
     }
 
+    /**
+     * Two passes instead of five: (1) per decoder-row chunk, remove the parallel component of ∂W_dec and
+     * sum the squares of the result, other tensors' squares summed in chunks too (partials combined in
+     * chunk order: deterministic); (2) Adam with the clip factor applied on the fly, and for W_dec each row
+     * chunk renormalised right after its update.
+     */
     @Override public double update(Params host, Adam adam, double lr, GradientClip clip) {
-        float[] wDec = host.get("W_dec");
-        if (normalizeDecoder) DecoderNorm.removeParallelGradient(wDec, grads.get("W_dec"), n, d, par);
+        float[] wDec = host.get("W_dec"), gW = grads.get("W_dec");
+        double[] partial = new double[par.threads()];
+        par.forRange(n, (c, from, to) -> {
+            double s = 0;
+            for (int i = from; i < to; i++) {
+                int o = i * d;
+                if (normalizeDecoder) {
+                    float dot = Kernels.dot(gW, o, wDec, o, d);
+                    if (dot != 0) Kernels.axpy(-dot, wDec, o, gW, o, d);
+                }
+                s += Kernels.dot(gW, o, gW, o, d);
+            }
+            partial[c] = s;
+        });
         double sq = 0;
-        for (Params.Entry e : grads.entries()) sq += Kernels.dot(e.data(), 0, e.data(), 0, e.data().length);
+        for (double s : partial) sq += s;
+        for (Params.Entry e : grads.entries()) {
+            if (e.name().equals("W_dec")) continue;
+            float[] g = e.data();
+            java.util.Arrays.fill(partial, 0);
+            par.forRange(g.length, (c, from, to) -> partial[c] = Kernels.dot(g, from, g, from, to - from));
+            for (double s : partial) sq += s;
+        }
         double norm = Math.sqrt(sq);
         float f = (float) clip.factor(norm);
-        if (f != 1f) for (Params.Entry e : grads.entries()) {
-            float[] g = e.data();
-            for (int i = 0; i < g.length; i++) g[i] *= f;
+        Adam.Factors af = adam.next(lr);
+        for (Params.Entry e : host.entries()) {
+            if (!e.trainable()) continue;
+            float[] p = e.data(), g = grads.get(e.name());
+            if (e.name().equals("W_dec")) {
+                par.forRange(n, (c, from, to) -> {
+                    adam.apply(af, "W_dec", p, g, from * d, to * d, f);
+                    if (normalizeDecoder) DecoderNorm.normalizeRows(p, from, to, d);
+                });
+            } else {
+                par.forRange(p.length, (c, from, to) -> adam.apply(af, e.name(), p, g, from, to, f));
+            }
         }
-        adam.step(host, grads, lr, par);
-        if (normalizeDecoder) DecoderNorm.normalizeRows(wDec, n, d, par);
         return norm;
     }
 

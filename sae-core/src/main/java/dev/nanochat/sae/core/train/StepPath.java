@@ -27,6 +27,20 @@ public interface StepPath extends AutoCloseable {
      */
     double update(Params host, Adam adam, double lr, GradientClip clip);
 
+    /**
+     * As {@link #forwardBackward(Params, float[], int, StepContext)}; with {@code measure} false a device
+     * path may skip reading back what only metrics need (loss, aux, per-token errors: NaN/null in the
+     * result). Fired counts and L0 are always returned (dead-latent bookkeeping needs them every step).
+     */
+    default BatchResult forwardBackward(Params host, float[] x, int rows, StepContext ctx, boolean measure) {
+        return forwardBackward(host, x, rows, ctx);
+    }
+
+    /** As {@link #update(Params, Adam, double, GradientClip)}; with {@code measure} false the norm may be NaN (not read back). */
+    default double update(Params host, Adam adam, double lr, GradientClip clip, boolean measure) {
+        return update(host, adam, lr, clip);
+    }
+
     /** Device → host copy of parameters and moments (no-op on the host path). */
     void download(Params host, Adam adam);
 

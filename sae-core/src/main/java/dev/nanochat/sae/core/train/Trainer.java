@@ -56,6 +56,8 @@ public final class Trainer implements AutoCloseable {
     /** The latest batch (normalised scale), for exports estimated under the final weights; not checkpointed. */
     private float[] recentBatch;
     private int recentRows;
+    /** The latest step whose loss/MSE/FVU/aux/gradient norm were read back (steps in between repeat them). */
+    private StepMetrics lastMeasured;
 
     public Trainer(SaeConfig cfg, TrainingOptions opts) {
         this.cfg = cfg;
@@ -137,10 +139,16 @@ public final class Trainer implements AutoCloseable {
         double coefficient = LrSchedule.sparsityCoefficient(cfg, step);
         boolean[] dead = activity.dead(tokens);
         StepContext ctx = new StepContext(coefficient, dead, LatentActivity.count(dead), par);
-        BatchResult r = path.forwardBackward(params, x, rows, ctx);
-        if (!Double.isFinite(r.loss()))
+        boolean resampleStep = objective.resamplesDeadLatents() && cfg.resampleInterval() > 0
+                && (step + 1) % cfg.resampleInterval() == 0;
+        // Metrics (and the finite-loss check) every metrics_every steps, on the first and last step and
+        // when resampling needs the per-token errors; the weights are the same either way.
+        boolean measure = lastMeasured == null || resampleStep || (step + 1) % opts.effectiveMetricsEvery() == 0
+                || step + 1 == totalSteps();
+        BatchResult r = path.forwardBackward(params, x, rows, ctx, measure);
+        if (measure && !Double.isFinite(r.loss()))
             throw new IllegalStateException("loss became " + r.loss() + " at step " + step + " (lr " + lr + ")");
-        double gradNorm = path.update(params, adam, lr, clip);
+        double gradNorm = path.update(params, adam, lr, clip, measure);
         hostStale = true;
         objective.afterStep(params, r);
         recentBatch = x;
@@ -148,16 +156,22 @@ public final class Trainer implements AutoCloseable {
         step++;
         tokens += rows;
         activity.record(r.firedCounts(), tokens);
-        if (objective.resamplesDeadLatents() && cfg.resampleInterval() > 0 && step % cfg.resampleInterval() == 0) {
+        if (resampleStep) {
             syncedParams();
             Resampler.resample(params, adam, resampleTargets(), x, r.tokenSqError(), rows, rng);
             hostChanged();
         }
+        double deadFraction = (double) LatentActivity.count(activity.dead(tokens)) / cfg.dSae();
+        if (!measure) {
+            StepMetrics p = lastMeasured;
+            return new StepMetrics(step, tokens, p.loss(), p.mse(), p.fvu(), r.l0(), deadFraction, lr, p.auxLoss(),
+                    coefficient, p.gradNorm());
+        }
         double variance = centredSquareSum(x, rows, d);
         double fvu = variance > 0 ? r.sqErrSum() / variance : Double.NaN;
-        double deadFraction = (double) LatentActivity.count(activity.dead(tokens)) / cfg.dSae();
-        return new StepMetrics(step, tokens, r.loss(), r.sqErrSum() / rows / ((double) scale * scale), fvu, r.l0(),
+        lastMeasured = new StepMetrics(step, tokens, r.loss(), r.sqErrSum() / rows / ((double) scale * scale), fvu, r.l0(),
                 deadFraction, lr, r.auxLoss(), coefficient, gradNorm);
+        return lastMeasured;
     }
 
     /** Dead latents plus those firing below dead_latent_threshold over the last window. */

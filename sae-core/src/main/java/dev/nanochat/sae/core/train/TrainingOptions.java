@@ -9,8 +9,15 @@ import dev.nanochat.sae.core.SaeConfig;
  * @param threads     Java worker threads for the sparse kernels (0 = available processors)
  * @param kernelPath  TopK/BatchTopK kernels: hand-written sparse, dense DJL autograd, or chosen per device
  * @param device      compute device name ({@link TrainingDevice}: "cpu", "gpu", "gpu:N"); null → "cpu"
+ * @param metricsEvery loss, MSE/FVU, aux loss and gradient norm are read back from the device every this
+ *                    many steps (0 = default: 1 on the CPU, {@value #GPU_METRICS_EVERY} on a GPU, where a
+ *                    read-back is a device synchronisation). Steps in between report the latest measured
+ *                    values; the weights do not depend on it.
  */
-public record TrainingOptions(long totalTokens, int threads, KernelPath kernelPath, String device) {
+public record TrainingOptions(long totalTokens, int threads, KernelPath kernelPath, String device, int metricsEvery) {
+    /** Default metrics interval on a GPU. */
+    public static final int GPU_METRICS_EVERY = 10;
+
     /**
      * How TopK/BatchTopK compute decode and backward. AUTO = the Java sparse kernels on the CPU and the
      * dense DJL path on a GPU (the sparse kernels gather rows of host float[]; on device memory that would
@@ -21,8 +28,13 @@ public record TrainingOptions(long totalTokens, int threads, KernelPath kernelPa
     public TrainingOptions {
         if (totalTokens < 0) throw new IllegalArgumentException("totalTokens must be ≥ 0, got " + totalTokens);
         if (threads < 0) throw new IllegalArgumentException("threads must be ≥ 0, got " + threads);
+        if (metricsEvery < 0) throw new IllegalArgumentException("metrics_every must be ≥ 0 (0 = default), got " + metricsEvery);
         if (kernelPath == null) kernelPath = KernelPath.AUTO;
         device = TrainingDevice.normalise(device);
+    }
+
+    public TrainingOptions(long totalTokens, int threads, KernelPath kernelPath, String device) {
+        this(totalTokens, threads, kernelPath, device, 0);
     }
 
     /** CPU run (the original three-argument form). */
@@ -39,11 +51,11 @@ public record TrainingOptions(long totalTokens, int threads, KernelPath kernelPa
     }
 
     public TrainingOptions withDevice(String newDevice) {
-        return new TrainingOptions(totalTokens, threads, kernelPath, newDevice);
+        return new TrainingOptions(totalTokens, threads, kernelPath, newDevice, metricsEvery);
     }
 
     public TrainingOptions withTotalTokens(long newTotalTokens) {
-        return new TrainingOptions(newTotalTokens, threads, kernelPath, device);
+        return new TrainingOptions(newTotalTokens, threads, kernelPath, device, metricsEvery);
     }
 
     /** The path TopK/BatchTopK actually take on this device (AUTO resolved; SPARSE on a GPU rejected). */
@@ -54,6 +66,15 @@ public record TrainingOptions(long totalTokens, int threads, KernelPath kernelPa
             throw new IllegalArgumentException("kernel path SPARSE runs Java kernels over host memory and cannot train on "
                     + device + "; use DENSE or AUTO (which takes the dense DJL path on a GPU)");
         return kernelPath;
+    }
+
+    public TrainingOptions withMetricsEvery(int every) {
+        return new TrainingOptions(totalTokens, threads, kernelPath, device, every);
+    }
+
+    /** The metrics interval actually used (0 resolved per device). */
+    public int effectiveMetricsEvery() {
+        return metricsEvery > 0 ? metricsEvery : TrainingDevice.isGpu(device) ? GPU_METRICS_EVERY : 1;
     }
 
     public int effectiveThreads() {

@@ -71,4 +71,17 @@ class ScopedReconstructTest {
             assertTrue(out.isReleased(), "reconstruction created in the scope is released with it");
         }
     }
+
+    @Test
+    void weightsAreCreatedOnTheActivationsDevice() {
+        // A splice into a model on a GPU must get GPU weights; on this machine the same code path is taken
+        // with an explicit Device.cpu() manager: the weights follow the activation, not DJL's default.
+        float[] x = {1.5f, -2f, 0.25f};
+        try (Sae sae = identitySae(); NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+            NDArray out = sae.reconstruct(m.create(x, new Shape(1, D)));
+            assertEquals(ai.djl.Device.cpu(), out.getDevice());
+            assertEquals(java.util.Set.of(ai.djl.Device.cpu()), ((dev.nanochat.sae.core.SaeModel) sae).weightDevices());
+            assertArrayEquals(x, out.toFloatArray(), 1e-6f);
+        }
+    }
 }

@@ -44,7 +44,8 @@ public class DenseTopKObjective extends DenseObjective {
     }
 
     private NDArray auxLoss(NDArray h, NDArray x, NDArray sq, NDArray z, Map<String, NDArray> p, StepContext ctx) {
-        NDArray dead = indicator(x.getManager().create(ctx.dead()));                     // [n]
+        // [n]; the device step passes its cached copy (uploaded only when the dead set changes)
+        NDArray dead = p.containsKey(DEAD_MASK) ? p.get(DEAD_MASK) : indicator(x.getManager().create(ctx.dead()));
         NDArray hSg = h.stopGradient();
         NDArray hDead = hSg.add(dead.sub(1f).mul(Float.MAX_VALUE));                      // alive → −huge
         int ka = Math.min(cfg.auxK(), ctx.deadCount());
@@ -52,9 +53,11 @@ public class DenseTopKObjective extends DenseObjective {
         NDArray zAux = h.mul(indicator(hDead.gte(kth).logicalAnd(hDead.gt(0f))));        // [rows, n]
         NDArray e = x.sub(z.matMul(p.get("W_dec")).add(p.get("b_dec"))).stopGradient();  // [rows, d]
         NDArray denom = e.sub(e.mean(new int[]{0}, true)).square().sum();
-        float denomValue = denom.getFloat();
-        if (!(denomValue > 0)) return zAux.sum().mul(0f);
-        return zAux.matMul(p.get("W_dec")).sub(e).square().sum().div(denomValue);
+        // No read-back of denom (a device sync): divide by it where positive, else by 1 and mask to 0
+        // (×1 is exact; masking after a division by 0 would put 0/0 into the gradient).
+        NDArray positive = indicator(denom.gt(0f));
+        NDArray safe = denom.mul(positive).add(positive.neg().add(1f));
+        return zAux.matMul(p.get("W_dec")).sub(e).square().sum().div(safe).mul(positive);
     }
 
     @Override public Sae export(Params p, float scale) {
