@@ -23,10 +23,10 @@ public class PlaygroundResource {
 
     @GET @Produces(MediaType.TEXT_HTML)
     public TemplateInstance get(@QueryParam("model") String model, @QueryParam("source") String source, @QueryParam("feature") Integer feature) {
-        List<SaeSources.Source> sources = holder.api().map(a -> a.sources().all()).orElse(List.of());
+        List<SaeSources.Source> sources = holder.sources();
         SaeSources.Source selected = sources.stream().filter(s -> s.modelId().equals(model) && s.source().equals(source)).findFirst()
                 .orElse(sources.isEmpty() ? null : sources.get(0));
-        return page.data("ready", holder.ready()).data("problem", holder.problem()).data("sources", sources)
+        return page.data("ready", !sources.isEmpty()).data("problem", holder.problem()).data("sources", sources)
                 .data("selected", selected).data("feature", feature == null ? 0 : feature)
                 .data("maxTokens", RuntimeApi.MAX_N_TOKENS).data("maxFeatures", RuntimeApi.MAX_FEATURES);
     }
