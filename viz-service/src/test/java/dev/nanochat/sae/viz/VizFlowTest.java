@@ -266,7 +266,11 @@ class VizFlowTest {
         assertEquals(best, r.get("maxValue").floatValue(), 1e-4f);
         assertEquals(argmax, r.get("maxValueTokenIndex").asInt());
         // The playground lists it; an SAE nobody analysed is a 400 naming it.
-        given().get("/playground").then().statusCode(200).body(org.hamcrest.Matchers.containsString(source));
+        long id = given().get("/api/saes").jsonPath().getLong("[0].id");
+        given().get("/playground").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("source: \"" + source + "\""))
+                .body(org.hamcrest.Matchers.containsString("page: \"/saes/" + id + "/features/\""))
+                .body(org.hamcrest.Matchers.containsString("<a href=\"/playground\">Playground</a>")); // viz's nav
         String unknown = JSON.writeValueAsString(Map.of(
                 "feature", Map.of("modelId", MODEL_ID, "source", "9-res-nobody", "index", 0), "customText", "hi"));
         given().contentType("application/json").body(unknown).post("/api/activation/new")
