@@ -231,6 +231,52 @@ class VizFlowTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> readAll(DLQ).size() == 1);
     }
 
+    @Test
+    @Order(5)
+    void the_live_runtime_serves_an_analysed_sae_with_no_restart() throws Exception {
+        ensureDashboard();
+        // No runtime folder is configured in this test: the SAE comes from viz's own registry, loaded on demand
+        // with the model its analysis used. Text = doc 2 of the sent activations, so its codes are rows of denseCodes().
+        float[] z = denseCodes();
+        int[] doc = docs.get(2);
+        int from = docs.get(0).length + docs.get(1).length;
+        int f = -1;
+        float best = 0;
+        for (int j = 2; j < N; j++) {
+            for (int t = 0; t < doc.length; t++) {
+                if (z[(from + t) * N + j] > best) {
+                    best = z[(from + t) * N + j];
+                    f = j;
+                }
+            }
+        }
+        assertTrue(f >= 2, "some feature fires on doc 2");
+        String body = JSON.writeValueAsString(Map.of(
+                "feature", Map.of("modelId", MODEL_ID, "source", source, "index", f), "customText", TEXT[2]));
+        JsonNode r = JSON.readTree(given().contentType("application/json").body(body).post("/api/activation/new")
+                .then().statusCode(200).extract().asString());
+        assertEquals(doc.length, r.get("values").size());
+        assertEquals("<|bos|>", r.get("tokens").get(0).asText());
+        int argmax = 0;
+        for (int t = 0; t < doc.length; t++) {
+            float want = z[(from + t) * N + f];
+            assertEquals(want, r.get("values").get(t).floatValue(), 1e-4f, "feature " + f + " token " + t);
+            if (want > z[(from + argmax) * N + f]) argmax = t;
+        }
+        assertEquals(best, r.get("maxValue").floatValue(), 1e-4f);
+        assertEquals(argmax, r.get("maxValueTokenIndex").asInt());
+        // The playground lists it; an SAE nobody analysed is a 400 naming it.
+        long id = given().get("/api/saes").jsonPath().getLong("[0].id");
+        given().get("/playground").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("source: \"" + source + "\""))
+                .body(org.hamcrest.Matchers.containsString("page: \"/saes/" + id + "/features/\""))
+                .body(org.hamcrest.Matchers.containsString("<a href=\"/playground\">Playground</a>")); // viz's nav
+        String unknown = JSON.writeValueAsString(Map.of(
+                "feature", Map.of("modelId", MODEL_ID, "source", "9-res-nobody", "index", 0), "customText", "hi"));
+        given().contentType("application/json").body(unknown).post("/api/activation/new")
+                .then().statusCode(400).body(org.hamcrest.Matchers.containsString("9-res-nobody"));
+    }
+
     static List<String> readAll(String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);

@@ -54,6 +54,19 @@ public class Dashboard extends PanacheEntityBase {
     @Column(nullable = false)
     public String path;
 
+    /** The nanochat checkpoint the analysis used (the runtime loads it for this SAE). */
+    @Column(name = "model_dir")
+    public String modelDir;
+
+    @Column(name = "model_source")
+    public String modelSource;
+
+    @Column(name = "model_tag")
+    public String modelTag;
+
+    @Column(name = "model_step")
+    public Integer modelStep;
+
     @Column(nullable = false)
     public String status;
 

@@ -9,6 +9,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,12 +26,15 @@ import org.jboss.logging.Logger;
 
 /**
  * Loads the nanochat checkpoint and every SAELens folder under {@code viz.runtime.sae-dir} once at
- * startup, and bounds concurrent runtime calls (each forward already uses every core).
+ * startup, and bounds concurrent runtime calls (each forward already uses every core). A call naming a
+ * (modelId, source) the folder does not hold goes to {@link RegistryRuntimes}: the SAEs viz has analysed,
+ * loaded on demand — so a checkpoint trained after viz started is usable without a restart.
  */
 @ApplicationScoped
 public class RuntimeHolder {
     private static final Logger LOG = Logger.getLogger(RuntimeHolder.class);
 
+    @Inject RegistryRuntimes registry;
     @ConfigProperty(name = "viz.runtime.model-dir") Optional<Path> modelDir;
     @ConfigProperty(name = "viz.runtime.model-tag") Optional<String> modelTag;
     @ConfigProperty(name = "viz.runtime.sae-dir") Optional<Path> saeDir;
@@ -93,7 +97,48 @@ public class RuntimeHolder {
         return Optional.ofNullable(api);
     }
 
-    /** Runs one call against the runtime under the concurrency bound; 503 when not loaded or busy. */
+    /** Every SAE a call can name: the folder's, then viz's analysed ones the folder does not hold. */
+    public List<SaeSources.Source> sources() {
+        List<SaeSources.Source> out = new java.util.ArrayList<>(api == null ? List.of() : api.sources().all());
+        for (SaeSources.Source s : registry.all()) {
+            if (api == null || api.sources().find(s.modelId(), s.source()).isEmpty()) out.add(s);
+        }
+        return out;
+    }
+
+    /**
+     * Runs one call naming (modelId, source) under the concurrency bound: on the folder runtime when it
+     * holds that SAE (or no source is named), else on viz's registry; 503 when neither can serve it.
+     */
+    public <T> T call(String modelId, String source, Function<RuntimeApi, T> work) {
+        boolean named = modelId != null && source != null && !modelId.isBlank() && !source.isBlank();
+        if (!named || (api != null && api.sources().find(modelId, source).isPresent())) return call(work);
+        if (registry.find(modelId, source).isEmpty()) {
+            if (api != null) return call(work); // the folder runtime's 400 names what is loaded
+            throw ProblemException.badRequest("source", "no SAE '" + modelId + "/" + source
+                    + "' is loaded or analysed by viz (" + problem + ")");
+        }
+        acquire();
+        try {
+            return registry.call(modelId, source, work).orElseThrow(() ->
+                    ProblemException.notFound("SAE '" + modelId + "/" + source + "' is no longer in viz's registry"));
+        } finally {
+            permits.release();
+        }
+    }
+
+    private void acquire() {
+        try {
+            if (!permits.tryAcquire(queueTimeout, TimeUnit.SECONDS)) {
+                throw new RejectedExecutionException("the runtime is busy: " + maxConcurrent + " requests running; retry later");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RejectedExecutionException("interrupted while waiting for the runtime");
+        }
+    }
+
+    /** Runs one call against the folder runtime under the concurrency bound; 503 when not loaded or busy. */
     public <T> T call(Function<RuntimeApi, T> work) {
         if (api == null) throw ProblemException.unavailable(problem);
         try {

@@ -115,6 +115,13 @@ public class CheckpointAnalyzer {
                 d.phase = "reading";
             });
             ModelAssets.Assets assets = models.of(e.modelId());
+            QuarkusTransaction.requiringNew().run(() -> {
+                Dashboard d = dashboards.findById(id);
+                d.modelDir = assets.ref().baseDir().toString();
+                d.modelSource = assets.ref().source();
+                d.modelTag = assets.ref().tag();
+                d.modelStep = assets.ref().step();
+            });
             Path tmp = Files.createTempDirectory("sae-viz-");
             try (FeatureAnalysis analysis =
                     new FeatureAnalysis(sae, source, assets.unembedding(), assets.text(), config.settings(), tmp)) {

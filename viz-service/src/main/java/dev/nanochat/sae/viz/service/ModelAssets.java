@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class ModelAssets {
     /** Unembedding and token table of one model. */
-    public record Assets(Unembedding unembedding, TokenText text) {}
+    public record Assets(ModelCheckpoint ref, Unembedding unembedding, TokenText text) {}
 
     @Inject
     VizConfig config;
@@ -43,6 +43,7 @@ public class ModelAssets {
         float[] head = ModelCheckpointReader.read(ref.modelFile(), ref.config()).get("lm_head.weight");
         var c = ref.config();
         return new Assets(
+                ref,
                 new Unembedding(head, c.vocabSize(), c.nEmbd()), TokenText.of(Tokenizer.load(ref.tokenizerDir())));
     }
 }
