@@ -100,6 +100,28 @@ public class RunStore {
         return r.ownerEpoch;
     }
 
+    /**
+     * Takes the run again after a transient failure, only if nobody claimed it meanwhile (the slot
+     * may have moved while this instance was cut off): bumps the epoch, or returns -1 when fenced.
+     */
+    @Transactional
+    public long reclaim(String id, String instance, long epoch) {
+        RunEntity r = RunEntity.findById(id);
+        if (r == null || r.ownerEpoch != epoch || r.status != RunStatus.RUNNING) {
+            return -1;
+        }
+        return claim(id, instance);
+    }
+
+    /** Counts a transient failure survived by the current owner; false when fenced off. */
+    @Transactional
+    public boolean recordRetry(String id, long epoch, String error) {
+        return em.createQuery("update RunEntity set retries = retries + 1, lastError = ?3, updatedAt = ?4"
+                        + " where id = ?1 and ownerEpoch = ?2")
+                .setParameter(1, id).setParameter(2, epoch).setParameter(3, error).setParameter(4, Instant.now())
+                .executeUpdate() == 1;
+    }
+
     /** Records what the owner computes the run with (device, kernels); false when fenced off. */
     @Transactional
     public boolean describeEngine(String id, long epoch, String engine) {

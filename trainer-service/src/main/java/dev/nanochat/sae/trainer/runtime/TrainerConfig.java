@@ -38,4 +38,18 @@ public interface TrainerConfig {
 
     @WithDefault("1")
     short replicationFactor();
+
+    /**
+     * Transient failures (broker or database away, see TransientFailures) a run survives before it
+     * fails for good; each one restarts the run from its last checkpoint after a backoff.
+     */
+    @WithDefault("50")
+    int retryMaxAttempts();
+
+    /** First backoff after a transient failure, doubled per consecutive failure up to the max. */
+    @WithDefault("1000")
+    long retryInitialBackoffMs();
+
+    @WithDefault("30000")
+    long retryMaxBackoffMs();
 }
