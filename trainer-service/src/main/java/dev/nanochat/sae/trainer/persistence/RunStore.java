@@ -74,6 +74,27 @@ public class RunStore {
         return CheckpointEntity.find("runId = ?1 order by tokens desc, id desc", runId).firstResultOptional();
     }
 
+    /** Deletes these checkpoint rows of the run; returns the paths no remaining row of the run refers to. */
+    @Transactional
+    public List<String> deleteCheckpoints(String runId, List<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<CheckpointEntity> gone = CheckpointEntity.list("runId = ?1 and id in ?2", runId, ids);
+        CheckpointEntity.delete("runId = ?1 and id in ?2", runId, ids);
+        java.util.Set<String> still = new java.util.HashSet<>();
+        CheckpointEntity.<CheckpointEntity>list("runId", runId).forEach(c -> still.add(c.path));
+        return gone.stream().map(c -> c.path).filter(p -> !still.contains(p)).distinct().toList();
+    }
+
+    /** Finished runs last updated before this instant (their per-run meters can go). */
+    @Transactional
+    public List<String> finishedBefore(Instant before) {
+        return em.createQuery("select r.id from RunEntity r where r.status in ?1 and r.updatedAt < ?2", String.class)
+                .setParameter(1, List.of(RunStatus.COMPLETED, RunStatus.STOPPED, RunStatus.FAILED))
+                .setParameter(2, before).getResultList();
+    }
+
     /** Sets what the user wants; returns the run, or empty when unknown. Finished runs are unchanged. */
     @Transactional
     public Optional<RunEntity> setDesired(String id, RunStatus desired) {

@@ -52,4 +52,21 @@ public interface TrainerConfig {
 
     @WithDefault("30000")
     long retryMaxBackoffMs();
+
+    Retention retention();
+
+    /** {@code sae.trainer.retention.*}: which checkpoints and per-run meters are kept. */
+    interface Retention {
+        /** Checkpoints kept per run besides the best and the final ones; 0 keeps all. */
+        @WithDefault("0")
+        int keepLast();
+
+        /** Also keep the checkpoint with the lowest training loss. */
+        @WithDefault("true")
+        boolean keepBest();
+
+        /** Per-run meters (tag {@code run}) of runs finished longer ago than this are removed. */
+        @WithDefault("PT1H")
+        java.time.Duration metricsMaxAge();
+    }
 }
