@@ -39,7 +39,8 @@ if [ ! -f "$model_dir/.sae-demo-model" ] && [ ! -d "$model_dir/base_checkpoints"
   cli demo-model --out "$model_dir" --depth 2 --width 128 --heads 1 --seq-len 128 --vocab 1024 \
     --minutes "${SAE_DEMO_MODEL_MINUTES:-1}" --tokenizer-chars 2000000 --eval-every 50 --eval-batches 2
 fi
-trap 'down >/dev/null 2>&1 || true; kill $SAMPLER 2>/dev/null || true' EXIT
+SAMPLER=""
+trap 'down >/dev/null 2>&1 || true; [ -z "$SAMPLER" ] || kill $SAMPLER 2>/dev/null || true' EXIT
 start_stack
 BOOT="127.0.0.1:${SAE_KAFKA_PORT:-19092}"
 
