@@ -10,7 +10,7 @@
 #   * services' RSS sampled every 2 s stays below 2 × their heap limit
 # and a table is printed: fault, seconds to recover (healthy again, and runs/collection moving),
 # records lost, records duplicated. --short: smaller collection, only the trainer and the broker faulted.
-# Needs: a built stack (mvn package), jq, and the tiny demo model (made like `./sae demo --tiny`).
+# Needs: a built stack (service jars and the CLI jar; chaos does not build), jq, and the tiny demo model (made like `./sae demo --tiny`).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CHAOS_LIB=1 source "$ROOT/deploy/local/launcher.sh"
@@ -33,7 +33,9 @@ post_json() { api -X POST -H 'Content-Type: application/json' -d "$2" "$1"; }
 now() { date +%s.%N; }
 kafka_tool() { java -Xmx256m -cp "$SAE_HOME/kafka/libs/*" "$@" 2>/dev/null; }
 
-ensure_all_built
+# No build here (a build may install into the local repository): the stack must be built already.
+for s in "${SERVICES[@]}"; do [ -f "$(service_jar "$s")" ] || { echo "error: $(service_jar "$s") missing; build first" >&2; exit 1; }; done
+[ -f "$CLI_JAR" ] || { echo "error: $CLI_JAR missing; build first" >&2; exit 1; }
 model_dir="$SAE_HOME/nanochat-tiny"
 if [ ! -f "$model_dir/.sae-demo-model" ] && [ ! -d "$model_dir/base_checkpoints" ]; then
   cli demo-model --out "$model_dir" --depth 2 --width 128 --heads 1 --seq-len 128 --vocab 1024 \
