@@ -156,8 +156,12 @@ summarize_tests() { # one closing line over this run's Surefire/Failsafe/launche
   echo "tests: $((t - f - s)) passed, $f failed, $s skipped"
 }
 
+# chaos.sh sources this file for its helpers.
+if [ "${CHAOS_LIB:-0}" = 1 ]; then return 0; fi
+
 cmd="${1:-}"; shift || true
 case "$cmd" in
+  chaos) exec bash "$ROOT/deploy/local/chaos.sh" "$@" ;;
   demo) demo "$@" ;;
   down) down ;;
   test) run_tests "$@" ;;
@@ -165,5 +169,5 @@ case "$cmd" in
   db) exec bash "$PG" "${1:-status}" ;;
   status) bash "$KAFKA" status || true; bash "$PG" status || true
           for s in "${SERVICES[@]}"; do if service_running "$s"; then echo "$s: running on :$(service_port "$s")"; else echo "$s: stopped"; fi; done ;;
-  *) echo "usage: sae demo|down|test|kafka|db|status" >&2; exit 2 ;;
+  *) echo "usage: sae demo|down|test|chaos|kafka|db|status" >&2; exit 2 ;;
 esac

@@ -14,7 +14,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class TopicNames {
     private final String suffix;
 
-    TopicNames(@ConfigProperty(name = "sae.topics.suffix", defaultValue = "") String suffix) {
+    // Optional, not defaultValue = "": MicroProfile Config treats an empty default as no default, so
+    // a service started without SAE_TOPICS_SUFFIX failed at startup.
+    @jakarta.inject.Inject
+    TopicNames(@ConfigProperty(name = "sae.topics.suffix") java.util.Optional<String> suffix) {
+        this(suffix.orElse(""));
+    }
+
+    TopicNames(String suffix) {
         this.suffix = suffix == null ? "" : suffix;
     }
 

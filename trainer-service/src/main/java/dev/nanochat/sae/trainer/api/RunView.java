@@ -10,6 +10,7 @@ public record RunView(String id, String status, String desiredState, String owne
         String activationTopic, String modelId, String hook, String device, String engine, long tokensTrained,
         long tokensCheckpointed, Long stopAfterTokens, Double tokensPerSecond, Double loss, Double fvu, Double l0,
         Double deadPercent, Long consumerLag, long dlqRecords, long duplicatesSkipped, long step, String lastCheckpointPath, String error,
+        int retries, String lastError,
         JsonNode sae, int batchTokens, int shuffleBufferTokens, long checkpointEveryTokens, Instant createdAt,
         Instant updatedAt) {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,7 +27,7 @@ public record RunView(String id, String status, String desiredState, String owne
                 r.stopAfterTokens, r.tokensPerSecond, r.loss, r.fvu, r.l0,
                 r.deadFraction == null ? null : 100 * r.deadFraction, r.consumerLag, r.dlqRecords, r.duplicatesSkipped,
                 r.lastStep,
-                r.lastCheckpointPath, r.error, sae, r.batchTokens, r.shuffleBufferTokens, r.checkpointEveryTokens,
+                r.lastCheckpointPath, r.error, r.retries, r.lastError, sae, r.batchTokens, r.shuffleBufferTokens, r.checkpointEveryTokens,
                 r.createdAt, r.updatedAt);
     }
 }

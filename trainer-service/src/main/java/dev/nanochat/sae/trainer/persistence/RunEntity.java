@@ -46,6 +46,9 @@ public class RunEntity extends PanacheEntityBase {
     @Column(name = "last_step") public long lastStep;
     @Column(name = "last_checkpoint_path") public String lastCheckpointPath;
     public String error;
+    /** Transient failures survived (each resumed from the last checkpoint) and the latest one. */
+    public int retries;
+    @Column(name = "last_error") public String lastError;
     @Column(name = "created_at") public Instant createdAt;
     @Column(name = "updated_at") public Instant updatedAt;
 

@@ -81,6 +81,27 @@ public class RunStore {
         return CheckpointEntity.find("runId = ?1 order by tokens desc, id desc", runId).firstResultOptional();
     }
 
+    /** Deletes these checkpoint rows of the run; returns the paths no remaining row of the run refers to. */
+    @Transactional
+    public List<String> deleteCheckpoints(String runId, List<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<CheckpointEntity> gone = CheckpointEntity.list("runId = ?1 and id in ?2", runId, ids);
+        CheckpointEntity.delete("runId = ?1 and id in ?2", runId, ids);
+        java.util.Set<String> still = new java.util.HashSet<>();
+        CheckpointEntity.<CheckpointEntity>list("runId", runId).forEach(c -> still.add(c.path));
+        return gone.stream().map(c -> c.path).filter(p -> !still.contains(p)).distinct().toList();
+    }
+
+    /** Finished runs last updated before this instant (their per-run meters can go). */
+    @Transactional
+    public List<String> finishedBefore(Instant before) {
+        return em.createQuery("select r.id from RunEntity r where r.status in ?1 and r.updatedAt < ?2", String.class)
+                .setParameter(1, List.of(RunStatus.COMPLETED, RunStatus.STOPPED, RunStatus.FAILED))
+                .setParameter(2, before).getResultList();
+    }
+
     /** Sets what the user wants; returns the run, or empty when unknown. Finished runs are unchanged. */
     @Transactional
     public Optional<RunEntity> setDesired(String id, RunStatus desired) {
@@ -105,6 +126,28 @@ public class RunStore {
         r.duplicatesSkipped = r.duplicatesCheckpointed;
         r.updatedAt = Instant.now();
         return r.ownerEpoch;
+    }
+
+    /**
+     * Takes the run again after a transient failure, only if nobody claimed it meanwhile (the slot
+     * may have moved while this instance was cut off): bumps the epoch, or returns -1 when fenced.
+     */
+    @Transactional
+    public long reclaim(String id, String instance, long epoch) {
+        RunEntity r = RunEntity.findById(id);
+        if (r == null || r.ownerEpoch != epoch || r.status != RunStatus.RUNNING) {
+            return -1;
+        }
+        return claim(id, instance);
+    }
+
+    /** Counts a transient failure survived by the current owner; false when fenced off. */
+    @Transactional
+    public boolean recordRetry(String id, long epoch, String error) {
+        return em.createQuery("update RunEntity set retries = retries + 1, lastError = ?3, updatedAt = ?4"
+                        + " where id = ?1 and ownerEpoch = ?2")
+                .setParameter(1, id).setParameter(2, epoch).setParameter(3, error).setParameter(4, Instant.now())
+                .executeUpdate() == 1;
     }
 
     /** Records what the owner computes the run with (device, kernels); false when fenced off. */

@@ -9,17 +9,23 @@ import dev.nanochat.sae.trainer.kafka.KafkaRecordSource;
 import dev.nanochat.sae.trainer.persistence.CheckpointEntity;
 import dev.nanochat.sae.trainer.persistence.RunEntity;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jboss.logging.Logger;
 
 /**
  * One checkpoint, in the order that makes "trained exactly once" hold:
  * dead letters flushed → SAELens folder + training state (with the Kafka position) written atomically
  * → row in PostgreSQL (fenced by epoch; this is what a resume reads) → offsets committed to the run's
  * group → CloudEvent published. A crash before the DB row leaves an unreferenced folder that the next
- * write of the same token count replaces.
+ * write of the same token count replaces. Then retention (RetentionPolicy) prunes older checkpoints:
+ * rows first, folders after, so a resume never reads a row whose folder is gone; a pruning error is
+ * logged and leaves the checkpoint standing (the next one prunes again).
  */
 final class RunCheckpointer {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = Logger.getLogger(RunCheckpointer.class);
 
     private final RunServices services;
     private final RunEntity run;
@@ -55,6 +61,48 @@ final class RunCheckpointer {
         source.commit(position);
         services.checkpoints.publish(run, c);
         services.meters.counter("trainer.checkpoints", "run", run.id).increment();
+        prune();
         return true;
+    }
+
+    private void prune() {
+        RetentionPolicy policy = new RetentionPolicy(services.config.retention().keepLast(),
+                services.config.retention().keepBest());
+        if (!policy.enabled()) {
+            return;
+        }
+        try {
+            List<RetentionPolicy.Candidate> all = services.store.checkpoints(run.id).stream()
+                    .map(c -> new RetentionPolicy.Candidate(c.id, c.tokens, c.isFinal, loss(c.metrics))).toList();
+            List<Long> doomed = policy.toDelete(all);
+            for (String path : services.store.deleteCheckpoints(run.id, doomed)) {
+                deleteTree(Path.of(path));
+            }
+            if (!doomed.isEmpty()) {
+                LOG.debugf("run %s: retention deleted %d checkpoints", run.id, doomed.size());
+            }
+        } catch (Exception e) {
+            LOG.warnf("run %s: checkpoint retention failed (%s); retried at the next checkpoint", run.id, e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(root)) {
+            return;
+        }
+        try (var paths = java.nio.file.Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+    }
+
+    private static Double loss(String metrics) {
+        try {
+            JsonNode loss = JSON.readTree(metrics).get("loss");
+            return loss == null || !loss.isNumber() ? null : loss.asDouble();
+        } catch (Exception e) {
+            return null;
+        }
     }
 }

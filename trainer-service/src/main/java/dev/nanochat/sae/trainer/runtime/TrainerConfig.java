@@ -55,4 +55,35 @@ public interface TrainerConfig {
         @WithDefault("5000")
         long cacheMs();
     }
+
+    /**
+     * Transient failures (broker or database away, see TransientFailures) a run survives before it
+     * fails for good; each one restarts the run from its last checkpoint after a backoff.
+     */
+    @WithDefault("50")
+    int retryMaxAttempts();
+
+    /** First backoff after a transient failure, doubled per consecutive failure up to the max. */
+    @WithDefault("1000")
+    long retryInitialBackoffMs();
+
+    @WithDefault("30000")
+    long retryMaxBackoffMs();
+
+    Retention retention();
+
+    /** {@code sae.trainer.retention.*}: which checkpoints and per-run meters are kept. */
+    interface Retention {
+        /** Checkpoints kept per run besides the best and the final ones; 0 keeps all. */
+        @WithDefault("0")
+        int keepLast();
+
+        /** Also keep the checkpoint with the lowest training loss. */
+        @WithDefault("true")
+        boolean keepBest();
+
+        /** Per-run meters (tag {@code run}) of runs finished longer ago than this are removed. */
+        @WithDefault("PT1H")
+        java.time.Duration metricsMaxAge();
+    }
 }

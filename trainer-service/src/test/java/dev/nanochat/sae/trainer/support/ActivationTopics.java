@@ -24,8 +24,13 @@ public final class ActivationTopics implements AutoCloseable {
     private long sequence;
 
     public ActivationTopics() {
+        this(BOOTSTRAP);
+    }
+
+    /** A producer on another broker than the shared test one (a test that owns its broker). */
+    public ActivationTopics(String bootstrap) {
         Map<String, Object> p = new HashMap<>();
-        p.put("bootstrap.servers", BOOTSTRAP);
+        p.put("bootstrap.servers", bootstrap);
         p.put("acks", "all");
         p.put("linger.ms", 5);
         p.put("key.serializer", StringSerializer.class);
@@ -38,7 +43,11 @@ public final class ActivationTopics implements AutoCloseable {
     }
 
     public static void create(String topic, int partitions) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", BOOTSTRAP))) {
+        create(BOOTSTRAP, topic, partitions);
+    }
+
+    public static void create(String bootstrap, String topic, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
         }
     }

@@ -17,7 +17,11 @@ public final class TopicReader {
     }
 
     public static List<ConsumerRecord<String, byte[]>> readAll(String topic) {
-        Map<String, Object> p = Map.of("bootstrap.servers", ActivationTopics.BOOTSTRAP,
+        return readAll(ActivationTopics.BOOTSTRAP, topic);
+    }
+
+    public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic) {
+        Map<String, Object> p = Map.of("bootstrap.servers", bootstrap,
                 "group.id", "reader-" + UUID.randomUUID(), "enable.auto.commit", false,
                 "key.deserializer", StringDeserializer.class, "value.deserializer", ByteArrayDeserializer.class);
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
