@@ -204,7 +204,7 @@ public final class NeuronpediaClient {
         String detail = body == null ? "" : body.length() > 500 ? body.substring(0, 500) + "…" : body;
         String hint = switch (status) {
             case 400 -> " (rejected by validation)";
-            case 401, 403 -> " (check NEURONPEDIA_API_KEY)";
+            case 401, 403 -> " (check NEURONPEDIA_API_KEY; for a SAE service's read API, its bearer token)";
             case 413 -> " (request body too large: lower the batch byte limit)";
             case 500 -> " (Neuronpedia's opaque error: unknown source, duplicate index, not the source set's creator, or bad JSON)";
             default -> "";

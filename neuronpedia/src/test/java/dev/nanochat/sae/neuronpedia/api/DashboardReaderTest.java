@@ -42,4 +42,18 @@ class DashboardReaderTest {
             assertTrue(e.getMessage().contains("wait for the analysis"), e.getMessage());
         }
     }
+
+    @Test
+    void sendsTheBearerTokenAServiceGuardedReadApiRequires() throws Exception {
+        SaeDashboards d = Fixtures.dashboards(20, 3, 10);
+        try (FakeDashboardServer viz = new FakeDashboardServer(d).requireBearer("t0ken")) {
+            SaeDashboards back = new DashboardReader(new NeuronpediaClient(viz.baseUrl(), null, fast, "t0ken"), 16)
+                    .read(d.modelId(), d.sourceId(), d.hookName(), 20, "corpus/default", 40, 10, i -> {});
+            assertEquals(d.live().size(), back.live().size());
+            assertEquals(d.deadIndexes(), back.deadIndexes());
+            NeuronpediaException e = assertThrows(NeuronpediaException.class, () -> new DashboardReader(
+                    new NeuronpediaClient(viz.baseUrl(), null, fast), 16).read(d.modelId(), d.sourceId(), d.hookName(), 20, "x", 1, 1, i -> {}));
+            assertTrue(e.getMessage().contains("401"), e.getMessage());
+        }
+    }
 }
