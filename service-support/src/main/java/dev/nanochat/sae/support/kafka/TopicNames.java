@@ -2,6 +2,8 @@ package dev.nanochat.sae.support.kafka;
 
 import dev.nanochat.sae.core.records.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -14,7 +16,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class TopicNames {
     private final String suffix;
 
-    TopicNames(@ConfigProperty(name = "sae.topics.suffix", defaultValue = "") String suffix) {
+    // Optional, not defaultValue = "": SmallRye treats an empty value as missing and would refuse to start.
+    @Inject
+    TopicNames(@ConfigProperty(name = "sae.topics.suffix") Optional<String> suffix) {
+        this(suffix.orElse(""));
+    }
+
+    TopicNames(String suffix) {
         this.suffix = suffix == null ? "" : suffix;
     }
 
