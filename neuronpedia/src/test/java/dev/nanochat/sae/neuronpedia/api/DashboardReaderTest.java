@@ -45,10 +45,13 @@ class DashboardReaderTest {
 
     @Test
     void sendsTheBearerTokenAServiceGuardedReadApiRequires() throws Exception {
-        SaeDashboards d = Fixtures.dashboards(20, 3, 10);
+        SaeDashboards d = Fixtures.dashboards(250, 3, 10);
         try (FakeDashboardServer viz = new FakeDashboardServer(d).requireBearer("t0ken")) {
-            SaeDashboards back = new DashboardReader(new NeuronpediaClient(viz.baseUrl(), null, fast, "t0ken"), 16)
-                    .read(d.modelId(), d.sourceId(), d.hookName(), 20, "corpus/default", 40, 10, i -> {});
+            List<Integer> progress = new ArrayList<>();
+            // 128 asked, capped at the server's 100 per batch
+            SaeDashboards back = new DashboardReader(new NeuronpediaClient(viz.baseUrl(), null, fast, "t0ken"), 128)
+                    .read(d.modelId(), d.sourceId(), d.hookName(), 250, "corpus/default", 40, 10, progress::add);
+            assertEquals(List.of(100, 200, 250), progress);
             assertEquals(d.live().size(), back.live().size());
             assertEquals(d.deadIndexes(), back.deadIndexes());
             NeuronpediaException e = assertThrows(NeuronpediaException.class, () -> new DashboardReader(

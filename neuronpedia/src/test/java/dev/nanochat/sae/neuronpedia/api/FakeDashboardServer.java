@@ -58,6 +58,10 @@ public final class FakeDashboardServer implements AutoCloseable {
         }
         if (ex.getRequestMethod().equals("POST") && path.equals("/api/features")) {
             JsonNode req = JSON.readTree(ex.getRequestBody().readAllBytes());
+            if (!req.isArray() || req.isEmpty() || req.size() > 100) { // viz-service's limit
+                send(ex, 400, "{\"error\":\"Body must be a JSON array of 1..100 {modelId, layer, index} objects\"}");
+                return;
+            }
             ArrayNode out = JSON.createArrayNode();
             for (JsonNode r : req) {
                 ObjectNode f = features.get(r.path("modelId").asText() + "/" + r.path("layer").asText() + "/" + r.path("index").asText());
