@@ -13,6 +13,9 @@ public interface NeuronpediaConfig {
 
     String dashboardsUrl();
 
+    /** Bearer token (read role) for the dashboards URL's /api; empty sends none. */
+    java.util.Optional<String> dashboardsToken();
+
     int modelLayers();
 
     String creatorId();

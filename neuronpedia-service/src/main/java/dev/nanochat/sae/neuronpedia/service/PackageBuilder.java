@@ -47,7 +47,7 @@ public class PackageBuilder {
             JsonNode meta = cfg.path("metadata");
             int layer = NeuronpediaIds.layerOf(job.sourceId);
             RetryPolicy retry = new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(5), 0, RetryPolicy.Sleeper.REAL);
-            DashboardReader reader = new DashboardReader(new NeuronpediaClient(config.dashboardsUrl(), null, retry), 128);
+            DashboardReader reader = new DashboardReader(new NeuronpediaClient(config.dashboardsUrl(), null, retry, config.dashboardsToken().orElse(null)), DashboardReader.MAX_CHUNK);
             SaeDashboards d = reader.read(job.modelId, job.sourceId, job.hookName, dSae,
                     meta.path("dataset_path").asText("default corpus"), 0, meta.path("context_size").asInt(0),
                     done -> update(id, j -> j.progress = 0.9 * done / dSae));

@@ -20,12 +20,16 @@ import java.util.function.IntConsumer;
  * {@link NoDashboardsException} is thrown: a package is never built from part of nothing.
  */
 public final class DashboardReader {
+    /** Most features one {@code POST /api/features} may ask for (viz-service answers 400 above it). */
+    public static final int MAX_CHUNK = 100;
     private final NeuronpediaClient client;
     private final int chunk;
 
+    /** {@code chunk} is capped at {@link #MAX_CHUNK}. */
     public DashboardReader(NeuronpediaClient client, int chunk) {
+        if (chunk < 1) throw new IllegalArgumentException("chunk must be at least 1, got " + chunk);
         this.client = client;
-        this.chunk = chunk;
+        this.chunk = Math.min(chunk, MAX_CHUNK);
     }
 
     public SaeDashboards read(String modelId, String sourceId, String hookName, int dSae, String dataset, int nPrompts,

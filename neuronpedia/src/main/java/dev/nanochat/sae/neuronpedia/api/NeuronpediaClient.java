@@ -35,12 +35,23 @@ public final class NeuronpediaClient {
     private final ApiKey key;
     private final RetryPolicy retry;
     private final HttpClient http;
+    /** Bearer token for a SAE service's read API (viz-service guards /api); null for Neuronpedia itself. */
+    private final String bearer;
 
     /** {@code key} may be null for a client that only reads. */
     public NeuronpediaClient(String baseUrl, ApiKey key, RetryPolicy retry) {
+        this(baseUrl, key, retry, null);
+    }
+
+    /**
+     * A reader of a SAE service (viz-service) that requires {@code Authorization: Bearer}; a null or
+     * blank token sends no header.
+     */
+    public NeuronpediaClient(String baseUrl, ApiKey key, RetryPolicy retry, String bearerToken) {
         this.baseUrl = normalise(baseUrl);
         this.key = key;
         this.retry = retry;
+        this.bearer = bearerToken == null || bearerToken.isBlank() ? null : bearerToken.strip();
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
@@ -103,6 +114,7 @@ public final class NeuronpediaClient {
 
     /** Reads need no key (viz-service, public Neuronpedia features): a null key sends no header. */
     private HttpRequest.Builder withKey(HttpRequest.Builder b) {
+        if (bearer != null) b.header("Authorization", "Bearer " + bearer);
         return key == null ? b : b.header("x-api-key", key.reveal());
     }
 
@@ -192,7 +204,7 @@ public final class NeuronpediaClient {
         String detail = body == null ? "" : body.length() > 500 ? body.substring(0, 500) + "…" : body;
         String hint = switch (status) {
             case 400 -> " (rejected by validation)";
-            case 401, 403 -> " (check NEURONPEDIA_API_KEY)";
+            case 401, 403 -> " (check NEURONPEDIA_API_KEY; for a SAE service's read API, its bearer token)";
             case 413 -> " (request body too large: lower the batch byte limit)";
             case 500 -> " (Neuronpedia's opaque error: unknown source, duplicate index, not the source set's creator, or bad JSON)";
             default -> "";

@@ -42,4 +42,21 @@ class DashboardReaderTest {
             assertTrue(e.getMessage().contains("wait for the analysis"), e.getMessage());
         }
     }
+
+    @Test
+    void sendsTheBearerTokenAServiceGuardedReadApiRequires() throws Exception {
+        SaeDashboards d = Fixtures.dashboards(250, 3, 10);
+        try (FakeDashboardServer viz = new FakeDashboardServer(d).requireBearer("t0ken")) {
+            List<Integer> progress = new ArrayList<>();
+            // 128 asked, capped at the server's 100 per batch
+            SaeDashboards back = new DashboardReader(new NeuronpediaClient(viz.baseUrl(), null, fast, "t0ken"), 128)
+                    .read(d.modelId(), d.sourceId(), d.hookName(), 250, "corpus/default", 40, 10, progress::add);
+            assertEquals(List.of(100, 200, 250), progress);
+            assertEquals(d.live().size(), back.live().size());
+            assertEquals(d.deadIndexes(), back.deadIndexes());
+            NeuronpediaException e = assertThrows(NeuronpediaException.class, () -> new DashboardReader(
+                    new NeuronpediaClient(viz.baseUrl(), null, fast), 16).read(d.modelId(), d.sourceId(), d.hookName(), 20, "x", 1, 1, i -> {}));
+            assertTrue(e.getMessage().contains("401"), e.getMessage());
+        }
+    }
 }

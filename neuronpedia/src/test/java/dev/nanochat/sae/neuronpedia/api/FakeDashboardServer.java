@@ -19,12 +19,14 @@ import java.util.Map;
 /**
  * Neuronpedia's read API on loopback over fixed dashboards ({@code POST /api/features},
  * {@code GET /api/feature/{model}/{source}/{index}}), in the Neuron-row shape viz-service serves.
- * Unknown or dead features are null in a batch answer and 404 alone.
+ * Unknown or dead features are null in a batch answer and 404 alone. With {@link #requireBearer} it
+ * answers 401 without that bearer token, as viz-service does on /api.
  */
 public final class FakeDashboardServer implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     private final Map<String, ObjectNode> features = new HashMap<>();
     private final HttpServer server;
+    private volatile String bearer;
 
     public FakeDashboardServer(SaeDashboards d) throws IOException {
         for (FeatureDashboard f : d.live()) features.put(d.modelId() + "/" + d.sourceId() + "/" + f.index(), row(d, f));
@@ -37,6 +39,12 @@ public final class FakeDashboardServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** From now on every /api request needs {@code Authorization: Bearer <token>}. */
+    public FakeDashboardServer requireBearer(String token) {
+        this.bearer = token;
+        return this;
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -44,8 +52,16 @@ public final class FakeDashboardServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getPath();
+        if (bearer != null && !("Bearer " + bearer).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            send(ex, 401, "{\"error\":\"unauthorized\"}");
+            return;
+        }
         if (ex.getRequestMethod().equals("POST") && path.equals("/api/features")) {
             JsonNode req = JSON.readTree(ex.getRequestBody().readAllBytes());
+            if (!req.isArray() || req.isEmpty() || req.size() > 100) { // viz-service's limit
+                send(ex, 400, "{\"error\":\"Body must be a JSON array of 1..100 {modelId, layer, index} objects\"}");
+                return;
+            }
             ArrayNode out = JSON.createArrayNode();
             for (JsonNode r : req) {
                 ObjectNode f = features.get(r.path("modelId").asText() + "/" + r.path("layer").asText() + "/" + r.path("index").asText());

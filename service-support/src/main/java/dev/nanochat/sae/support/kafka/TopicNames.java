@@ -2,6 +2,8 @@ package dev.nanochat.sae.support.kafka;
 
 import dev.nanochat.sae.core.records.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -14,10 +16,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class TopicNames {
     private final String suffix;
 
-    // Optional, not defaultValue = "": MicroProfile Config treats an empty default as no default, so
-    // a service started without SAE_TOPICS_SUFFIX failed at startup.
-    @jakarta.inject.Inject
-    TopicNames(@ConfigProperty(name = "sae.topics.suffix") java.util.Optional<String> suffix) {
+    // Optional, not defaultValue = "": SmallRye treats an empty value as missing and would refuse to start.
+    @Inject
+    TopicNames(@ConfigProperty(name = "sae.topics.suffix") Optional<String> suffix) {
         this(suffix.orElse(""));
     }
 

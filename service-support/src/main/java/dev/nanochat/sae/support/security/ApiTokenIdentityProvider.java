@@ -20,14 +20,15 @@ import org.jboss.logging.Logger;
 public class ApiTokenIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
     private static final Logger LOG = Logger.getLogger(ApiTokenIdentityProvider.class);
 
-    @ConfigProperty(name = "sae.api.tokens", defaultValue = "")
-    String spec;
+    // Optional: SmallRye treats an empty default as missing, and no tokens must start (refusing /api), not fail.
+    @ConfigProperty(name = "sae.api.tokens")
+    java.util.Optional<String> spec;
 
     private ApiTokens tokens;
 
     @PostConstruct
     void init() {
-        tokens = ApiTokens.parse(spec);
+        tokens = ApiTokens.parse(spec.orElse(""));
         if (tokens.isEmpty()) {
             LOG.warn("no API tokens configured (SAE_API_TOKENS): every /api request is refused with 401");
         } else {
