@@ -28,7 +28,8 @@ final class ByteLines implements RawDocumentSource {
         int b;
         while ((b = in.read()) != -1 && b != '\n') {
             if (line.size() >= MAX_LINE_BYTES) {
-                throw new IOException("a line longer than " + MAX_LINE_BYTES + " bytes (not a line-per-document text file?)");
+                throw new IOException(
+                        "a line longer than " + MAX_LINE_BYTES + " bytes (not a line-per-document text file?)");
             }
             line.write(b);
         }

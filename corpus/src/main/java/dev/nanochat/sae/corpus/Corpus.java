@@ -63,7 +63,8 @@ public final class Corpus {
 
     @Override
     public String toString() {
-        return files.size() == 1 ? files.get(0) + " (" + format + ")"
+        return files.size() == 1
+                ? files.get(0) + " (" + format + ")"
                 : files.size() + " " + format + " files in " + files.get(0).getParent();
     }
 
@@ -74,7 +75,8 @@ public final class Corpus {
         Path dir = Files.isDirectory(baseData) ? baseData : fileOrDir;
         List<Path> all = list(dir);
         List<Path> shards = all.stream()
-                .filter(p -> p.getFileName().toString().matches("shard_.*\\.parquet")).toList();
+                .filter(p -> p.getFileName().toString().matches("shard_.*\\.parquet"))
+                .toList();
         if (!shards.isEmpty()) return shards;
         List<Path> known = new ArrayList<>();
         for (Path p : all) {

@@ -21,7 +21,11 @@ import java.util.Locale;
  * All plain-text formats accept gzip transparently.
  */
 public enum CorpusFormat {
-    LINES, PARAGRAPHS, LINEDOC, JSONL, PARQUET;
+    LINES,
+    PARAGRAPHS,
+    LINEDOC,
+    JSONL,
+    PARQUET;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String TEXT_FIELD = "text";

@@ -10,8 +10,8 @@ public record CorpusPosition(int fileIndex, long slot) {
 
     public CorpusPosition {
         if (fileIndex < 0 || slot < 0) {
-            throw new IllegalArgumentException("corpus position must be non-negative, got file "
-                    + fileIndex + " slot " + slot);
+            throw new IllegalArgumentException(
+                    "corpus position must be non-negative, got file " + fileIndex + " slot " + slot);
         }
     }
 

@@ -22,7 +22,8 @@ import java.util.List;
 public final class CorpusReader implements AutoCloseable {
     private final List<Path> files;
     private final CorpusFormat format;
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     private int fileIndex;
@@ -34,18 +35,19 @@ public final class CorpusReader implements AutoCloseable {
         this.files = files;
         this.format = format;
         if (start.fileIndex() > files.size()) {
-            throw new IllegalArgumentException("corpus position " + start.encode() + " is past the last of "
-                    + files.size() + " files");
+            throw new IllegalArgumentException(
+                    "corpus position " + start.encode() + " is past the last of " + files.size() + " files");
         }
         this.fileIndex = start.fileIndex();
         if (start.slot() > 0) {
-            if (fileIndex == files.size()) throw new IllegalArgumentException("corpus position " + start.encode()
-                    + " has slots in a file that does not exist (" + files.size() + " files)");
+            if (fileIndex == files.size())
+                throw new IllegalArgumentException("corpus position " + start.encode()
+                        + " has slots in a file that does not exist (" + files.size() + " files)");
             openCurrent();
             long skipped = io(() -> source.skip(start.slot()));
             if (skipped < start.slot()) {
-                throw new IllegalArgumentException("cannot resume at " + start.encode() + ": "
-                        + files.get(fileIndex) + " has only " + skipped + " document slots");
+                throw new IllegalArgumentException("cannot resume at " + start.encode() + ": " + files.get(fileIndex)
+                        + " has only " + skipped + " document slots");
             }
             slot = skipped;
         }
@@ -76,8 +78,8 @@ public final class CorpusReader implements AutoCloseable {
             } else {
                 documents++;
                 textBytes += raw.length;
-                return new Document(files.get(fileIndex).getFileName() + ":" + thisSlot,
-                        Document.key(fileIndex, thisSlot), text);
+                return new Document(
+                        files.get(fileIndex).getFileName() + ":" + thisSlot, Document.key(fileIndex, thisSlot), text);
             }
         }
         return null;

@@ -12,7 +12,7 @@ public record CorpusStats(long documents, long empty, long invalidUtf8, long mal
 
     @Override
     public String toString() {
-        return documents + " documents (" + textBytes + " bytes), skipped " + empty + " empty, "
-                + invalidUtf8 + " invalid UTF-8, " + malformed + " malformed";
+        return documents + " documents (" + textBytes + " bytes), skipped " + empty + " empty, " + invalidUtf8
+                + " invalid UTF-8, " + malformed + " malformed";
     }
 }

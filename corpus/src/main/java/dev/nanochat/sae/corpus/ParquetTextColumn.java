@@ -40,7 +40,8 @@ final class ParquetTextColumn implements RawDocumentSource {
 
     ParquetTextColumn(Path file, String column) throws IOException {
         this.file = file;
-        ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
+        ParquetReadOptions options =
+                ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
         try {
             this.reader = ParquetFileReader.open(new LocalInputFile(file), options);
         } catch (RuntimeException | IOException e) {
@@ -55,15 +56,15 @@ final class ParquetTextColumn implements RawDocumentSource {
         }
         if (!schema.containsField(column)) {
             reader.close();
-            throw new IllegalArgumentException("parquet file " + file + " has no column '" + column
-                    + "'; columns: " + schema.getFields().stream().map(Type::getName).toList());
+            throw new IllegalArgumentException("parquet file " + file + " has no column '" + column + "'; columns: "
+                    + schema.getFields().stream().map(Type::getName).toList());
         }
         Type field = schema.getType(column);
-        if (!field.isPrimitive() || field.asPrimitiveType().getPrimitiveTypeName()
-                != PrimitiveType.PrimitiveTypeName.BINARY) {
+        if (!field.isPrimitive()
+                || field.asPrimitiveType().getPrimitiveTypeName() != PrimitiveType.PrimitiveTypeName.BINARY) {
             reader.close();
-            throw new IllegalArgumentException("parquet column '" + column + "' of " + file
-                    + " is " + field + ", expected a (string) binary column");
+            throw new IllegalArgumentException("parquet column '" + column + "' of " + file + " is " + field
+                    + ", expected a (string) binary column");
         }
         this.projection = new MessageType(schema.getName(), field);
         reader.setRequestedSchema(projection);
@@ -98,7 +99,8 @@ final class ParquetTextColumn implements RawDocumentSource {
     public long skip(long n) throws IOException {
         long done = 0;
         while (done < n) {
-            if (rowsLeftInGroup == 0 && nextGroup < rowGroups.size()
+            if (rowsLeftInGroup == 0
+                    && nextGroup < rowGroups.size()
                     && rowGroups.get(nextGroup).getRowCount() <= n - done) {
                 done += rowGroups.get(nextGroup).getRowCount();
                 try {
@@ -120,7 +122,9 @@ final class ParquetTextColumn implements RawDocumentSource {
         PageReadStore pages = reader.readNextRowGroup();
         nextGroup++;
         if (pages == null) throw new IOException("parquet file " + file + " ended before row group " + nextGroup);
-        rows = new ColumnIOFactory().getColumnIO(projection).getRecordReader(pages, new GroupRecordConverter(projection));
+        rows = new ColumnIOFactory()
+                .getColumnIO(projection)
+                .getRecordReader(pages, new GroupRecordConverter(projection));
         rowsLeftInGroup = pages.getRowCount();
         return true;
     }

@@ -30,20 +30,23 @@ import org.junit.jupiter.api.io.TempDir;
  * the file — never a parquet internals exception, a hang or unbounded memory (a gzip bomb).
  */
 class CorpusFuzzTest {
-    @TempDir static Path dir;
+    @TempDir
+    static Path dir;
+
     static List<String> lines = new ArrayList<>();
 
     @BeforeAll
     static void europarl() throws IOException {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(
-                CorpusFuzzTest.class.getResourceAsStream(DefaultCorpus.FILE_NAME)), StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(CorpusFuzzTest.class.getResourceAsStream(DefaultCorpus.FILE_NAME)),
+                StandardCharsets.UTF_8))) {
             for (String l; lines.size() < 40 && (l = r.readLine()) != null; ) lines.add(l);
         }
     }
 
     private static long readAll(Path file, CorpusFormat format) {
         try (CorpusReader r = Corpus.of(file, format).open()) {
-            while (r.next() != null) { }
+            while (r.next() != null) {}
             CorpusStats s = r.stats();
             return s.documents() + s.skipped();
         }
@@ -51,10 +54,16 @@ class CorpusFuzzTest {
 
     private void fuzz(String name, byte[] real, CorpusFormat format, String fileName, int cases) {
         Path file = dir.resolve(fileName);
-        var r = Fuzzer.named(name).input(real).seed(16).cases(cases).hotBytes(4096)
-                .timeoutPerCase(Duration.ofSeconds(10)).memoryBudget(64L << 20, 256)
+        var r = Fuzzer.named(name)
+                .input(real)
+                .seed(16)
+                .cases(cases)
+                .hotBytes(4096)
+                .timeoutPerCase(Duration.ofSeconds(10))
+                .memoryBudget(64L << 20, 256)
                 .typedErrors(UncheckedIOException.class)
-                .typedErrorIf(t -> t.getClass() == IllegalArgumentException.class && t.getMessage().contains(file.toString()))
+                .typedErrorIf(t -> t.getClass() == IllegalArgumentException.class
+                        && t.getMessage().contains(file.toString()))
                 .run(bytes -> {
                     Files.write(file, bytes);
                     return readAll(file, format);
@@ -74,7 +83,11 @@ class CorpusFuzzTest {
 
     @Test
     void plainParagraphs() {
-        byte[] text = String.join("\n\n", lines.stream().map(l -> l.substring(l.lastIndexOf('\t') + 1)).toList())
+        byte[] text = String.join(
+                        "\n\n",
+                        lines.stream()
+                                .map(l -> l.substring(l.lastIndexOf('\t') + 1))
+                                .toList())
                 .getBytes(StandardCharsets.UTF_8);
         fuzz("corpus (plain paragraphs)", text, CorpusFormat.PARAGRAPHS, "europarl.txt", 2000);
     }
@@ -83,14 +96,23 @@ class CorpusFuzzTest {
     void jsonl() throws IOException {
         ObjectMapper json = new ObjectMapper();
         StringBuilder sb = new StringBuilder();
-        for (String l : lines) sb.append(json.writeValueAsString(Map.of("text", l.substring(l.lastIndexOf('\t') + 1)))).append('\n');
-        fuzz("corpus (jsonl)", sb.toString().getBytes(StandardCharsets.UTF_8), CorpusFormat.JSONL, "europarl.jsonl", 2000);
+        for (String l : lines)
+            sb.append(json.writeValueAsString(Map.of("text", l.substring(l.lastIndexOf('\t') + 1))))
+                    .append('\n');
+        fuzz(
+                "corpus (jsonl)",
+                sb.toString().getBytes(StandardCharsets.UTF_8),
+                CorpusFormat.JSONL,
+                "europarl.jsonl",
+                2000);
     }
 
     @Test
     void parquetShard() throws IOException {
         Path shard = dir.resolve("seed.parquet");
-        ParquetFixtures.writeShard(shard, lines.stream().map(l -> l.substring(l.lastIndexOf('\t') + 1)).toList(),
+        ParquetFixtures.writeShard(
+                shard,
+                lines.stream().map(l -> l.substring(l.lastIndexOf('\t') + 1)).toList(),
                 CompressionCodecName.SNAPPY);
         fuzz("corpus (parquet)", Files.readAllBytes(shard), CorpusFormat.PARQUET, "shard_00000.parquet", 2000);
     }
@@ -104,8 +126,8 @@ class CorpusFuzzTest {
             java.util.Arrays.fill(zeros, (byte) 'a');
             for (int i = 0; i < 1024; i++) out.write(zeros);
         }
-        UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(UncheckedIOException.class,
-                () -> readAll(bomb, CorpusFormat.LINES));
+        UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(
+                UncheckedIOException.class, () -> readAll(bomb, CorpusFormat.LINES));
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("longer than"), e.getMessage());
     }
 }

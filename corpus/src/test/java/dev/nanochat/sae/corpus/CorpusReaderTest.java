@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CorpusReaderTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private static final byte[] BAD_UTF8 = {'b', 'a', 'd', (byte) 0xC3, (byte) 0x28, '\n'};
 
@@ -33,7 +34,8 @@ class CorpusReaderTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (byte[] p : parts) bytes.write(p);
         Path file = dir.resolve(name);
-        try (OutputStream out = gzip ? new GZIPOutputStream(Files.newOutputStream(file)) : Files.newOutputStream(file)) {
+        try (OutputStream out =
+                gzip ? new GZIPOutputStream(Files.newOutputStream(file)) : Files.newOutputStream(file)) {
             out.write(bytes.toByteArray());
         }
         return file;
@@ -48,7 +50,9 @@ class CorpusReaderTest {
         Path f = write("a.txt.gz", true, utf8("first dóc\r\n"), BAD_UTF8, utf8("\n  \nlast 😀"));
         try (CorpusReader r = Corpus.of(f).open()) {
             List<Document> docs = readAll(r);
-            assertEquals(List.of("first dóc", "last 😀"), docs.stream().map(Document::text).toList());
+            assertEquals(
+                    List.of("first dóc", "last 😀"),
+                    docs.stream().map(Document::text).toList());
             assertEquals("a.txt.gz:0", docs.get(0).id());
             assertEquals("a.txt.gz:4", docs.get(1).id(), "slot numbers count skipped lines");
             assertEquals(4L, docs.get(1).key());
@@ -62,17 +66,20 @@ class CorpusReaderTest {
 
     @Test
     void paragraphsAreBlankLineSeparated() throws IOException {
-        Path f = write("p.txt", false, utf8("\n\nOne line\nand two.\n \n\n\nSecond para\n"), BAD_UTF8,
-                utf8("\nThird"));
+        Path f = write("p.txt", false, utf8("\n\nOne line\nand two.\n \n\n\nSecond para\n"), BAD_UTF8, utf8("\nThird"));
         try (CorpusReader r = Corpus.of(f, CorpusFormat.PARAGRAPHS).open()) {
-            assertEquals(List.of("One line\nand two.", "Third"), readAll(r).stream().map(Document::text).toList());
+            assertEquals(
+                    List.of("One line\nand two.", "Third"),
+                    readAll(r).stream().map(Document::text).toList());
             assertEquals(1, r.stats().invalidUtf8(), "the paragraph holding the bad line is skipped whole");
         }
     }
 
     @Test
     void jsonlTakesTextFieldAndCountsMalformedLines() throws IOException {
-        Path f = write("d.jsonl", false,
+        Path f = write(
+                "d.jsonl",
+                false,
                 utf8("{\"text\": \"hello\\nworld\", \"id\": 3}\n"),
                 utf8("{\"text\": 42}\n"),
                 utf8("not json\n"),
@@ -81,7 +88,9 @@ class CorpusReaderTest {
                 utf8("{\"text\": \"\"}\n"),
                 utf8("{\"text\": \"Grüße\"}"));
         try (CorpusReader r = Corpus.of(f).open()) {
-            assertEquals(List.of("hello\nworld", "Grüße"), readAll(r).stream().map(Document::text).toList());
+            assertEquals(
+                    List.of("hello\nworld", "Grüße"),
+                    readAll(r).stream().map(Document::text).toList());
             assertEquals(new CorpusStats(2, 1, 1, 3, r.stats().textBytes()), r.stats());
         }
     }
@@ -90,7 +99,9 @@ class CorpusReaderTest {
     void lineDocTakesTheBody() throws IOException {
         Path f = write("x.lines.txt", false, utf8("Title\t2004-03-30\tThe body\there\nno tabs line\n"));
         try (CorpusReader r = Corpus.of(f).open()) {
-            assertEquals(List.of("The body\there"), readAll(r).stream().map(Document::text).toList());
+            assertEquals(
+                    List.of("The body\there"),
+                    readAll(r).stream().map(Document::text).toList());
             assertEquals(1, r.stats().malformed());
         }
     }
@@ -139,9 +150,11 @@ class CorpusReaderTest {
         Corpus corpus = Corpus.of(dir);
         assertEquals(List.of(a, b), corpus.files());
         try (CorpusReader r = corpus.open(new CorpusPosition(1, 1))) {
-            assertEquals(List.of("b1", "b2"), readAll(r).stream().map(Document::text).toList());
+            assertEquals(
+                    List.of("b1", "b2"), readAll(r).stream().map(Document::text).toList());
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> corpus.open(new CorpusPosition(0, 5)));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> corpus.open(new CorpusPosition(0, 5)));
         assertTrue(e.getMessage().contains("a.txt has only 2"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> corpus.open(new CorpusPosition(3, 0)));
         assertThrows(IllegalArgumentException.class, () -> CorpusPosition.parse("x:1"));
@@ -153,21 +166,27 @@ class CorpusReaderTest {
     @Test
     void parquetWithoutTextColumnNamesTheColumns() throws IOException {
         Path f = dir.resolve("shard_00000.parquet");
-        org.apache.parquet.schema.MessageType schema = org.apache.parquet.schema.MessageTypeParser
-                .parseMessageType("message m { required binary body (STRING); }");
-        try (var w = org.apache.parquet.hadoop.example.ExampleParquetWriter
-                .builder(new org.apache.parquet.io.LocalOutputFile(f))
-                .withConf(new org.apache.parquet.conf.PlainParquetConfiguration()).withType(schema).build()) {
-            w.write(new org.apache.parquet.example.data.simple.SimpleGroupFactory(schema).newGroup().append("body", "x"));
+        org.apache.parquet.schema.MessageType schema = org.apache.parquet.schema.MessageTypeParser.parseMessageType(
+                "message m { required binary body (STRING); }");
+        try (var w = org.apache.parquet.hadoop.example.ExampleParquetWriter.builder(
+                        new org.apache.parquet.io.LocalOutputFile(f))
+                .withConf(new org.apache.parquet.conf.PlainParquetConfiguration())
+                .withType(schema)
+                .build()) {
+            w.write(new org.apache.parquet.example.data.simple.SimpleGroupFactory(schema)
+                    .newGroup()
+                    .append("body", "x"));
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Corpus.of(f).open().next());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> Corpus.of(f).open().next());
         assertTrue(e.getMessage().contains("no column 'text'") && e.getMessage().contains("[body]"), e.getMessage());
     }
 
     @Test
     void corruptParquetFailsWithTheFileName() throws IOException {
         Path f = write("shard_00003.parquet", false, utf8("PAR1 this is not parquet at all PAR1"));
-        RuntimeException e = assertThrows(RuntimeException.class, () -> Corpus.of(f).open().next());
+        RuntimeException e =
+                assertThrows(RuntimeException.class, () -> Corpus.of(f).open().next());
         assertTrue(e.getMessage().contains("shard_00003.parquet"), e.getMessage());
     }
 }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DefaultCorpusTest {
-    @TempDir Path home;
+    @TempDir
+    Path home;
 
     @Test
     void extractsOnceAndReadsEveryEuroparlDocument() throws Exception {
@@ -24,7 +25,9 @@ class DefaultCorpusTest {
         Set<String> ids = new HashSet<>();
         try (CorpusReader r = DefaultCorpus.open(home).open()) {
             Document first = r.next();
-            assertTrue(first.text().startsWith("Istituzioni europee proteggerlo in tutti i campi."), first.text().substring(0, 40));
+            assertTrue(
+                    first.text().startsWith("Istituzioni europee proteggerlo in tutti i campi."),
+                    first.text().substring(0, 40));
             ids.add(first.id());
             for (Document d; (d = r.next()) != null; ) ids.add(d.id());
             assertEquals(DefaultCorpus.DOCUMENTS, r.stats().documents());

@@ -1,6 +1,5 @@
 package dev.nanochat.sae.evaluator;
 
-import dev.nanochat.sae.core.io.Digests;
 import static dev.nanochat.sae.evaluator.KafkaAndRootsResource.*;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -13,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import dev.nanochat.sae.core.io.DType;
+import dev.nanochat.sae.core.io.Digests;
 import dev.nanochat.sae.core.io.Safetensors;
 import dev.nanochat.sae.core.records.ActivationBatch;
 import dev.nanochat.sae.core.records.ActivationBatchCodec;
@@ -24,10 +24,10 @@ import dev.nanochat.sae.core.records.Topics;
 import dev.nanochat.sae.eval.NaiveMetrics;
 import dev.nanochat.sae.eval.SaeCheckpoint;
 import dev.nanochat.sae.eval.TestSaes;
-import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import dev.nanochat.sae.nanochat.ForwardOptions;
 import dev.nanochat.sae.nanochat.Gpt;
 import dev.nanochat.sae.nanochat.HookPoint;
+import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -71,7 +71,8 @@ class EvaluatorFlowTest {
         try (Gpt gpt = Gpt.load(ModelCheckpoints.resolve(modelRoot, "base", TAG, 600), Device.cpu())) {
             HookPoint hook = HookPoint.parse(HOOK);
             for (int[] doc : docs) {
-                acts.add(gpt.forward(new int[][] {doc}, ForwardOptions.captureOnly(Set.of(hook))).activations(hook));
+                acts.add(gpt.forward(new int[][] {doc}, ForwardOptions.captureOnly(Set.of(hook)))
+                        .activations(hook));
             }
         }
         int half = docs.size() / 2;
@@ -79,8 +80,19 @@ class EvaluatorFlowTest {
         send(batch(1, Split.EVAL, docs.subList(half, docs.size()), acts.subList(half, docs.size())));
         send(batch(2, Split.TRAIN, docs.subList(0, 1), acts.subList(0, 1))); // ignored: train split
         ActivationBatch orphan = batch(0, Split.EVAL, docs.subList(0, 1), acts.subList(0, 1));
-        send(new ActivationBatch(orphan.collectionId(), MISSING_MODEL_ID, HOOK, D, DType.F32, 0, Split.EVAL,
-                orphan.schemaVersion(), orphan.activations(), orphan.tokenIds(), orphan.docIds(), orphan.positions()));
+        send(new ActivationBatch(
+                orphan.collectionId(),
+                MISSING_MODEL_ID,
+                HOOK,
+                D,
+                DType.F32,
+                0,
+                Split.EVAL,
+                orphan.schemaVersion(),
+                orphan.activations(),
+                orphan.tokenIds(),
+                orphan.docIds(),
+                orphan.positions()));
         rows = docs.stream().mapToInt(d -> d.length).sum();
         heldOut = new float[rows * D];
         int at = 0;
@@ -88,12 +100,23 @@ class EvaluatorFlowTest {
             System.arraycopy(a, 0, heldOut, at, a.length);
             at += a.length;
         }
-        TestKafka.send(ACTIVATIONS, "x", "not safetensors".getBytes(StandardCharsets.UTF_8),
+        TestKafka.send(
+                ACTIVATIONS,
+                "x",
+                "not safetensors".getBytes(StandardCharsets.UTF_8),
                 Map.of(ActivationBatchCodec.HEADER_SPLIT, "eval"));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().queryParam("model", MODEL_ID)
-                .queryParam("hook", HOOK).get("/api/held-out").then().statusCode(200).body("tokens", equalTo(rows)));
+                .queryParam("hook", HOOK)
+                .get("/api/held-out")
+                .then()
+                .statusCode(200)
+                .body("tokens", equalTo(rows)));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().queryParam("model", MISSING_MODEL_ID)
-                .queryParam("hook", HOOK).get("/api/held-out").then().statusCode(200).body("tokens", equalTo(23)));
+                .queryParam("hook", HOOK)
+                .get("/api/held-out")
+                .then()
+                .statusCode(200)
+                .body("tokens", equalTo(23)));
         await().atMost(Duration.ofSeconds(30)).until(() -> TestKafka.readAll(DLQ).stream()
                 .anyMatch(r -> ACTIVATIONS.equals(TestKafka.header(r, DeadLetters.HEADER_TOPIC))));
     }
@@ -109,7 +132,8 @@ class EvaluatorFlowTest {
         Path b1 = TestSaes.zero(checkpointRoot.resolve(RUN_B).resolve("step-1"), D, 9);
         Path bad = TestSaes.identity(checkpointRoot.resolve(RUN_BAD).resolve("step-1"), D);
         byte[] w = Files.readAllBytes(bad.resolve(SaeCheckpoint.WEIGHTS));
-        Files.write(bad.resolve(SaeCheckpoint.WEIGHTS), Arrays.copyOf(w, 100)); // corrupt, yet the hash matches the event
+        Files.write(
+                bad.resolve(SaeCheckpoint.WEIGHTS), Arrays.copyOf(w, 100)); // corrupt, yet the hash matches the event
         String badSha = Digests.sha256(bad.resolve(SaeCheckpoint.WEIGHTS));
         Path outside = TestSaes.identity(checkpointRoot.getParent().resolve("outside"), D);
 
@@ -120,12 +144,31 @@ class EvaluatorFlowTest {
         checkpoint(RUN_B, 1, 1000, b1, true);
         sendEvent(event(RUN_BAD, 1, 500, bad, false, badSha));
         checkpoint(RUN_BAD, 2, 600, outside, false);
-        sendEvent(new CheckpointEvent(RUN_B, 2, 2000, b1.toString(), Digests.sha256(b1.resolve(SaeCheckpoint.WEIGHTS)),
-                false, Map.of(), null, MISSING_MODEL_ID, HOOK, "test", Instant.now()));
+        sendEvent(new CheckpointEvent(
+                RUN_B,
+                2,
+                2000,
+                b1.toString(),
+                Digests.sha256(b1.resolve(SaeCheckpoint.WEIGHTS)),
+                false,
+                Map.of(),
+                null,
+                MISSING_MODEL_ID,
+                HOOK,
+                "test",
+                Instant.now()));
 
         await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> given().queryParam("run", RUN_B)
-                .get("/api/evaluations").then().statusCode(200).body("size()", equalTo(2)));
-        JsonPath runA = given().queryParam("run", RUN_A).get("/api/evaluations").then().statusCode(200).extract().jsonPath();
+                .get("/api/evaluations")
+                .then()
+                .statusCode(200)
+                .body("size()", equalTo(2)));
+        JsonPath runA = given().queryParam("run", RUN_A)
+                .get("/api/evaluations")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(List.of(1, 2), runA.getList("step"));
         assertEquals(List.of("ok", "ok"), runA.getList("status"));
 
@@ -143,18 +186,26 @@ class EvaluatorFlowTest {
         close(want.cosine, m, "cosine");
         close(want.l2Ratio, m, "l2_ratio");
         assertEquals(rows, runA.getInt("[0].evalTokens"));
-        assertEquals(rows - docs.size(), ((Number) m.get("ce_tokens")).intValue()); // every token but the first of a doc
+        assertEquals(
+                rows - docs.size(), ((Number) m.get("ce_tokens")).intValue()); // every token but the first of a doc
         assertEquals(3.961591958999634, num(m, "ce_loss_clean"), 2e-4, "the Python reference's loss on these tokens");
-        assertTrue(num(m, "ce_loss_zero_ablated") > num(m, "ce_loss_clean") + 0.5, "ablation must hurt on real text: " + m);
+        assertTrue(
+                num(m, "ce_loss_zero_ablated") > num(m, "ce_loss_clean") + 0.5,
+                "ablation must hurt on real text: " + m);
 
         Map<String, Object> identity = runA.getMap("[1].metrics");
         assertEquals(1.0, num(identity, "ce_loss_recovered"), 1e-4);
         assertTrue(num(identity, "kl_spliced") < 1e-6, "kl " + identity.get("kl_spliced"));
         assertEquals(0.0, num(identity, "fvu"), 1e-9);
 
-        JsonPath runB = given().queryParam("run", RUN_B).get("/api/evaluations").then().extract().jsonPath();
+        JsonPath runB = given().queryParam("run", RUN_B)
+                .get("/api/evaluations")
+                .then()
+                .extract()
+                .jsonPath();
         assertEquals(0.0, num(runB.getMap("[0].metrics"), "ce_loss_recovered"), 1e-9);
-        // model not under the roots: reconstruction metrics on its held-out set, spliced metrics skipped with the reason
+        // model not under the roots: reconstruction metrics on its held-out set, spliced metrics skipped with the
+        // reason
         assertEquals("ok", runB.getString("[1].status"));
         double meanSquaredNorm = 0; // x̂ = 0, so mse = mean over the orphan's 23 tokens of ‖x‖²
         for (int i = 0; i < 23 * D; i++) {
@@ -162,30 +213,50 @@ class EvaluatorFlowTest {
         }
         close(meanSquaredNorm, runB.getMap("[1].metrics"), "mse");
         assertEquals(23, runB.getInt("[1].evalTokens"));
-        assertTrue(runB.getString("[1].notes").startsWith("spliced metrics skipped: model " + MISSING_MODEL_ID + " not found"),
+        assertTrue(
+                runB.getString("[1].notes")
+                        .startsWith("spliced metrics skipped: model " + MISSING_MODEL_ID + " not found"),
                 runB.getString("[1].notes"));
         assertNull(runB.getMap("[1].metrics").get("ce_loss_recovered"));
 
-        JsonPath runBad = given().queryParam("run", RUN_BAD).get("/api/evaluations").then().extract().jsonPath();
+        JsonPath runBad = given().queryParam("run", RUN_BAD)
+                .get("/api/evaluations")
+                .then()
+                .extract()
+                .jsonPath();
         assertEquals(List.of("failed", "failed"), runBad.getList("status"));
         assertTrue(runBad.getString("[0].reason").contains("cannot be loaded"), runBad.getString("[0].reason"));
         // outside the roots reads exactly like a missing directory (no file-system probing)
-        assertTrue(runBad.getString("[1].reason").contains("is not a checkpoint directory under the configured checkpoint roots"),
+        assertTrue(
+                runBad.getString("[1].reason")
+                        .contains("is not a checkpoint directory under the configured checkpoint roots"),
                 runBad.getString("[1].reason"));
     }
 
     @Test
     @Order(3)
     void curves_and_comparisons_are_served_and_bad_queries_are_problems() {
-        given().get("/api/runs/" + RUN_A + "/curve?metric=fvu").then().statusCode(200)
-                .body("points.size()", equalTo(2)).body("points[0].tokens", equalTo(1000))
+        given().get("/api/runs/" + RUN_A + "/curve?metric=fvu")
+                .then()
+                .statusCode(200)
+                .body("points.size()", equalTo(2))
+                .body("points[0].tokens", equalTo(1000))
                 .body("points[1].value", equalTo(0.0f));
-        given().get("/api/runs/" + RUN_A + "/curve?metric=nonsense").then().statusCode(400)
-                .contentType("application/problem+json").body("detail", containsString("available: ["));
-        given().get("/api/compare?runs=" + RUN_A + "," + RUN_B).then().statusCode(200)
-                .body("size()", equalTo(2)).body("[0].latest.step", equalTo(2))
+        given().get("/api/runs/" + RUN_A + "/curve?metric=nonsense")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("available: ["));
+        given().get("/api/compare?runs=" + RUN_A + "," + RUN_B)
+                .then()
+                .statusCode(200)
+                .body("size()", equalTo(2))
+                .body("[0].latest.step", equalTo(2))
                 .body("[1].points[0].ceLossRecovered", equalTo(0.0f));
-        given().get("/api/compare?runs=nope-" + RUN).then().statusCode(404).body("detail", containsString("nope-" + RUN));
+        given().get("/api/compare?runs=nope-" + RUN)
+                .then()
+                .statusCode(404)
+                .body("detail", containsString("nope-" + RUN));
         given().get("/api/evaluations").then().statusCode(400).contentType("application/problem+json");
         given().get("/q/openapi").then().statusCode(200).body(containsString("/api/compare"));
     }
@@ -193,17 +264,24 @@ class EvaluatorFlowTest {
     @Test
     @Order(4)
     void each_evaluation_is_published_once_and_malformed_events_are_dead_lettered() {
-        var events = TestKafka.readAll(EVALUATIONS).stream().map(r -> JsonPath.from(new String(r.value(), StandardCharsets.UTF_8))).toList();
-        assertEquals(List.of(RUN_A + ":1", RUN_A + ":2", RUN_B + ":1", RUN_BAD + ":1", RUN_BAD + ":2", RUN_B + ":2"),
+        var events = TestKafka.readAll(EVALUATIONS).stream()
+                .map(r -> JsonPath.from(new String(r.value(), StandardCharsets.UTF_8)))
+                .toList();
+        assertEquals(
+                List.of(RUN_A + ":1", RUN_A + ":2", RUN_B + ":1", RUN_BAD + ":1", RUN_BAD + ":2", RUN_B + ":2"),
                 events.stream().map(e -> e.getString("id")).toList());
         assertEquals("dev.nanochat.sae.evaluation", events.get(0).getString("type"));
         assertEquals("failed", events.get(3).getString("data.status"));
-        var dead = TestKafka.readAll(DLQ).stream().filter(r -> CHECKPOINTS.equals(TestKafka.header(r, DeadLetters.HEADER_TOPIC))).toList();
+        var dead = TestKafka.readAll(DLQ).stream()
+                .filter(r -> CHECKPOINTS.equals(TestKafka.header(r, DeadLetters.HEADER_TOPIC)))
+                .toList();
         assertEquals(1, dead.size());
         assertEquals("{\"specversion\":", new String(dead.get(0).value(), StandardCharsets.UTF_8));
         assertNotNull(TestKafka.header(dead.get(0), DeadLetters.HEADER_REASON));
         assertNull(TestKafka.header(dead.get(0), "unexpected"));
-        given().get("/q/metrics").then().statusCode(200)
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("sae_evaluator_evaluations_total{status=\"failed\"} 2.0"))
                 .body(containsString("sae_evaluator_duplicates_total 1.0"));
     }
@@ -244,12 +322,27 @@ class EvaluatorFlowTest {
                 positions[at] = p;
             }
         }
-        return new ActivationBatch("c-" + RUN, MODEL_ID, HOOK, D, DType.F32, sequence, split,
-                ActivationBatchCodec.SCHEMA_VERSION, act, tokens, docIds, positions);
+        return new ActivationBatch(
+                "c-" + RUN,
+                MODEL_ID,
+                HOOK,
+                D,
+                DType.F32,
+                sequence,
+                split,
+                ActivationBatchCodec.SCHEMA_VERSION,
+                act,
+                tokens,
+                docIds,
+                positions);
     }
 
     private static void send(ActivationBatch b) throws Exception {
-        TestKafka.send(Topics.activations(b.modelId(), b.hook()), b.collectionId(), ActivationBatchCodec.encode(b), ActivationBatchCodec.headers(b));
+        TestKafka.send(
+                Topics.activations(b.modelId(), b.hook()),
+                b.collectionId(),
+                ActivationBatchCodec.encode(b),
+                ActivationBatchCodec.headers(b));
     }
 
     private static void checkpoint(String run, long step, long tokens, Path dir, boolean last) throws Exception {
@@ -257,8 +350,19 @@ class EvaluatorFlowTest {
     }
 
     private static CheckpointEvent event(String run, long step, long tokens, Path dir, boolean last, String sha) {
-        return new CheckpointEvent(run, step, tokens, dir.toString(), sha, last, Map.of("loss", 1.0), null, MODEL_ID,
-                HOOK, "test", Instant.now());
+        return new CheckpointEvent(
+                run,
+                step,
+                tokens,
+                dir.toString(),
+                sha,
+                last,
+                Map.of("loss", 1.0),
+                null,
+                MODEL_ID,
+                HOOK,
+                "test",
+                Instant.now());
     }
 
     private static void sendEvent(CheckpointEvent e) throws Exception {

@@ -16,7 +16,13 @@ class HealthTest {
 
     @Test
     void readiness_covers_the_database_and_kafka() {
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks.name", hasItems("Database connections health check", "SmallRye Reactive Messaging - readiness check"));
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body(
+                        "checks.name",
+                        hasItems("Database connections health check", "SmallRye Reactive Messaging - readiness check"));
     }
 }

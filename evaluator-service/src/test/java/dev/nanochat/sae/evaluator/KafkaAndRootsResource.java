@@ -27,12 +27,14 @@ public class KafkaAndRootsResource implements QuarkusTestResourceLifecycleManage
     static final String HOOK = "blocks.1.hook_resid_post";
     /** Appended to the fixed topics of {@link Topics} (service-support's TopicNames reads it). */
     static final String SUFFIX = "." + RUN;
+
     static final String CHECKPOINTS = Topics.CHECKPOINTS + SUFFIX;
     static final String EVALUATIONS = Topics.EVALUATIONS + SUFFIX;
     static final String DLQ = Topics.DLQ + SUFFIX;
     static final String ACTIVATIONS = Topics.activations(MODEL_ID, HOOK);
     /** A model whose activations arrive but whose checkpoint is not under the model roots. */
     static final String MISSING_MODEL_ID = TAG + "gone-000600";
+
     static final String MISSING_ACTIVATIONS = Topics.activations(MISSING_MODEL_ID, HOOK);
     static Path modelRoot;
     static Path checkpointRoot;
@@ -44,7 +46,8 @@ public class KafkaAndRootsResource implements QuarkusTestResourceLifecycleManage
             modelRoot = base.resolve("models");
             checkpointRoot = Files.createDirectories(base.resolve("checkpoints"));
             Path src = Path.of("src/test/resources/nanochat-d2/base_checkpoints/d2");
-            Path dst = Files.createDirectories(modelRoot.resolve("base_checkpoints").resolve(TAG));
+            Path dst = Files.createDirectories(
+                    modelRoot.resolve("base_checkpoints").resolve(TAG));
             for (String f : List.of("model_000600.pt", "meta_000600.json")) {
                 Files.copy(src.resolve(f), dst.resolve(f));
             }
@@ -55,9 +58,13 @@ public class KafkaAndRootsResource implements QuarkusTestResourceLifecycleManage
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
         try (Admin admin = Admin.create(p)) {
             admin.createTopics(List.of(CHECKPOINTS, EVALUATIONS, DLQ, ACTIVATIONS, MISSING_ACTIVATIONS).stream()
-                    .map(t -> new NewTopic(t, 1, (short) 1)).toList()).all().get();
+                            .map(t -> new NewTopic(t, 1, (short) 1))
+                            .toList())
+                    .all()
+                    .get();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot create test topics on " + BOOTSTRAP + " (is `./sae kafka start` running?)", e);
+            throw new IllegalStateException(
+                    "cannot create test topics on " + BOOTSTRAP + " (is `./sae kafka start` running?)", e);
         }
         return Map.ofEntries(
                 Map.entry("sae.evaluator.model-roots", modelRoot.toString()),

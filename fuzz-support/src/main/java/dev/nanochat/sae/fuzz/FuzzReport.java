@@ -5,8 +5,14 @@ import java.util.List;
 import java.util.Map;
 
 /** What one fuzz run found; {@link #assertClean()} fails the test with the first failures. */
-public record FuzzReport(String parser, int cases, int valid, Map<String, Integer> typedErrors, List<String> failures,
-        long maxAllocatedBytes, Duration elapsed) {
+public record FuzzReport(
+        String parser,
+        int cases,
+        int valid,
+        Map<String, Integer> typedErrors,
+        List<String> failures,
+        long maxAllocatedBytes,
+        Duration elapsed) {
 
     public int errors() {
         return typedErrors.values().stream().mapToInt(Integer::intValue).sum();
@@ -24,8 +30,15 @@ public record FuzzReport(String parser, int cases, int valid, Map<String, Intege
 
     @Override
     public String toString() {
-        return String.format("fuzz %s: %d cases, %d valid, %d typed errors %s, %d failures, max %.1f MiB allocated per case, %.1f s",
-                parser, cases, valid, errors(), typedErrors, failures.size(), maxAllocatedBytes / 1048576.0,
+        return String.format(
+                "fuzz %s: %d cases, %d valid, %d typed errors %s, %d failures, max %.1f MiB allocated per case, %.1f s",
+                parser,
+                cases,
+                valid,
+                errors(),
+                typedErrors,
+                failures.size(),
+                maxAllocatedBytes / 1048576.0,
                 elapsed.toMillis() / 1000.0);
     }
 }

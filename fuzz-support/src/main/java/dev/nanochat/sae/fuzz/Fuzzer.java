@@ -155,8 +155,8 @@ public final class Fuzzer {
         } finally {
             worker.shutdownNow();
         }
-        return new FuzzReport(name, run, valid, errors, failures, maxAllocated,
-                Duration.ofNanos(System.nanoTime() - start));
+        return new FuzzReport(
+                name, run, valid, errors, failures, maxAllocated, Duration.ofNanos(System.nanoTime() - start));
     }
 
     private static String firstLine(Throwable t) {

@@ -11,8 +11,25 @@ import java.util.Random;
  * pickle's opcodes) where a parser makes its decisions; the rest anywhere.
  */
 public final class Mutator {
-    private static final long[] BOUNDARY = {0, 1, -1, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, Integer.MAX_VALUE,
-            Integer.MIN_VALUE, 0xffffffffL, Long.MAX_VALUE, Long.MIN_VALUE, 1L << 31, 1L << 32, 1L << 40};
+    private static final long[] BOUNDARY = {
+        0,
+        1,
+        -1,
+        0x7f,
+        0x80,
+        0xff,
+        0x7fff,
+        0x8000,
+        0xffff,
+        Integer.MAX_VALUE,
+        Integer.MIN_VALUE,
+        0xffffffffL,
+        Long.MAX_VALUE,
+        Long.MIN_VALUE,
+        1L << 31,
+        1L << 32,
+        1L << 40
+    };
 
     private final Random random;
     private final int hotBytes;
@@ -34,10 +51,22 @@ public final class Mutator {
         if (in.length == 0) return new byte[] {(byte) random.nextInt(256)};
         int at = position(in.length);
         switch (random.nextInt(9)) {
-            case 0 -> { byte[] o = in.clone(); o[at] ^= (byte) (1 << random.nextInt(8)); return o; }
-            case 1 -> { byte[] o = in.clone(); o[at] = (byte) BOUNDARY[random.nextInt(BOUNDARY.length)]; return o; }
-            case 2, 3 -> { return field(in, at, 1 << (1 + random.nextInt(3)), random.nextBoolean()); }
-            case 4 -> { return Arrays.copyOf(in, at); }
+            case 0 -> {
+                byte[] o = in.clone();
+                o[at] ^= (byte) (1 << random.nextInt(8));
+                return o;
+            }
+            case 1 -> {
+                byte[] o = in.clone();
+                o[at] = (byte) BOUNDARY[random.nextInt(BOUNDARY.length)];
+                return o;
+            }
+            case 2, 3 -> {
+                return field(in, at, 1 << (1 + random.nextInt(3)), random.nextBoolean());
+            }
+            case 4 -> {
+                return Arrays.copyOf(in, at);
+            }
             case 5 -> {
                 int n = Math.min(in.length - at, 1 + random.nextInt(64));
                 byte[] o = new byte[in.length - n];

@@ -26,8 +26,16 @@ public final class AdamW implements AutoCloseable {
     private int t;
 
     /** @param lrScale per parameter, the factor on the scheduled base learning rate */
-    public AdamW(NDManager parent, List<NDArray> params, double[] lrScale, double beta1, double beta2, double eps, double weightDecay) {
-        if (lrScale.length != params.size()) throw new IllegalArgumentException(lrScale.length + " lr scales for " + params.size() + " parameters");
+    public AdamW(
+            NDManager parent,
+            List<NDArray> params,
+            double[] lrScale,
+            double beta1,
+            double beta2,
+            double eps,
+            double weightDecay) {
+        if (lrScale.length != params.size())
+            throw new IllegalArgumentException(lrScale.length + " lr scales for " + params.size() + " parameters");
         this.manager = parent.newSubManager();
         this.params = List.copyOf(params);
         this.lrScale = lrScale.clone();

@@ -19,7 +19,8 @@ public final class BitsPerByte {
 
     /** @param nll per-target negative log-likelihood in nats, aligned with targets */
     public void add(float[] nll, int[] targets) {
-        if (nll.length != targets.length) throw new IllegalArgumentException(nll.length + " losses for " + targets.length + " targets");
+        if (nll.length != targets.length)
+            throw new IllegalArgumentException(nll.length + " losses for " + targets.length + " targets");
         for (int i = 0; i < targets.length; i++) {
             int b = tokenBytes[targets[i]];
             if (b == 0) continue;

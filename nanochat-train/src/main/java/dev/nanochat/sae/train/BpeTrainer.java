@@ -49,7 +49,8 @@ public final class BpeTrainer {
         int specials = SplitPattern.SPECIAL_TOKENS.size();
         int targetRanks = vocabSize - specials;
         if (targetRanks < 256) {
-            throw new IllegalArgumentException("vocab size " + vocabSize + " is below 256 bytes + " + specials + " special tokens");
+            throw new IllegalArgumentException(
+                    "vocab size " + vocabSize + " is below 256 bytes + " + specials + " special tokens");
         }
         return new Merger(targetRanks).run();
     }
@@ -67,8 +68,8 @@ public final class BpeTrainer {
         private final int[] stamp;
         private final Map<Long, long[]> pairCounts = new HashMap<>();
         private final Map<Long, IntList> where = new HashMap<>();
-        private final PriorityQueue<long[]> heap = new PriorityQueue<>((x, y) ->
-                x[0] != y[0] ? Long.compare(y[0], x[0]) : Long.compare(x[1], y[1]));
+        private final PriorityQueue<long[]> heap =
+                new PriorityQueue<>((x, y) -> x[0] != y[0] ? Long.compare(y[0], x[0]) : Long.compare(x[1], y[1]));
         private final List<byte[]> tokens = new ArrayList<>();
         private final Map<String, Integer> idOfBytes = new HashMap<>();
         private final Set<Long> grown = new HashSet<>();

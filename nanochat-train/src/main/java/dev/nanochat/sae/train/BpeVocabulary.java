@@ -16,9 +16,11 @@ public record BpeVocabulary(List<byte[]> tokens, long[] mergeCounts, String patt
     public BpeVocabulary {
         tokens = List.copyOf(tokens);
         specials = List.copyOf(specials);
-        if (tokens.size() < 256) throw new IllegalArgumentException("a byte-level vocabulary needs 256 byte tokens, got " + tokens.size());
+        if (tokens.size() < 256)
+            throw new IllegalArgumentException("a byte-level vocabulary needs 256 byte tokens, got " + tokens.size());
         if (mergeCounts.length != tokens.size() - 256) {
-            throw new IllegalArgumentException(mergeCounts.length + " merge counts for " + (tokens.size() - 256) + " merges");
+            throw new IllegalArgumentException(
+                    mergeCounts.length + " merge counts for " + (tokens.size() - 256) + " merges");
         }
     }
 

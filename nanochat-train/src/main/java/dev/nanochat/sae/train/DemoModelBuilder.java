@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nanochat.sae.corpus.Corpus;
 import dev.nanochat.sae.corpus.Document;
-import dev.nanochat.sae.nanochat.ModelCheckpoint;
 import dev.nanochat.sae.nanochat.GptWeights;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
 import dev.nanochat.sae.nanochat.ModelConfig;
 import dev.nanochat.sae.nanochat.Tokenizer;
 import dev.nanochat.sae.nanochat.tokenizer.TokenizerData;
@@ -54,13 +54,15 @@ public final class DemoModelBuilder {
         TokenBatches valStream = batches(corpus, split::isHeldOut, tokenizer, o, false);
         for (int[][] b; val.size() < o.evalBatches() && (b = valStream.next()) != null; ) val.add(b);
         valStream.close();
-        if (val.isEmpty()) throw new IllegalArgumentException("corpus " + corpus + " has too few held-out documents for one validation batch");
+        if (val.isEmpty())
+            throw new IllegalArgumentException(
+                    "corpus " + corpus + " has too few held-out documents for one validation batch");
 
         ModelConfig config = o.modelConfig();
         TokenBatches train = batches(corpus, d -> !split.isHeldOut(d), tokenizer, o, true);
         UnigramBaseline unigram = new UnigramBaseline(config.vocabSize());
         try (GptWeights weights = GptWeights.randomInit(config, o.seed(), Device.cpu());
-             ModelTrainer trainer = new ModelTrainer(weights, o.matrixLr(), o.embeddingLr(), o.unembeddingLr())) {
+                ModelTrainer trainer = new ModelTrainer(weights, o.matrixLr(), o.embeddingLr(), o.unembeddingLr())) {
             double budgetNanos = o.minutes() * 60e9, trainNanos = 0, firstLoss = Double.NaN, loss = Double.NaN;
             double valBpb = Double.NaN;
             long tokens = 0;
@@ -74,14 +76,15 @@ public final class DemoModelBuilder {
                 trainNanos += System.nanoTime() - t0;
                 if (Double.isNaN(firstLoss)) firstLoss = loss;
                 tokens += (long) batch.length * (batch[0].length - 1);
-                progress = Math.max(o.maxSteps() > 0 ? (double) trainer.steps() / o.maxSteps() : 0,
+                progress = Math.max(
+                        o.maxSteps() > 0 ? (double) trainer.steps() / o.maxSteps() : 0,
                         budgetNanos > 0 ? trainNanos / budgetNanos : 0);
                 if (trainer.steps() % o.evalEvery() == 0 && progress < 1) {
                     valBpb = evaluate(trainer, val, tokenBytes).bpb();
                     listener.evaluated(trainer.steps(), valBpb);
                 }
-                listener.step(new TrainingListener.Step(trainer.steps(), Math.min(1, progress), loss, lr,
-                        tokens / (trainNanos / 1e9), valBpb));
+                listener.step(new TrainingListener.Step(
+                        trainer.steps(), Math.min(1, progress), loss, lr, tokens / (trainNanos / 1e9), valBpb));
             }
             train.close();
             valBpb = evaluate(trainer, val, tokenBytes).bpb();
@@ -95,8 +98,17 @@ public final class DemoModelBuilder {
             clearTag(o.out().resolve("base_checkpoints").resolve(o.tag()));
             ObjectNode meta = meta(o, corpus, valBpb, uni.bpb(), tokResult, trainNanos / 1e9, tokens);
             ModelCheckpoint ref = weights.save(o.out(), "base", o.tag(), trainer.steps(), StorageType.FLOAT, meta);
-            return new DemoModelResult(ref, tokResult, trainer.steps(), tokens, trainNanos / 1e9, firstLoss, loss,
-                    valBpb, uni.bpb(), train.epochs());
+            return new DemoModelResult(
+                    ref,
+                    tokResult,
+                    trainer.steps(),
+                    tokens,
+                    trainNanos / 1e9,
+                    firstLoss,
+                    loss,
+                    valBpb,
+                    uni.bpb(),
+                    train.epochs());
         }
     }
 
@@ -106,8 +118,12 @@ public final class DemoModelBuilder {
         return bpb;
     }
 
-    private static TokenBatches batches(Corpus corpus, java.util.function.Predicate<Document> keep, Tokenizer tok,
-                                        DemoModelOptions o, boolean loop) {
+    private static TokenBatches batches(
+            Corpus corpus,
+            java.util.function.Predicate<Document> keep,
+            Tokenizer tok,
+            DemoModelOptions o,
+            boolean loop) {
         return new TokenBatches(corpus::open, keep, tok::encodeOrdinary, tok.bosId(), o.batchSize(), o.seqLen(), loop);
     }
 
@@ -127,17 +143,37 @@ public final class DemoModelBuilder {
         return out;
     }
 
-    private static ObjectNode meta(DemoModelOptions o, Corpus corpus, double valBpb, double unigramBpb,
-                                   TokenizerTraining.Result tok, double trainSeconds, long tokens) {
+    private static ObjectNode meta(
+            DemoModelOptions o,
+            Corpus corpus,
+            double valBpb,
+            double unigramBpb,
+            TokenizerTraining.Result tok,
+            double trainSeconds,
+            long tokens) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode user = f.objectNode();
-        user.put("run", "sae demo-model").put("depth", o.depth()).put("width", o.width()).put("heads", o.heads())
-                .put("vocab_size", o.vocabSize()).put("sequence_len", o.seqLen()).put("device_batch_size", o.batchSize())
-                .put("matrix_lr", o.matrixLr()).put("embedding_lr", o.embeddingLr()).put("unembedding_lr", o.unembeddingLr())
-                .put("optimizer", "adamw").put("minutes", o.minutes()).put("max_steps", o.maxSteps()).put("seed", o.seed())
-                .put("corpus", corpus.toString()).put("held_out_every", o.heldOutEvery())
-                .put("tokenizer_chars", tok.chars()).put("tokenizer_seconds", tok.seconds())
-                .put("train_seconds", trainSeconds).put("train_tokens", tokens).put("unigram_val_bpb", unigramBpb);
+        user.put("run", "sae demo-model")
+                .put("depth", o.depth())
+                .put("width", o.width())
+                .put("heads", o.heads())
+                .put("vocab_size", o.vocabSize())
+                .put("sequence_len", o.seqLen())
+                .put("device_batch_size", o.batchSize())
+                .put("matrix_lr", o.matrixLr())
+                .put("embedding_lr", o.embeddingLr())
+                .put("unembedding_lr", o.unembeddingLr())
+                .put("optimizer", "adamw")
+                .put("minutes", o.minutes())
+                .put("max_steps", o.maxSteps())
+                .put("seed", o.seed())
+                .put("corpus", corpus.toString())
+                .put("held_out_every", o.heldOutEvery())
+                .put("tokenizer_chars", tok.chars())
+                .put("tokenizer_seconds", tok.seconds())
+                .put("train_seconds", trainSeconds)
+                .put("train_tokens", tokens)
+                .put("unigram_val_bpb", unigramBpb);
         ObjectNode meta = f.objectNode();
         meta.put("val_bpb", valBpb);
         meta.set("user_config", user);

@@ -1,10 +1,10 @@
 package dev.nanochat.sae.train;
 
 import ai.djl.Device;
-import dev.nanochat.sae.nanochat.ModelCheckpoint;
-import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import dev.nanochat.sae.nanochat.Generator;
 import dev.nanochat.sae.nanochat.Gpt;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
+import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import dev.nanochat.sae.nanochat.SamplingOptions;
 import dev.nanochat.sae.nanochat.Tokenizer;
 import java.nio.file.Files;
@@ -38,7 +38,9 @@ public final class DemoModelCache {
         Tokenizer tok = Tokenizer.load(ref.tokenizerDir());
         try (Gpt gpt = Gpt.load(ref, Device.cpu())) {
             SamplingOptions s = new SamplingOptions(tokens, 0.8f, 40, seed, SamplingOptions.nanochatStops(tok));
-            int[] out = new Generator(gpt).generate(new int[] {tok.bosId()}, s, Map.of(), t -> {}).tokens();
+            int[] out = new Generator(gpt)
+                    .generate(new int[] {tok.bosId()}, s, Map.of(), t -> {})
+                    .tokens();
             return tok.decode(out).replace('\n', ' ');
         }
     }

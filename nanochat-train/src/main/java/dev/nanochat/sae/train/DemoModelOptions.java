@@ -14,24 +14,41 @@ import java.nio.file.Path;
  * @param tokenizerChars  characters of the corpus the tokenizer is trained on
  * @param heldOutEvery    1 in this many documents is held out for validation
  */
-public record DemoModelOptions(Path out, int vocabSize, int depth, int width, int heads, int seqLen,
-                               int batchSize, double minutes, int maxSteps, double matrixLr, double embeddingLr,
-                               double unembeddingLr, long tokenizerChars, int evalEvery, int evalBatches,
-                               int heldOutEvery, long seed) {
+public record DemoModelOptions(
+        Path out,
+        int vocabSize,
+        int depth,
+        int width,
+        int heads,
+        int seqLen,
+        int batchSize,
+        double minutes,
+        int maxSteps,
+        double matrixLr,
+        double embeddingLr,
+        double unembeddingLr,
+        long tokenizerChars,
+        int evalEvery,
+        int evalBatches,
+        int heldOutEvery,
+        long seed) {
     public DemoModelOptions {
         if (out == null) throw new IllegalArgumentException("an output directory is required");
-        if (width % heads != 0) throw new IllegalArgumentException("width " + width + " is not divisible by heads " + heads);
-        if (minutes <= 0 && maxSteps <= 0) throw new IllegalArgumentException("give a positive --minutes or a step bound");
+        if (width % heads != 0)
+            throw new IllegalArgumentException("width " + width + " is not divisible by heads " + heads);
+        if (minutes <= 0 && maxSteps <= 0)
+            throw new IllegalArgumentException("give a positive --minutes or a step bound");
         if (batchSize <= 0 || evalBatches <= 0 || evalEvery <= 0) {
-            throw new IllegalArgumentException("batch size " + batchSize + ", eval batches " + evalBatches + ", eval every " + evalEvery + " must be positive");
+            throw new IllegalArgumentException("batch size " + batchSize + ", eval batches " + evalBatches
+                    + ", eval every " + evalEvery + " must be positive");
         }
-        if (matrixLr <= 0 || embeddingLr <= 0 || unembeddingLr <= 0) throw new IllegalArgumentException("learning rates must be positive");
+        if (matrixLr <= 0 || embeddingLr <= 0 || unembeddingLr <= 0)
+            throw new IllegalArgumentException("learning rates must be positive");
         new ModelConfig(seqLen, vocabSize, depth, heads, heads, width);
     }
 
     public static DemoModelOptions defaults(Path out) {
-        return new DemoModelOptions(out, 4096, 4, 256, 2, 256, 8, 4.0, 0, 2e-3, 0.2, 3e-2,
-                20_000_000L, 100, 8, 50, 42);
+        return new DemoModelOptions(out, 4096, 4, 256, 2, 256, 8, 4.0, 0, 2e-3, 0.2, 3e-2, 20_000_000L, 100, 8, 50, 42);
     }
 
     public ModelConfig modelConfig() {
@@ -44,22 +61,86 @@ public record DemoModelOptions(Path out, int vocabSize, int depth, int width, in
     }
 
     public DemoModelOptions withModel(int vocab, int d, int w, int h, int t, int b) {
-        return new DemoModelOptions(out, vocab, d, w, h, t, b, minutes, maxSteps, matrixLr,
-                embeddingLr, unembeddingLr, tokenizerChars, evalEvery, evalBatches, heldOutEvery, seed);
+        return new DemoModelOptions(
+                out,
+                vocab,
+                d,
+                w,
+                h,
+                t,
+                b,
+                minutes,
+                maxSteps,
+                matrixLr,
+                embeddingLr,
+                unembeddingLr,
+                tokenizerChars,
+                evalEvery,
+                evalBatches,
+                heldOutEvery,
+                seed);
     }
 
     public DemoModelOptions withBudget(double min, int steps, int everyEval, int batchesEval) {
-        return new DemoModelOptions(out, vocabSize, depth, width, heads, seqLen, batchSize, min, steps, matrixLr,
-                embeddingLr, unembeddingLr, tokenizerChars, everyEval, batchesEval, heldOutEvery, seed);
+        return new DemoModelOptions(
+                out,
+                vocabSize,
+                depth,
+                width,
+                heads,
+                seqLen,
+                batchSize,
+                min,
+                steps,
+                matrixLr,
+                embeddingLr,
+                unembeddingLr,
+                tokenizerChars,
+                everyEval,
+                batchesEval,
+                heldOutEvery,
+                seed);
     }
 
     public DemoModelOptions withLearningRates(double matrix, double embedding, double unembedding) {
-        return new DemoModelOptions(out, vocabSize, depth, width, heads, seqLen, batchSize, minutes, maxSteps, matrix,
-                embedding, unembedding, tokenizerChars, evalEvery, evalBatches, heldOutEvery, seed);
+        return new DemoModelOptions(
+                out,
+                vocabSize,
+                depth,
+                width,
+                heads,
+                seqLen,
+                batchSize,
+                minutes,
+                maxSteps,
+                matrix,
+                embedding,
+                unembedding,
+                tokenizerChars,
+                evalEvery,
+                evalBatches,
+                heldOutEvery,
+                seed);
     }
 
     public DemoModelOptions withTokenizerChars(long chars) {
-        return new DemoModelOptions(out, vocabSize, depth, width, heads, seqLen, batchSize, minutes, maxSteps, matrixLr,
-                embeddingLr, unembeddingLr, chars, evalEvery, evalBatches, heldOutEvery, seed);
+        return new DemoModelOptions(
+                out,
+                vocabSize,
+                depth,
+                width,
+                heads,
+                seqLen,
+                batchSize,
+                minutes,
+                maxSteps,
+                matrixLr,
+                embeddingLr,
+                unembeddingLr,
+                chars,
+                evalEvery,
+                evalBatches,
+                heldOutEvery,
+                seed);
     }
 }

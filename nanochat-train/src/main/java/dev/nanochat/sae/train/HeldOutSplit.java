@@ -9,7 +9,8 @@ import dev.nanochat.sae.corpus.Document;
  */
 public record HeldOutSplit(int every) {
     public HeldOutSplit {
-        if (every < 2) throw new IllegalArgumentException("held-out split must keep 1 in at least 2 documents, got 1 in " + every);
+        if (every < 2)
+            throw new IllegalArgumentException("held-out split must keep 1 in at least 2 documents, got 1 in " + every);
     }
 
     public boolean isHeldOut(Document d) {

@@ -8,8 +8,10 @@ package dev.nanochat.sae.train;
  */
 public record LrSchedule(double warmupFraction, double finalFraction) {
     public LrSchedule {
-        if (warmupFraction < 0 || warmupFraction >= 1) throw new IllegalArgumentException("warmup fraction must be in [0,1), got " + warmupFraction);
-        if (finalFraction < 0 || finalFraction > 1) throw new IllegalArgumentException("final lr fraction must be in [0,1], got " + finalFraction);
+        if (warmupFraction < 0 || warmupFraction >= 1)
+            throw new IllegalArgumentException("warmup fraction must be in [0,1), got " + warmupFraction);
+        if (finalFraction < 0 || finalFraction > 1)
+            throw new IllegalArgumentException("final lr fraction must be in [0,1], got " + finalFraction);
     }
 
     public double multiplier(double progress) {

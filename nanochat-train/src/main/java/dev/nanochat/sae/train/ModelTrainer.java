@@ -51,7 +51,9 @@ public final class ModelTrainer implements AutoCloseable {
                 gc.backward(l);
                 loss = l.getFloat();
             }
-            if (!Float.isFinite(loss)) throw new IllegalStateException("training loss is " + loss + " at step " + step + "; lower the learning rate");
+            if (!Float.isFinite(loss))
+                throw new IllegalStateException(
+                        "training loss is " + loss + " at step " + step + "; lower the learning rate");
             optimizer.step(scope, lrMultiplier);
             step++;
             return loss;
@@ -63,7 +65,10 @@ public final class ModelTrainer implements AutoCloseable {
         try (NDManager scope = weights.manager().newSubManager()) {
             for (NDArray p : params) p.tempAttach(scope);
             NDArray[] io = inputsAndTargets(scope, rows);
-            NDArray nll = gpt.logits(io[0]).logSoftmax(-1).gather(io[1].expandDims(-1), -1).neg();
+            NDArray nll = gpt.logits(io[0])
+                    .logSoftmax(-1)
+                    .gather(io[1].expandDims(-1), -1)
+                    .neg();
             into.add(nll.toFloatArray(), targets(rows));
         }
     }

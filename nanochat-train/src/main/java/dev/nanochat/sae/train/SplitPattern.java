@@ -17,8 +17,15 @@ public final class SplitPattern {
 
     /** In id order, placed after the ordinary tokens. */
     public static final List<String> SPECIAL_TOKENS = List.of(
-            "<|bos|>", "<|user_start|>", "<|user_end|>", "<|assistant_start|>", "<|assistant_end|>",
-            "<|python_start|>", "<|python_end|>", "<|output_start|>", "<|output_end|>");
+            "<|bos|>",
+            "<|user_start|>",
+            "<|user_end|>",
+            "<|assistant_start|>",
+            "<|assistant_end|>",
+            "<|python_start|>",
+            "<|python_end|>",
+            "<|output_start|>",
+            "<|output_end|>");
 
     private SplitPattern() {}
 }

@@ -29,9 +29,16 @@ public final class TokenBatches {
     private long documents;
     private int epochs;
 
-    public TokenBatches(Supplier<CorpusReader> open, Predicate<Document> keep, Function<String, int[]> encode,
-                        int bos, int batch, int seqLen, boolean loop) {
-        if (batch <= 0 || seqLen <= 0) throw new IllegalArgumentException("batch " + batch + " and seqLen " + seqLen + " must be positive");
+    public TokenBatches(
+            Supplier<CorpusReader> open,
+            Predicate<Document> keep,
+            Function<String, int[]> encode,
+            int bos,
+            int batch,
+            int seqLen,
+            boolean loop) {
+        if (batch <= 0 || seqLen <= 0)
+            throw new IllegalArgumentException("batch " + batch + " and seqLen " + seqLen + " must be positive");
         this.open = open;
         this.keep = keep;
         this.encode = encode;
@@ -86,7 +93,8 @@ public final class TokenBatches {
             end -= start;
             start = 0;
         }
-        if (end + ids.length + 1 > pending.length) pending = Arrays.copyOf(pending, Math.max(pending.length * 2, end + ids.length + 1));
+        if (end + ids.length + 1 > pending.length)
+            pending = Arrays.copyOf(pending, Math.max(pending.length * 2, end + ids.length + 1));
         pending[end++] = bos;
         System.arraycopy(ids, 0, pending, end, ids.length);
         end += ids.length;

@@ -26,6 +26,7 @@ public final class TokenizerTraining {
             trainer.add(text.length() > room ? text.substring(0, (int) room) : text);
         }
         BpeVocabulary vocab = trainer.train(vocabSize);
-        return new Result(vocab, trainer.chars(), documents, trainer.distinctChunks(), (System.nanoTime() - start) / 1e9);
+        return new Result(
+                vocab, trainer.chars(), documents, trainer.distinctChunks(), (System.nanoTime() - start) / 1e9);
     }
 }

@@ -13,7 +13,16 @@ import org.junit.jupiter.api.Test;
 
 class AdamWTest {
     /** Oracle: AdamW written out in Java doubles for loss = Σ (p - target)², gradient 2(p - target). */
-    static float[] naive(float[] p0, float[] target, int steps, double lr, double b1, double b2, double eps, double wd, double clip) {
+    static float[] naive(
+            float[] p0,
+            float[] target,
+            int steps,
+            double lr,
+            double b1,
+            double b2,
+            double eps,
+            double wd,
+            double clip) {
         double[] p = new double[p0.length], m = new double[p0.length], v = new double[p0.length];
         for (int i = 0; i < p.length; i++) p[i] = p0[i];
         for (int t = 1; t <= steps; t++) {
@@ -65,8 +74,10 @@ class AdamWTest {
                 assertEquals(5, opt.steps());
             }
             assertArrayEquals(naive(p0, target, 5, 0.1, 0.9, 0.95, 1e-8, 0.1, clip), p.toFloatArray(), 1e-5f);
-            if (clip > 0) assertTrue(Math.abs(naive(p0, target, 5, 0.1, 0.9, 0.95, 1e-8, 0.1, 0)[0] - p.toFloatArray()[0]) > 1e-3,
-                    "clipping must make a difference here");
+            if (clip > 0)
+                assertTrue(
+                        Math.abs(naive(p0, target, 5, 0.1, 0.9, 0.95, 1e-8, 0.1, 0)[0] - p.toFloatArray()[0]) > 1e-3,
+                        "clipping must make a difference here");
         }
     }
 }

@@ -12,7 +12,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class BpeTrainerTest {
-    static final String TEXT = """
+    static final String TEXT =
+            """
             The European Parliament adopted the resolution on the protection of the environment.
             Il Parlamento europeo ha adottato la risoluzione sulla protezione dell'ambiente.
             Das Europäische Parlament hat die Entschließung zum Schutz der Umwelt angenommen.
@@ -45,21 +46,25 @@ class BpeTrainerTest {
         BpeVocabulary v = trainSmall(400);
         assertEquals(400, v.vocabSize());
         assertEquals(391 - 256, v.merges());
-        for (int b = 0; b < 256; b++) assertArrayEquals(new byte[] {(byte) b}, v.tokens().get(b));
+        for (int b = 0; b < 256; b++)
+            assertArrayEquals(new byte[] {(byte) b}, v.tokens().get(b));
         Set<String> seen = new HashSet<>();
         for (int r = 0; r < v.tokens().size(); r++) {
             String k = new String(v.tokens().get(r), StandardCharsets.ISO_8859_1);
             assertTrue(seen.add(k), "rank " + r + " duplicates an earlier token");
             if (r >= 256) {
                 assertTrue(splitsIntoLowerRanks(k, seen, r), "rank " + r + " is not a merge of two lower ranks");
-                if (r > 256) assertTrue(v.mergeCounts()[r - 256] <= v.mergeCounts()[r - 257], "counts rise at rank " + r);
+                if (r > 256)
+                    assertTrue(v.mergeCounts()[r - 256] <= v.mergeCounts()[r - 257], "counts rise at rank " + r);
             }
         }
     }
 
     private static boolean splitsIntoLowerRanks(String k, Set<String> lower, int r) {
         for (int i = 1; i < k.length(); i++) {
-            if (lower.contains(k.substring(0, i)) && lower.contains(k.substring(i)) && !k.substring(0, i).equals(k)) return true;
+            if (lower.contains(k.substring(0, i))
+                    && lower.contains(k.substring(i))
+                    && !k.substring(0, i).equals(k)) return true;
         }
         return false;
     }
@@ -74,11 +79,14 @@ class BpeTrainerTest {
         }
         int bytes = TEXT.getBytes(StandardCharsets.UTF_8).length;
         int tokens = enc.encode(TEXT).size();
-        assertTrue(tokens * 3 < bytes, "trained text should compress >3x, got " + bytes + " bytes → " + tokens + " tokens");
+        assertTrue(
+                tokens * 3 < bytes,
+                "trained text should compress >3x, got " + bytes + " bytes → " + tokens + " tokens");
     }
 
     @Test
-    void nanochatsTokenizerReadsTheWrittenFilesAndEncodesLikeTheOracle(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    void nanochatsTokenizerReadsTheWrittenFilesAndEncodesLikeTheOracle(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         BpeVocabulary v = trainSmall(440);
         dev.nanochat.sae.nanochat.Tokenizer tok = DemoModelBuilder.writeTokenizer(dir, v);
         assertEquals(440, tok.vocabSize());

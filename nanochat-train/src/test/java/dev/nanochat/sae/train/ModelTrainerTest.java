@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import dev.nanochat.sae.corpus.CorpusReader;
 import dev.nanochat.sae.corpus.DefaultCorpus;
-import dev.nanochat.sae.nanochat.ModelCheckpoint;
-import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import dev.nanochat.sae.nanochat.ForwardOptions;
 import dev.nanochat.sae.nanochat.Gpt;
 import dev.nanochat.sae.nanochat.GptWeights;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
+import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import dev.nanochat.sae.nanochat.ModelConfig;
 import dev.nanochat.sae.nanochat.Tokenizer;
 import dev.nanochat.sae.nanochat.torch.StorageType;
@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelTrainerTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void shortTrainingLowersTheLossAndTheCheckpointRoundTripsWithIdenticalLogits() {
@@ -35,18 +36,25 @@ class ModelTrainerTest {
         assertEquals(512, tok.vocabSize());
 
         ModelConfig config = new ModelConfig(32, 512, 1, 2, 2, 64);
-        TokenBatches stream = new TokenBatches(() -> DefaultCorpus.open(dir.resolve("home")).open(), d -> true,
-                tok::encodeOrdinary, tok.bosId(), 4, 32, false);
+        TokenBatches stream = new TokenBatches(
+                () -> DefaultCorpus.open(dir.resolve("home")).open(),
+                d -> true,
+                tok::encodeOrdinary,
+                tok.bosId(),
+                4,
+                32,
+                false);
         List<int[][]> batches = new ArrayList<>();
         for (int i = 0; i < 3; i++) batches.add(stream.next());
         stream.close();
         assertEquals(tok.bosId(), batches.get(0)[0][0], "the stream starts with <|bos|>");
 
-        int[][] probe = {java.util.Arrays.copyOf(batches.get(0)[0], 32), java.util.Arrays.copyOf(batches.get(1)[2], 32)};
+        int[][] probe = {java.util.Arrays.copyOf(batches.get(0)[0], 32), java.util.Arrays.copyOf(batches.get(1)[2], 32)
+        };
         float[] trainedLogits;
         double first, last = 0;
         try (GptWeights weights = GptWeights.randomInit(config, 7, Device.cpu());
-             ModelTrainer trainer = new ModelTrainer(weights, 1e-2, 1e-1, 1e-2)) {
+                ModelTrainer trainer = new ModelTrainer(weights, 1e-2, 1e-1, 1e-2)) {
             first = trainer.step(batches.get(0), 1.0);
             assertEquals(Math.log(512), first, 1e-3, "lm_head starts at zero: uniform prediction, loss = ln V");
             for (int s = 1; s < 45; s++) last = trainer.step(batches.get(s % 3), 1.0);
@@ -56,14 +64,19 @@ class ModelTrainerTest {
                 trainedLogits = gpt.forward(probe, ForwardOptions.logitsOnly()).logits();
             }
         }
-        assertTrue(last < 0.6 * first, "loss should fall well below ln V on three repeated batches: " + first + " → " + last);
+        assertTrue(
+                last < 0.6 * first,
+                "loss should fall well below ln V on three repeated batches: " + first + " → " + last);
 
         ModelCheckpoint ref = ModelCheckpoints.resolve(dir.resolve("nanochat"), "base", null, null);
         assertEquals("d1", ref.tag());
         assertEquals(45, ref.step());
         assertEquals(config, ref.config());
         try (Gpt reloaded = Gpt.load(ref, Device.cpu())) {
-            assertArrayEquals(trainedLogits, reloaded.forward(probe, ForwardOptions.logitsOnly()).logits(), 0f,
+            assertArrayEquals(
+                    trainedLogits,
+                    reloaded.forward(probe, ForwardOptions.logitsOnly()).logits(),
+                    0f,
                     "fp32 checkpoint round trip must reproduce the logits exactly");
         }
     }

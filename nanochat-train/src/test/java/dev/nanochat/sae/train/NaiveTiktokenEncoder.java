@@ -19,7 +19,8 @@ final class NaiveTiktokenEncoder {
 
     NaiveTiktokenEncoder(BpeVocabulary vocab) {
         this.vocab = vocab;
-        for (int r = 0; r < vocab.tokens().size(); r++) rank.put(key(vocab.tokens().get(r)), r);
+        for (int r = 0; r < vocab.tokens().size(); r++)
+            rank.put(key(vocab.tokens().get(r)), r);
     }
 
     List<Integer> encode(String text) {

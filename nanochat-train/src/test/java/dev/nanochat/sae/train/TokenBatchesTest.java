@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TokenBatchesTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     /** "Encoder" that maps each char to its code: the stream is easy to predict by hand. */
     private static int[] chars(String s) {
@@ -24,7 +25,8 @@ class TokenBatchesTest {
         Path f = dir.resolve("d.txt");
         Files.writeString(f, "abc\ndefg\nhi\n");
         Corpus corpus = Corpus.of(f, CorpusFormat.LINES);
-        TokenBatches b = new TokenBatches(corpus::open, d -> !d.text().equals("hi"), TokenBatchesTest::chars, 0, 2, 3, false);
+        TokenBatches b =
+                new TokenBatches(corpus::open, d -> !d.text().equals("hi"), TokenBatchesTest::chars, 0, 2, 3, false);
         // stream: 0 a b c 0 d e f g ; rows of 4 advancing by 3
         int[][] first = b.next();
         assertArrayEquals(new int[] {0, 'a', 'b', 'c'}, first[0]);

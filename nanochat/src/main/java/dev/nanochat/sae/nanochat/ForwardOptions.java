@@ -11,7 +11,8 @@ public record ForwardOptions(Set<HookPoint> capture, Map<HookPoint, Intervention
     public ForwardOptions {
         capture = Set.copyOf(capture == null ? Set.of() : capture);
         interventions = Map.copyOf(interventions == null ? Map.of() : interventions);
-        if (!logits && capture.isEmpty()) throw new IllegalArgumentException("a forward without logits must capture at least one hook");
+        if (!logits && capture.isEmpty())
+            throw new IllegalArgumentException("a forward without logits must capture at least one hook");
     }
 
     public static ForwardOptions logitsOnly() {

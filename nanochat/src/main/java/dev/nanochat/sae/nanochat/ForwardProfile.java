@@ -38,7 +38,8 @@ public final class ForwardProfile {
             if (r == 0) continue; // warm-up
             laps.forEach((k, v) -> best.merge(k, v, Math::min));
         }
-        Map<String, double[]> gemm = gemms(gpt.config(), ids.getShape().get(0), ids.getShape().get(1), reps);
+        Map<String, double[]> gemm =
+                gemms(gpt.config(), ids.getShape().get(0), ids.getShape().get(1), reps);
         Map<String, Stage> out = new LinkedHashMap<>();
         for (Map.Entry<String, Double> s : best.entrySet()) {
             double[] g = gemm.getOrDefault(s.getKey(), new double[2]);

@@ -36,7 +36,9 @@ public final class ForwardResult {
 
     public float[] activations(HookPoint hook) {
         float[] a = activations.get(hook);
-        if (a == null) throw new IllegalArgumentException("hook " + hook + " was not captured (captured: " + activations.keySet() + ")");
+        if (a == null)
+            throw new IllegalArgumentException(
+                    "hook " + hook + " was not captured (captured: " + activations.keySet() + ")");
         return a;
     }
 
@@ -58,7 +60,9 @@ public final class ForwardResult {
             for (int t = 0; t < time; t++) {
                 int y = targets[b][t];
                 if (y < 0) continue;
-                if (y >= v) throw new IllegalArgumentException("target id " + y + " at [" + b + "," + t + "] is outside the vocabulary of " + v);
+                if (y >= v)
+                    throw new IllegalArgumentException(
+                            "target id " + y + " at [" + b + "," + t + "] is outside the vocabulary of " + v);
                 int off = (b * time + t) * v;
                 double max = Double.NEGATIVE_INFINITY;
                 for (int j = 0; j < v; j++) max = Math.max(max, l[off + j]);

@@ -24,9 +24,15 @@ public final class Generator {
     /** What one generation produced: the new tokens and the logits row [V] that chose each. */
     public record Generation(int[] tokens, List<float[]> stepLogits, boolean stopped) {}
 
-    public Generation generate(int[] prompt, SamplingOptions opts, Map<HookPoint, Intervention> interventions, IntConsumer onToken) {
-        if (prompt.length == 0) throw new IllegalArgumentException("prompt must hold at least one token (e.g. <|bos|>)");
-        return generate(new int[][] {prompt}, opts, interventions, onToken == null ? null : (row, token) -> onToken.accept(token))[0];
+    public Generation generate(
+            int[] prompt, SamplingOptions opts, Map<HookPoint, Intervention> interventions, IntConsumer onToken) {
+        if (prompt.length == 0)
+            throw new IllegalArgumentException("prompt must hold at least one token (e.g. <|bos|>)");
+        return generate(
+                new int[][] {prompt},
+                opts,
+                interventions,
+                onToken == null ? null : (row, token) -> onToken.accept(token))[0];
     }
 
     /** Receives each row's new token as it is sampled. */
@@ -41,17 +47,26 @@ public final class Generator {
      * while the others go on; the pass ends when every row stopped or at {@code maxTokens}.
      * Each row draws from its own Random(seed + row), so row 0 matches the single-prompt call.
      */
-    public Generation[] generate(int[][] prompts, SamplingOptions opts, Map<HookPoint, Intervention> interventions, RowTokenConsumer onToken) {
+    public Generation[] generate(
+            int[][] prompts,
+            SamplingOptions opts,
+            Map<HookPoint, Intervention> interventions,
+            RowTokenConsumer onToken) {
         int b = prompts.length;
-        if (b == 0 || prompts[0].length == 0) throw new IllegalArgumentException("prompts must hold at least one token each (e.g. <|bos|>)");
+        if (b == 0 || prompts[0].length == 0)
+            throw new IllegalArgumentException("prompts must hold at least one token each (e.g. <|bos|>)");
         int t0 = prompts[0].length;
         int v = gpt.config().vocabSize();
         int[] flat = new int[b * t0];
         for (int r = 0; r < b; r++) {
-            if (prompts[r].length != t0) throw new IllegalArgumentException("prompt " + r + " has " + prompts[r].length + " tokens, expected " + t0 + " (equal lengths)");
+            if (prompts[r].length != t0)
+                throw new IllegalArgumentException(
+                        "prompt " + r + " has " + prompts[r].length + " tokens, expected " + t0 + " (equal lengths)");
             for (int j = 0; j < t0; j++) {
                 int id = prompts[r][j];
-                if (id < 0 || id >= v) throw new IllegalArgumentException("token id " + id + " at [" + r + "," + j + "] is outside the vocabulary of " + v);
+                if (id < 0 || id >= v)
+                    throw new IllegalArgumentException(
+                            "token id " + id + " at [" + r + "," + j + "] is outside the vocabulary of " + v);
                 flat[r * t0 + j] = id;
             }
         }
@@ -93,7 +108,8 @@ public final class Generator {
         }
         Generation[] gens = new Generation[b];
         for (int r = 0; r < b; r++) {
-            gens[r] = new Generation(out.get(r).stream().mapToInt(Integer::intValue).toArray(), logitsPerStep.get(r), stopped[r]);
+            gens[r] = new Generation(
+                    out.get(r).stream().mapToInt(Integer::intValue).toArray(), logitsPerStep.get(r), stopped[r]);
         }
         return gens;
     }

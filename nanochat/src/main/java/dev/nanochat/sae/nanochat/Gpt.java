@@ -37,6 +37,7 @@ public final class Gpt implements AutoCloseable {
     static final float SOFTCAP = 15f;
     /** Query rows per attention block (causal chunking below); 128 keeps blocks GEMM-sized. */
     static final int ATTENTION_CHUNK = 128;
+
     private static final float EPS = Math.ulp(1.0f);
 
     private final GptWeights weights;
@@ -89,7 +90,8 @@ public final class Gpt implements AutoCloseable {
     ForwardResult forward(int[] flat, int b, int t, ForwardOptions opts, KvCache cache, boolean lastLogits) {
         boolean grad = JniUtils.isGradMode();
         if (grad) JniUtils.setGradMode(false);
-        try (NDScope scope = new NDScope(); NDManager m = manager().newSubManager()) {
+        try (NDScope scope = new NDScope();
+                NDManager m = manager().newSubManager()) {
             NDArray idx = m.create(flat, new Shape(b, t));
             Map<HookPoint, NDArray> captured = new HashMap<>();
             NDArray logits = run(idx, opts, cache, captured, lastLogits, Laps.NONE);
@@ -125,7 +127,13 @@ public final class Gpt implements AutoCloseable {
      * @param lastLogits logits of the last position only ([B,1,V]; generation needs no others)
      * @param laps       stage timer ({@link ForwardProfile}); {@link Laps#NONE} in normal runs
      */
-    NDArray run(NDArray ids, ForwardOptions opts, KvCache cache, Map<HookPoint, NDArray> captured, boolean lastLogits, Laps laps) {
+    NDArray run(
+            NDArray ids,
+            ForwardOptions opts,
+            KvCache cache,
+            Map<HookPoint, NDArray> captured,
+            boolean lastLogits,
+            Laps laps) {
         ModelConfig c = config();
         long b = ids.getShape().get(0), t = ids.getShape().get(1);
         // Without autograd recording nothing needs the pre-op values: update temporaries in place.
@@ -133,13 +141,18 @@ public final class Gpt implements AutoCloseable {
         int offset = cache == null ? 0 : cache.length();
         int lastLayer = opts.logits() ? c.nLayer() - 1 : Math.min(c.nLayer() - 1, opts.lastCapturedLayer());
         // the deepest captured hook of a capture-only pass (a cache needs every layer's k/v, so not then)
-        HookPoint stopAt = opts.logits() || cache != null ? null : opts.capture().stream().max(HookPoint::compareTo).orElse(null);
+        HookPoint stopAt = opts.logits() || cache != null
+                ? null
+                : opts.capture().stream().max(HookPoint::compareTo).orElse(null);
         NDManager m = ids.getManager();
         NDArray[] rope = rotaryTables(m, c.headDim(), offset, (int) t);
-        NDArray mask = t == 1 ? null : m.create(causalMask((int) t, offset), new Shape(t, offset + t)); // one query sees every key
+        NDArray mask = t == 1
+                ? null
+                : m.create(causalMask((int) t, offset), new Shape(t, offset + t)); // one query sees every key
         laps.lap("setup");
 
-        NDArray x = rmsNorm(Embedding.embedding(ids, weights.wte(), SparseFormat.DENSE).singletonOrThrow(), inplace);
+        NDArray x = rmsNorm(
+                Embedding.embedding(ids, weights.wte(), SparseFormat.DENSE).singletonOrThrow(), inplace);
         boolean owned = true; // x is ours alone (not captured, not handed to an intervention): may update in place
         laps.lap("embed+norm");
         for (int layer = 0; layer <= lastLayer; layer++) {
@@ -207,8 +220,17 @@ public final class Gpt implements AutoCloseable {
         return opts.capture().contains(hook) || opts.interventions().containsKey(hook);
     }
 
-    private NDArray attention(int layer, BlockWeights w, NDArray x, NDArray[] rope, NDArray mask,
-                              KvCache cache, long b, long t, boolean inplace, Laps laps) {
+    private NDArray attention(
+            int layer,
+            BlockWeights w,
+            NDArray x,
+            NDArray[] rope,
+            NDArray mask,
+            KvCache cache,
+            long b,
+            long t,
+            boolean inplace,
+            Laps laps) {
         ModelConfig c = config();
         int h = c.nHead(), hkv = c.nKvHead(), d = c.headDim(), g = h / hkv;
         laps.lap("norm");
@@ -217,8 +239,10 @@ public final class Gpt implements AutoCloseable {
         NDArray vLin = Linear.linear(x, w.cV()).singletonOrThrow();
         laps.lap("q,k,v");
         // [B,T,H,D] → rotary → per-head rmsnorm → [B,H,T,D]
-        NDArray q = rmsNorm(rotary(qLin.reshape(b, t, h, d), rope, inplace), inplace).transpose(0, 2, 1, 3);
-        NDArray k = rmsNorm(rotary(kLin.reshape(b, t, hkv, d), rope, inplace), inplace).transpose(0, 2, 1, 3);
+        NDArray q = rmsNorm(rotary(qLin.reshape(b, t, h, d), rope, inplace), inplace)
+                .transpose(0, 2, 1, 3);
+        NDArray k = rmsNorm(rotary(kLin.reshape(b, t, hkv, d), rope, inplace), inplace)
+                .transpose(0, 2, 1, 3);
         NDArray v = vLin.reshape(b, t, hkv, d).transpose(0, 2, 1, 3);
         laps.lap("rotary+qk norm");
         if (cache != null) {
@@ -251,22 +275,37 @@ public final class Gpt implements AutoCloseable {
     }
 
     /** softmax(q·kᵀ + mask)·v for q [B,H,Tq,D] (scaled), k/v [B,Hkv,Tk,D] → [B,H,Tq,D]. */
-    private static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask, long b, int h, int hkv, int g, int d,
-                                  boolean inplace, Laps laps) {
+    private static NDArray attend(
+            NDArray q,
+            NDArray k,
+            NDArray v,
+            NDArray mask,
+            long b,
+            int h,
+            int hkv,
+            int g,
+            int d,
+            boolean inplace,
+            Laps laps) {
         long tq = q.getShape().get(2), tk = k.getShape().get(2);
         NDArray scores;
         if (g == 1) {
             scores = q.matMul(k.transpose(0, 1, 3, 2)); // [B,H,Tq,Tk]
         } else { // grouped-query: q as [B,Hkv,G,Tq,D] against k broadcast over the group axis
-            scores = q.reshape(b, hkv, g, tq, d).matMul(k.reshape(b, hkv, 1, tk, d).transpose(0, 1, 2, 4, 3)).reshape(b, h, tq, tk);
+            scores = q.reshape(b, hkv, g, tq, d)
+                    .matMul(k.reshape(b, hkv, 1, tk, d).transpose(0, 1, 2, 4, 3))
+                    .reshape(b, h, tq, tk);
         }
         laps.lap("scores q·k");
         if (mask != null) scores = inplace ? scores.addi(mask) : scores.add(mask);
         NDArray probs = scores.softmax(-1);
         if (inplace) scores.close();
         laps.lap("mask+softmax");
-        NDArray y = g == 1 ? probs.matMul(v)
-                : probs.reshape(b, hkv, g, tq, tk).matMul(v.reshape(b, hkv, 1, tk, d)).reshape(b, h, tq, d);
+        NDArray y = g == 1
+                ? probs.matMul(v)
+                : probs.reshape(b, hkv, g, tq, tk)
+                        .matMul(v.reshape(b, hkv, 1, tk, d))
+                        .reshape(b, h, tq, d);
         if (inplace) probs.close();
         laps.lap("probs·v");
         return y;
@@ -296,7 +335,8 @@ public final class Gpt implements AutoCloseable {
      */
     private static NDArray rotary(NDArray x, NDArray[] rope, boolean inplace) {
         long half = x.getShape().get(3) / 2;
-        NDArray swapped = NDArrays.concat(new NDList(x.get(new NDIndex("..., " + half + ":")), x.get(new NDIndex("..., :" + half))), 3);
+        NDArray swapped = NDArrays.concat(
+                new NDList(x.get(new NDIndex("..., " + half + ":")), x.get(new NDIndex("..., :" + half))), 3);
         if (!inplace) return x.mul(rope[0]).add(swapped.mul(rope[1]));
         NDArray y = x.mul(rope[0]);
         return y.addi(swapped.muli(rope[1]));
@@ -326,7 +366,8 @@ public final class Gpt implements AutoCloseable {
     }
 
     private static NDArray rmsNorm(NDArray x, boolean inplace) {
-        if (!inplace) return x.mul(x.square().mean(new int[] {-1}, true).add(EPS).pow(-0.5));
+        if (!inplace)
+            return x.mul(x.square().mean(new int[] {-1}, true).add(EPS).pow(-0.5));
         return rmsNorm(x, true, 1f);
     }
 
@@ -343,7 +384,8 @@ public final class Gpt implements AutoCloseable {
         Intervention iv = opts.interventions().get(hook);
         NDArray out = iv == null ? x : iv.apply(hook, x);
         if (iv != null && !out.getShape().equals(x.getShape())) {
-            throw new IllegalStateException("intervention at " + hook + " returned shape " + out.getShape() + ", expected " + x.getShape());
+            throw new IllegalStateException(
+                    "intervention at " + hook + " returned shape " + out.getShape() + ", expected " + x.getShape());
         }
         if (opts.capture().contains(hook)) captured.put(hook, out);
         return out;
@@ -364,17 +406,22 @@ public final class Gpt implements AutoCloseable {
         int v = config().vocabSize();
         int[] flat = new int[ids.length * t];
         for (int i = 0; i < ids.length; i++) {
-            if (ids[i].length != t) throw new IllegalArgumentException("input row " + i + " has length " + ids[i].length + ", expected " + t);
+            if (ids[i].length != t)
+                throw new IllegalArgumentException(
+                        "input row " + i + " has length " + ids[i].length + ", expected " + t);
             for (int j = 0; j < t; j++) {
                 int id = ids[i][j];
-                if (id < 0 || id >= v) throw new IllegalArgumentException("token id " + id + " at [" + i + "," + j + "] is outside the vocabulary of " + v);
+                if (id < 0 || id >= v)
+                    throw new IllegalArgumentException(
+                            "token id " + id + " at [" + i + "," + j + "] is outside the vocabulary of " + v);
                 flat[i * t + j] = id;
             }
         }
         return flat;
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         if (ownsWeights) weights.close();
     }
 }

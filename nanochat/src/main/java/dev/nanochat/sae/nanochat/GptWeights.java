@@ -35,9 +35,13 @@ public final class GptWeights implements AutoCloseable {
         this.named = named;
         for (int i = 0; i < config.nLayer(); i++) {
             String p = "transformer.h." + i + ".";
-            blocks.add(new BlockWeights(named.get(p + "attn.c_q.weight"), named.get(p + "attn.c_k.weight"),
-                    named.get(p + "attn.c_v.weight"), named.get(p + "attn.c_proj.weight"),
-                    named.get(p + "mlp.c_fc.weight"), named.get(p + "mlp.c_proj.weight")));
+            blocks.add(new BlockWeights(
+                    named.get(p + "attn.c_q.weight"),
+                    named.get(p + "attn.c_k.weight"),
+                    named.get(p + "attn.c_v.weight"),
+                    named.get(p + "attn.c_proj.weight"),
+                    named.get(p + "mlp.c_fc.weight"),
+                    named.get(p + "mlp.c_proj.weight")));
         }
     }
 
@@ -48,10 +52,12 @@ public final class GptWeights implements AutoCloseable {
             Map<String, NDArray> named = new LinkedHashMap<>();
             for (Map.Entry<String, long[]> e : StateDictLayout.shapes(config).entrySet()) {
                 float[] data = weights.get(e.getKey());
-                if (data == null) throw new IllegalArgumentException("missing weight '" + e.getKey() + "' for config " + config);
+                if (data == null)
+                    throw new IllegalArgumentException("missing weight '" + e.getKey() + "' for config " + config);
                 Shape shape = new Shape(e.getValue());
                 if (data.length != shape.size()) {
-                    throw new IllegalArgumentException("weight '" + e.getKey() + "' has " + data.length + " values, shape " + shape + " needs " + shape.size());
+                    throw new IllegalArgumentException("weight '" + e.getKey() + "' has " + data.length
+                            + " values, shape " + shape + " needs " + shape.size());
                 }
                 NDArray a = manager.create(data, shape);
                 a.setName(e.getKey());
@@ -77,7 +83,9 @@ public final class GptWeights implements AutoCloseable {
             long out = e.getValue()[0], in = e.getValue()[1];
             float[] w = new float[Math.toIntExact(out * in)];
             boolean zero = k.equals("lm_head.weight") || k.endsWith("c_proj.weight");
-            double std = k.equals("transformer.wte.weight") ? 1.0 : Math.min(1.0, Math.sqrt((double) out / in)) / Math.sqrt(in);
+            double std = k.equals("transformer.wte.weight")
+                    ? 1.0
+                    : Math.min(1.0, Math.sqrt((double) out / in)) / Math.sqrt(in);
             if (!zero) {
                 for (int i = 0; i < w.length; i++) w[i] = (float) (rng.nextGaussian() * std);
             }
@@ -124,11 +132,13 @@ public final class GptWeights implements AutoCloseable {
     }
 
     /** Saves as a nanochat checkpoint (wte stored as {@code embedding}: FLOAT, or BFLOAT16 as on GPU). */
-    public ModelCheckpoint save(Path baseDir, String source, String tag, int step, StorageType embedding, ObjectNode meta) {
+    public ModelCheckpoint save(
+            Path baseDir, String source, String tag, int step, StorageType embedding, ObjectNode meta) {
         return ModelCheckpointWriter.write(baseDir, source, tag, step, config, toHost(), embedding, meta);
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         manager.close();
     }
 }

@@ -10,11 +10,15 @@ import java.util.regex.Pattern;
  * topic parts and SAE metadata, so they follow TransformerLens naming exactly.
  */
 public record HookPoint(int layer, Kind kind) implements Comparable<HookPoint> {
-    private static final Pattern NAME = Pattern.compile("blocks\\.(\\d+)\\.hook_(resid_pre|attn_out|mlp_out|resid_post)");
+    private static final Pattern NAME =
+            Pattern.compile("blocks\\.(\\d+)\\.hook_(resid_pre|attn_out|mlp_out|resid_post)");
 
     /** In forward order within a block: resid_pre, attn_out, mlp_out, resid_post. */
     public enum Kind {
-        RESID_PRE("resid_pre"), ATTN_OUT("attn_out"), MLP_OUT("mlp_out"), RESID_POST("resid_post");
+        RESID_PRE("resid_pre"),
+        ATTN_OUT("attn_out"),
+        MLP_OUT("mlp_out"),
+        RESID_POST("resid_post");
 
         private final String suffix;
 
@@ -67,11 +71,13 @@ public record HookPoint(int layer, Kind kind) implements Comparable<HookPoint> {
         return out;
     }
 
-    @Override public int compareTo(HookPoint o) {
+    @Override
+    public int compareTo(HookPoint o) {
         return layer != o.layer ? Integer.compare(layer, o.layer) : kind.compareTo(o.kind);
     }
 
-    @Override public String toString() {
+    @Override
+    public String toString() {
         return name();
     }
 }

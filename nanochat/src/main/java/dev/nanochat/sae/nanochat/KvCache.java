@@ -76,7 +76,8 @@ public final class KvCache implements AutoCloseable {
         length += newTokens;
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         manager.close();
     }
 }

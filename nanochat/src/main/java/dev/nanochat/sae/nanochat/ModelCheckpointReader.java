@@ -29,10 +29,13 @@ public final class ModelCheckpointReader {
             Map<String, float[]> out = new LinkedHashMap<>();
             for (Map.Entry<String, long[]> e : expected.entrySet()) {
                 TensorRef ref = refs.get(e.getKey());
-                if (ref == null) throw new IllegalArgumentException(modelFile + ": missing key '" + e.getKey() + "' for config " + config);
+                if (ref == null)
+                    throw new IllegalArgumentException(
+                            modelFile + ": missing key '" + e.getKey() + "' for config " + config);
                 if (!Arrays.equals(ref.shape(), e.getValue())) {
-                    throw new IllegalArgumentException(modelFile + ": key '" + e.getKey() + "' has shape " + Arrays.toString(ref.shape())
-                            + " but config " + config + " needs " + Arrays.toString(e.getValue()));
+                    throw new IllegalArgumentException(
+                            modelFile + ": key '" + e.getKey() + "' has shape " + Arrays.toString(ref.shape())
+                                    + " but config " + config + " needs " + Arrays.toString(e.getValue()));
                 }
                 out.put(e.getKey(), archive.floats(e.getKey(), ref));
             }

@@ -29,18 +29,27 @@ public final class ModelCheckpointWriter {
      * @param embedding storage type of `transformer.wte.weight` (nanochat keeps it bf16 on GPU)
      * @param meta      extra meta fields (user_config, val_bpb, ...); may be null
      */
-    public static ModelCheckpoint write(Path baseDir, String source, String tag, int step, ModelConfig config,
-                                      Map<String, float[]> weights, StorageType embedding, ObjectNode meta) {
+    public static ModelCheckpoint write(
+            Path baseDir,
+            String source,
+            String tag,
+            int step,
+            ModelConfig config,
+            Map<String, float[]> weights,
+            StorageType embedding,
+            ObjectNode meta) {
         Map<String, long[]> shapes = StateDictLayout.shapes(config);
         Map<String, TorchTensor> state = new LinkedHashMap<>();
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {
             float[] data = weights.get(e.getKey());
-            if (data == null) throw new IllegalArgumentException("cannot write checkpoint: missing weight '" + e.getKey() + "'");
+            if (data == null)
+                throw new IllegalArgumentException("cannot write checkpoint: missing weight '" + e.getKey() + "'");
             StorageType type = e.getKey().equals("transformer.wte.weight") ? embedding : StorageType.FLOAT;
             try {
                 state.put(e.getKey(), TorchTensor.of(type, e.getValue(), data));
             } catch (IllegalArgumentException ex) {
-                throw new IllegalArgumentException("weight '" + e.getKey() + "' (expected " + Arrays.toString(e.getValue()) + "): " + ex.getMessage());
+                throw new IllegalArgumentException("weight '" + e.getKey() + "' (expected "
+                        + Arrays.toString(e.getValue()) + "): " + ex.getMessage());
             }
         }
         Path dir = baseDir.resolve(ModelCheckpoints.sourceDir(source)).resolve(tag);
@@ -64,7 +73,9 @@ public final class ModelCheckpointWriter {
         try {
             Files.createDirectories(metaFile.toAbsolutePath().getParent());
             Path tmp = Files.createTempFile(metaFile.toAbsolutePath().getParent(), ".meta", ".tmp");
-            byte[] json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(root);
+            byte[] json = new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsBytes(root);
             Files.write(tmp, json);
             dev.nanochat.sae.nanochat.torch.FileModes.worldReadable(tmp);
             Files.move(tmp, metaFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

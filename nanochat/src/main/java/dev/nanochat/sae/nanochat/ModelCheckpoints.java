@@ -21,7 +21,14 @@ import java.util.stream.Stream;
  */
 public final class ModelCheckpoints {
     private static final Map<String, String> SOURCE_DIRS = Map.of(
-            "base", "base_checkpoints", "mid", "mid_checkpoints", "sft", "chatsft_checkpoints", "rl", "chatrl_checkpoints");
+            "base",
+            "base_checkpoints",
+            "mid",
+            "mid_checkpoints",
+            "sft",
+            "chatsft_checkpoints",
+            "rl",
+            "chatrl_checkpoints");
     private static final Pattern DEPTH_TAG = Pattern.compile("d(\\d+)");
     private static final Pattern MODEL_FILE = Pattern.compile("model_(\\d+)\\.pt");
 
@@ -29,12 +36,16 @@ public final class ModelCheckpoints {
 
     public static Path defaultBaseDir() {
         String env = System.getenv("NANOCHAT_BASE_DIR");
-        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "nanochat");
+        return env != null && !env.isBlank()
+                ? Path.of(env)
+                : Path.of(System.getProperty("user.home"), ".cache", "nanochat");
     }
 
     public static String sourceDir(String source) {
         String dir = SOURCE_DIRS.get(source);
-        if (dir == null) throw new IllegalArgumentException("unknown checkpoint source '" + source + "' (expected base, mid, sft or rl)");
+        if (dir == null)
+            throw new IllegalArgumentException(
+                    "unknown checkpoint source '" + source + "' (expected base, mid, sft or rl)");
         return dir;
     }
 
@@ -58,7 +69,8 @@ public final class ModelCheckpoints {
         try {
             JsonNode root = new ObjectMapper().readTree(metaFile.toFile());
             JsonNode cfg = root == null ? null : root.get("model_config");
-            if (cfg == null || !cfg.isObject()) throw new IllegalArgumentException(metaFile + ": no 'model_config' object");
+            if (cfg == null || !cfg.isObject())
+                throw new IllegalArgumentException(metaFile + ": no 'model_config' object");
             return ModelConfig.fromJson(cfg);
         } catch (IOException e) {
             throw new UncheckedIOException(metaFile + ": unreadable meta JSON: " + e.getMessage(), e);
@@ -70,9 +82,12 @@ public final class ModelCheckpoints {
     private static String largestTag(Path root) {
         List<Path> dirs = list(root).filter(Files::isDirectory).toList();
         if (dirs.isEmpty()) throw new IllegalArgumentException("no checkpoint tags in " + root);
-        Optional<Path> deepest = dirs.stream().filter(p -> DEPTH_TAG.matcher(name(p)).lookingAt())
+        Optional<Path> deepest = dirs.stream()
+                .filter(p -> DEPTH_TAG.matcher(name(p)).lookingAt())
                 .max(Comparator.comparingInt(ModelCheckpoints::depth));
-        Path pick = deepest.orElseGet(() -> dirs.stream().max(Comparator.comparingLong(ModelCheckpoints::mtime)).orElseThrow());
+        Path pick = deepest.orElseGet(() -> dirs.stream()
+                .max(Comparator.comparingLong(ModelCheckpoints::mtime))
+                .orElseThrow());
         return name(pick);
     }
 
@@ -83,8 +98,11 @@ public final class ModelCheckpoints {
     }
 
     private static int largestStep(Path dir) {
-        return list(dir).map(p -> MODEL_FILE.matcher(name(p))).filter(Matcher::matches)
-                .mapToInt(m -> Integer.parseInt(m.group(1))).max()
+        return list(dir)
+                .map(p -> MODEL_FILE.matcher(name(p)))
+                .filter(Matcher::matches)
+                .mapToInt(m -> Integer.parseInt(m.group(1)))
+                .max()
                 .orElseThrow(() -> new IllegalArgumentException("no model_<step>.pt files in " + dir));
     }
 

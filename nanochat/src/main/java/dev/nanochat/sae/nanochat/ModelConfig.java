@@ -16,11 +16,13 @@ public record ModelConfig(int sequenceLen, int vocabSize, int nLayer, int nHead,
         positive("n_head", nHead);
         positive("n_kv_head", nKvHead);
         positive("n_embd", nEmbd);
-        if (nEmbd % nHead != 0) throw new IllegalArgumentException("n_embd " + nEmbd + " is not divisible by n_head " + nHead);
+        if (nEmbd % nHead != 0)
+            throw new IllegalArgumentException("n_embd " + nEmbd + " is not divisible by n_head " + nHead);
         if (nKvHead > nHead || nHead % nKvHead != 0) {
             throw new IllegalArgumentException("n_kv_head " + nKvHead + " must divide n_head " + nHead);
         }
-        if ((nEmbd / nHead) % 2 != 0) throw new IllegalArgumentException("head_dim " + nEmbd / nHead + " must be even for rotary");
+        if ((nEmbd / nHead) % 2 != 0)
+            throw new IllegalArgumentException("head_dim " + nEmbd / nHead + " must be even for rotary");
     }
 
     private static void positive(String name, int v) {
@@ -49,20 +51,30 @@ public record ModelConfig(int sequenceLen, int vocabSize, int nLayer, int nHead,
     }
 
     public static ModelConfig fromJson(JsonNode n) {
-        return new ModelConfig(req(n, "sequence_len"), req(n, "vocab_size"), req(n, "n_layer"), req(n, "n_head"),
-                req(n, "n_kv_head"), req(n, "n_embd"));
+        return new ModelConfig(
+                req(n, "sequence_len"),
+                req(n, "vocab_size"),
+                req(n, "n_layer"),
+                req(n, "n_head"),
+                req(n, "n_kv_head"),
+                req(n, "n_embd"));
     }
 
     private static int req(JsonNode n, String key) {
         JsonNode v = n.get(key);
-        if (v == null || !v.canConvertToInt()) throw new IllegalArgumentException("model_config." + key + " is missing or not an int");
+        if (v == null || !v.canConvertToInt())
+            throw new IllegalArgumentException("model_config." + key + " is missing or not an int");
         return v.intValue();
     }
 
     public ObjectNode toJson() {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("sequence_len", sequenceLen).put("vocab_size", vocabSize).put("n_layer", nLayer)
-                .put("n_head", nHead).put("n_kv_head", nKvHead).put("n_embd", nEmbd);
+        o.put("sequence_len", sequenceLen)
+                .put("vocab_size", vocabSize)
+                .put("n_layer", nLayer)
+                .put("n_head", nHead)
+                .put("n_kv_head", nKvHead)
+                .put("n_embd", nEmbd);
         return o;
     }
 }

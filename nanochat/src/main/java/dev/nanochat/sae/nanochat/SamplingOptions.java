@@ -9,7 +9,8 @@ import java.util.Set;
 public record SamplingOptions(int maxTokens, float temperature, int topK, long seed, Set<Integer> stopTokens) {
     public SamplingOptions {
         if (maxTokens < 0) throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
-        if (!(temperature >= 0) || Float.isInfinite(temperature)) throw new IllegalArgumentException("temperature must be finite and >= 0, got " + temperature);
+        if (!(temperature >= 0) || Float.isInfinite(temperature))
+            throw new IllegalArgumentException("temperature must be finite and >= 0, got " + temperature);
         if (topK < 0) throw new IllegalArgumentException("topK must be >= 0, got " + topK);
         stopTokens = Set.copyOf(stopTokens);
     }

@@ -58,7 +58,9 @@ public final class Tokenizer {
 
     public int specialId(String token) {
         Integer id = data.specialTokens().get(token);
-        if (id == null) throw new IllegalArgumentException("unknown special token '" + token + "' (known: " + data.specialTokens().keySet() + ")");
+        if (id == null)
+            throw new IllegalArgumentException("unknown special token '" + token + "' (known: "
+                    + data.specialTokens().keySet() + ")");
         return id;
     }
 
@@ -74,7 +76,8 @@ public final class Tokenizer {
         Matcher m = split.matcher(text);
         while (m.find()) {
             byte[] piece = m.group().getBytes(StandardCharsets.UTF_8);
-            if (out.length - size < piece.length) out = Arrays.copyOf(out, Math.max(out.length * 2, size + piece.length));
+            if (out.length - size < piece.length)
+                out = Arrays.copyOf(out, Math.max(out.length * 2, size + piece.length));
             size = encoder.encode(piece, 0, piece.length, out, size);
         }
         return Arrays.copyOf(out, size);
@@ -84,12 +87,14 @@ public final class Tokenizer {
     public int[] encode(String text, Set<String> allowedSpecial) {
         for (String s : specialTokens()) {
             if (!allowedSpecial.contains(s) && text.contains(s)) {
-                throw new IllegalArgumentException("text contains the special token " + s + " which is not allowed here");
+                throw new IllegalArgumentException(
+                        "text contains the special token " + s + " which is not allowed here");
             }
         }
         for (String s : allowedSpecial) specialId(s);
         if (allowedSpecial.isEmpty()) return encodeOrdinary(text);
-        Pattern specials = Pattern.compile(allowedSpecial.stream().map(Pattern::quote).collect(Collectors.joining("|")));
+        Pattern specials =
+                Pattern.compile(allowedSpecial.stream().map(Pattern::quote).collect(Collectors.joining("|")));
         List<int[]> parts = new ArrayList<>();
         Matcher m = specials.matcher(text);
         int start = 0;
@@ -111,7 +116,8 @@ public final class Tokenizer {
 
     public byte[] tokenBytes(int id) {
         byte[] b = id < data.mergeableRanks().length && id >= 0 ? data.mergeableRanks()[id] : specialBytes.get(id);
-        if (b == null) throw new IllegalArgumentException("token id " + id + " is not in the vocabulary of " + vocabSize());
+        if (b == null)
+            throw new IllegalArgumentException("token id " + id + " is not in the vocabulary of " + vocabSize());
         return b.clone();
     }
 
@@ -123,8 +129,13 @@ public final class Tokenizer {
     public ChatRendering renderChat(List<ChatMessage> conversation, int maxTokens) {
         List<ChatMessage> messages = new ArrayList<>(conversation);
         if (!messages.isEmpty() && messages.get(0).role().equals("system")) {
-            if (messages.size() < 2 || !messages.get(1).role().equals("user")) throw new IllegalArgumentException("a system message must be followed by a user message");
-            messages.set(1, new ChatMessage("user", messages.get(0).content() + "\n\n" + messages.get(1).content()));
+            if (messages.size() < 2 || !messages.get(1).role().equals("user"))
+                throw new IllegalArgumentException("a system message must be followed by a user message");
+            messages.set(
+                    1,
+                    new ChatMessage(
+                            "user",
+                            messages.get(0).content() + "\n\n" + messages.get(1).content()));
             messages.remove(0);
         }
         if (messages.isEmpty()) throw new IllegalArgumentException("conversation has no messages");
@@ -133,7 +144,9 @@ public final class Tokenizer {
         for (int i = 0; i < messages.size(); i++) {
             ChatMessage msg = messages.get(i);
             String expected = i % 2 == 0 ? "user" : "assistant";
-            if (!msg.role().equals(expected)) throw new IllegalArgumentException("message " + i + " is from " + msg.role() + ", expected " + expected);
+            if (!msg.role().equals(expected))
+                throw new IllegalArgumentException(
+                        "message " + i + " is from " + msg.role() + ", expected " + expected);
             if (expected.equals("user")) {
                 ids.add(specialId("<|user_start|>"), 0);
                 ids.addAll(encodeOrdinary(msg.content()), 0);
@@ -150,7 +163,8 @@ public final class Tokenizer {
     /** render_for_completion: drop a trailing assistant turn, then open a new assistant turn. */
     public int[] renderForCompletion(List<ChatMessage> conversation) {
         List<ChatMessage> messages = new ArrayList<>(conversation);
-        if (!messages.isEmpty() && messages.get(messages.size() - 1).role().equals("assistant")) messages.remove(messages.size() - 1);
+        if (!messages.isEmpty() && messages.get(messages.size() - 1).role().equals("assistant"))
+            messages.remove(messages.size() - 1);
         int[] ids = renderChat(messages, Integer.MAX_VALUE).ids();
         int[] out = Arrays.copyOf(ids, ids.length + 1);
         out[ids.length] = specialId("<|assistant_start|>");
@@ -184,7 +198,8 @@ public final class Tokenizer {
 
         ChatRendering truncated(int max) {
             int n = Math.min(max, ids.size());
-            return new ChatRendering(ids.subList(0, n).stream().mapToInt(Integer::intValue).toArray(),
+            return new ChatRendering(
+                    ids.subList(0, n).stream().mapToInt(Integer::intValue).toArray(),
                     mask.subList(0, n).stream().mapToInt(Integer::intValue).toArray());
         }
     }

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Corrupt, mismatched and hostile files fail with messages naming the file and the key. */
 class BadInputTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private static void assertMentions(RuntimeException e, String... parts) {
         for (String p : parts) assertTrue(e.getMessage().contains(p), "message lacks '" + p + "': " + e.getMessage());
@@ -33,28 +34,42 @@ class BadInputTest {
 
     @Test
     void missingCheckpointFilesAreNamed() throws IOException {
-        IllegalArgumentException noDir = assertThrows(IllegalArgumentException.class, () -> ModelCheckpoints.resolve(tmp, "base", null, null));
+        IllegalArgumentException noDir =
+                assertThrows(IllegalArgumentException.class, () -> ModelCheckpoints.resolve(tmp, "base", null, null));
         assertMentions(noDir, "base_checkpoints");
         Path dir = Files.createDirectories(tmp.resolve("base_checkpoints/d4"));
         Files.copy(Fixture.modelFile(), dir.resolve("model_000010.pt"));
-        IllegalArgumentException noMeta = assertThrows(IllegalArgumentException.class, () -> ModelCheckpoints.resolve(tmp, "base", null, null));
+        IllegalArgumentException noMeta =
+                assertThrows(IllegalArgumentException.class, () -> ModelCheckpoints.resolve(tmp, "base", null, null));
         assertMentions(noMeta, "meta_000010.json");
-        assertMentions(assertThrows(IllegalArgumentException.class, () -> ModelCheckpoints.resolve(tmp, "base", "d4", 99)), "model_000099.pt");
-        assertMentions(assertThrows(IllegalArgumentException.class, () -> ModelCheckpoints.resolve(tmp, "chat", null, null)), "chat");
-        assertMentions(assertThrows(IllegalArgumentException.class, () -> Tokenizer.load(tmp.resolve("tokenizer"))), "tokenizer.pkl");
+        assertMentions(
+                assertThrows(IllegalArgumentException.class, () -> ModelCheckpoints.resolve(tmp, "base", "d4", 99)),
+                "model_000099.pt");
+        assertMentions(
+                assertThrows(IllegalArgumentException.class, () -> ModelCheckpoints.resolve(tmp, "chat", null, null)),
+                "chat");
+        assertMentions(
+                assertThrows(IllegalArgumentException.class, () -> Tokenizer.load(tmp.resolve("tokenizer"))),
+                "tokenizer.pkl");
     }
 
     @Test
     void configShapeMismatchNamesTheKeyAndShapes() {
         ModelConfig wider = new ModelConfig(128, 1024, 2, 4, 4, 256);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelCheckpointReader.read(Fixture.modelFile(), wider));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> ModelCheckpointReader.read(Fixture.modelFile(), wider));
         assertMentions(e, "model_000600.pt", "transformer.wte.weight", "[1024, 128]", "[1024, 256]");
         ModelConfig deeper = new ModelConfig(128, 1024, 3, 4, 4, 128);
-        assertMentions(assertThrows(IllegalArgumentException.class, () -> ModelCheckpointReader.read(Fixture.modelFile(), deeper)),
+        assertMentions(
+                assertThrows(
+                        IllegalArgumentException.class, () -> ModelCheckpointReader.read(Fixture.modelFile(), deeper)),
                 "missing key 'transformer.h.2.attn.c_q.weight'");
         ModelConfig gqa = new ModelConfig(128, 1024, 2, 4, 2, 128);
-        assertMentions(assertThrows(IllegalArgumentException.class, () -> ModelCheckpointReader.read(Fixture.modelFile(), gqa)),
-                "transformer.h.0.attn.c_k.weight", "[64, 128]");
+        assertMentions(
+                assertThrows(
+                        IllegalArgumentException.class, () -> ModelCheckpointReader.read(Fixture.modelFile(), gqa)),
+                "transformer.h.0.attn.c_k.weight",
+                "[64, 128]");
     }
 
     @Test
@@ -69,7 +84,8 @@ class BadInputTest {
     @Test
     void missingStorageEntryNamesTensorAndEntry() throws IOException {
         Path out = tmp.resolve("model_000600.pt");
-        try (ZipFile in = new ZipFile(Fixture.modelFile().toFile()); ZipOutputStream zos = new ZipOutputStream(Files.newOutputStream(out))) {
+        try (ZipFile in = new ZipFile(Fixture.modelFile().toFile());
+                ZipOutputStream zos = new ZipOutputStream(Files.newOutputStream(out))) {
             for (ZipEntry e : java.util.Collections.list(in.entries())) {
                 if (e.getName().endsWith("/data/3")) continue;
                 zos.putNextEntry(new ZipEntry(e.getName()));
@@ -77,7 +93,8 @@ class BadInputTest {
                 zos.closeEntry();
             }
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> ModelCheckpointReader.read(out, new ModelConfig(128, 1024, 2, 4, 4, 128)));
         assertMentions(e, "transformer.h.0.attn.c_v.weight", "model_000600/data/3", "missing");
     }
@@ -95,7 +112,8 @@ class BadInputTest {
         p.writeBytes(new byte[] {(byte) 0x85, 'R', '.'});
         Path dir = Files.createDirectories(tmp.resolve("evil"));
         Files.write(dir.resolve("tokenizer.pkl"), p.toByteArray());
-        PickleException e = assertThrows(PickleException.class, () -> TokenizerReader.readPickle(dir.resolve("tokenizer.pkl")));
+        PickleException e =
+                assertThrows(PickleException.class, () -> TokenizerReader.readPickle(dir.resolve("tokenizer.pkl")));
         assertMentions(e, "tokenizer.pkl", "os.system", "allow-list");
         // The same inside a checkpoint's data.pkl.
         Path pt = tmp.resolve("model_000001.pt");
@@ -104,7 +122,8 @@ class BadInputTest {
             zos.write(p.toByteArray());
             zos.closeEntry();
         }
-        assertMentions(assertThrows(PickleException.class, () -> TorchArchive.open(pt)), "model_000001.pt", "os.system");
+        assertMentions(
+                assertThrows(PickleException.class, () -> TorchArchive.open(pt)), "model_000001.pt", "os.system");
     }
 
     @Test

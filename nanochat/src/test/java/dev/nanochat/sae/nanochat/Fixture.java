@@ -25,7 +25,8 @@ final class Fixture {
 
     static JsonNode reference() {
         try {
-            return new ObjectMapper().readTree(baseDir().resolve("reference.json").toFile());
+            return new ObjectMapper()
+                    .readTree(baseDir().resolve("reference.json").toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

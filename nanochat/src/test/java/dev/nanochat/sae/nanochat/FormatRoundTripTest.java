@@ -23,14 +23,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Our writers reproduce what nanochat's torch.save / pickle.dump wrote, byte for byte. */
 class FormatRoundTripTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void rewritingTheFixtureCheckpointIsByteIdentical() throws IOException {
         Map<String, TorchTensor> state = new LinkedHashMap<>();
         try (TorchArchive a = TorchArchive.open(Fixture.modelFile())) {
             for (Map.Entry<String, TensorRef> e : a.stateDict().entrySet()) {
-                state.put(e.getKey(), TorchTensor.of(e.getValue().type(), e.getValue().shape(), a.floats(e.getKey(), e.getValue())));
+                state.put(
+                        e.getKey(),
+                        TorchTensor.of(e.getValue().type(), e.getValue().shape(), a.floats(e.getKey(), e.getValue())));
             }
         }
         assertEquals(14, state.size());
@@ -49,8 +52,10 @@ class FormatRoundTripTest {
         assertEquals(data.mergeableRanks()[500].length, tokenBytes[500]);
         Path out = tmp.resolve("tokenizer");
         TokenizerWriter.write(out, data);
-        assertArrayEquals(Files.readAllBytes(dir.resolve("tokenizer.pkl")), Files.readAllBytes(out.resolve("tokenizer.pkl")));
-        assertArrayEquals(Files.readAllBytes(dir.resolve("token_bytes.pt")), Files.readAllBytes(out.resolve("token_bytes.pt")));
+        assertArrayEquals(
+                Files.readAllBytes(dir.resolve("tokenizer.pkl")), Files.readAllBytes(out.resolve("tokenizer.pkl")));
+        assertArrayEquals(
+                Files.readAllBytes(dir.resolve("token_bytes.pt")), Files.readAllBytes(out.resolve("token_bytes.pt")));
     }
 
     @Test

@@ -41,12 +41,14 @@ class GenerationTest {
     @Test
     void kvCacheLogitsEqualTheFullForwardAtEveryStep() {
         int[] prompt = prompt();
-        Generator.Generation g = new Generator(gpt).generate(prompt, new SamplingOptions(12, 0f, 0, 0, Set.of()), Map.of(), null);
+        Generator.Generation g =
+                new Generator(gpt).generate(prompt, new SamplingOptions(12, 0f, 0, 0, Set.of()), Map.of(), null);
         assertEquals(12, g.tokens().length);
         int[] all = new int[prompt.length + g.tokens().length];
         System.arraycopy(prompt, 0, all, 0, prompt.length);
         System.arraycopy(g.tokens(), 0, all, prompt.length, g.tokens().length);
-        float[] full = gpt.forward(new int[][] {all}, ForwardOptions.logitsOnly()).logits();
+        float[] full =
+                gpt.forward(new int[][] {all}, ForwardOptions.logitsOnly()).logits();
         int v = gpt.config().vocabSize();
         for (int s = 0; s < g.stepLogits().size(); s++) {
             int pos = prompt.length - 1 + s;
@@ -62,11 +64,16 @@ class GenerationTest {
         int[] a = new Generator(gpt).generate(prompt(), opts, Map.of(), null).tokens();
         int[] b = new Generator(gpt).generate(prompt(), opts, Map.of(), null).tokens();
         assertArrayEquals(a, b);
-        int[] c = new Generator(gpt).generate(prompt(), new SamplingOptions(20, 1.0f, 50, 43, Set.of()), Map.of(), null).tokens();
+        int[] c = new Generator(gpt)
+                .generate(prompt(), new SamplingOptions(20, 1.0f, 50, 43, Set.of()), Map.of(), null)
+                .tokens();
         assertFalse(Arrays.equals(a, c), "another seed should sample differently");
         // Stop on whatever greedy decoding emits third: generation ends before it.
-        int[] greedy = new Generator(gpt).generate(prompt(), new SamplingOptions(5, 0f, 0, 0, Set.of()), Map.of(), null).tokens();
-        Generator.Generation stopped = new Generator(gpt).generate(prompt(), new SamplingOptions(5, 0f, 0, 0, Set.of(greedy[2])), Map.of(), null);
+        int[] greedy = new Generator(gpt)
+                .generate(prompt(), new SamplingOptions(5, 0f, 0, 0, Set.of()), Map.of(), null)
+                .tokens();
+        Generator.Generation stopped = new Generator(gpt)
+                .generate(prompt(), new SamplingOptions(5, 0f, 0, 0, Set.of(greedy[2])), Map.of(), null);
         assertTrue(stopped.stopped());
         assertArrayEquals(Arrays.copyOf(greedy, indexOf(greedy, greedy[2])), stopped.tokens());
     }
@@ -84,8 +91,12 @@ class GenerationTest {
             calls.incrementAndGet();
             return x.add(5f); // a blunt steering vector (all ones × 5)
         };
-        int[] plain = new Generator(gpt).generate(prompt(), new SamplingOptions(8, 0f, 0, 0, Set.of()), Map.of(), null).tokens();
-        int[] steered = new Generator(gpt).generate(prompt(), new SamplingOptions(8, 0f, 0, 0, Set.of()), Map.of(hook, steer), null).tokens();
+        int[] plain = new Generator(gpt)
+                .generate(prompt(), new SamplingOptions(8, 0f, 0, 0, Set.of()), Map.of(), null)
+                .tokens();
+        int[] steered = new Generator(gpt)
+                .generate(prompt(), new SamplingOptions(8, 0f, 0, 0, Set.of()), Map.of(hook, steer), null)
+                .tokens();
         assertEquals(8, calls.get(), "one call per forward: prefill + 7 decode steps");
         assertFalse(Arrays.equals(plain, steered));
     }
@@ -94,13 +105,20 @@ class GenerationTest {
     void zeroingAttentionMakesResidPostEqualResidPrePlusMlp() {
         int[][] ids = {prompt()};
         HookPoint attn = HookPoint.parse("blocks.0.hook_attn_out");
-        HookPoint pre = HookPoint.parse("blocks.0.hook_resid_pre"), mlp = HookPoint.parse("blocks.0.hook_mlp_out"),
+        HookPoint pre = HookPoint.parse("blocks.0.hook_resid_pre"),
+                mlp = HookPoint.parse("blocks.0.hook_mlp_out"),
                 post = HookPoint.parse("blocks.0.hook_resid_post");
-        ForwardResult r = gpt.forward(ids, new ForwardOptions(Set.of(pre, attn, mlp, post), Map.of(attn, (h, x) -> x.zerosLike()), false));
+        ForwardResult r = gpt.forward(
+                ids, new ForwardOptions(Set.of(pre, attn, mlp, post), Map.of(attn, (h, x) -> x.zerosLike()), false));
         float[] sum = r.activations(pre).clone();
         float[] m = r.activations(mlp);
         for (int i = 0; i < sum.length; i++) sum[i] += m[i];
-        assertEquals(0f, Arrays.stream(box(r.activations(attn))).map(Math::abs).max(Float::compare).orElseThrow());
+        assertEquals(
+                0f,
+                Arrays.stream(box(r.activations(attn)))
+                        .map(Math::abs)
+                        .max(Float::compare)
+                        .orElseThrow());
         assertTrue(Fixture.maxAbsDiff(sum, r.activations(post)) < 1e-6f);
         ForwardResult identity = gpt.forward(ids, new ForwardOptions(Set.of(post), Map.of(attn, (h, x) -> x), false));
         ForwardResult none = gpt.forward(ids, ForwardOptions.captureOnly(Set.of(post)));
@@ -120,11 +138,17 @@ class GenerationTest {
         assertEquals(new HookPoint(1, HookPoint.Kind.ATTN_OUT), h);
         assertEquals("blocks.1.hook_attn_out", h.name());
         assertEquals(8, HookPoint.all(gpt.config()).size());
-        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> HookPoint.parse("blocks.0.hook_q"));
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> HookPoint.parse("blocks.0.hook_q"));
         assertTrue(bad.getMessage().contains("blocks.0.hook_q"));
-        IllegalArgumentException range = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException range = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
                 () -> HookPoint.parse("blocks.2.hook_mlp_out").validate(gpt.config()));
         assertTrue(range.getMessage().contains("2 layers"));
-        assertEquals(List.of("blocks.0.hook_resid_pre", "blocks.0.hook_attn_out"), HookPoint.all(gpt.config()).subList(0, 2).stream().map(HookPoint::name).toList());
+        assertEquals(
+                List.of("blocks.0.hook_resid_pre", "blocks.0.hook_attn_out"),
+                HookPoint.all(gpt.config()).subList(0, 2).stream()
+                        .map(HookPoint::name)
+                        .toList());
     }
 }

@@ -75,18 +75,25 @@ class GptFixtureTest {
             if (name.equals("input_ids")) continue;
             float[] expected = reference.floats(name);
             if (name.equals("logits")) {
-                assertTrue(Fixture.maxAbsDiff(expected, r.logits()) <= 1e-4f, "logits max abs diff " + Fixture.maxAbsDiff(expected, r.logits()));
+                assertTrue(
+                        Fixture.maxAbsDiff(expected, r.logits()) <= 1e-4f,
+                        "logits max abs diff " + Fixture.maxAbsDiff(expected, r.logits()));
             } else {
                 HookPoint h = HookPoint.parse(name);
                 float diffShort = Fixture.maxAbsDiff(expected, shorter.activations(h));
-                float diffPrefix = Fixture.maxAbsDiff(expected, prefix(r.activations(h), ids.length, ids[0].length, ids[0].length - 1));
-                assertTrue(diffShort <= 1e-4f && diffPrefix <= 1e-4f, name + " max abs diff " + diffShort + " / " + diffPrefix);
+                float diffPrefix = Fixture.maxAbsDiff(
+                        expected, prefix(r.activations(h), ids.length, ids[0].length, ids[0].length - 1));
+                assertTrue(
+                        diffShort <= 1e-4f && diffPrefix <= 1e-4f,
+                        name + " max abs diff " + diffShort + " / " + diffPrefix);
             }
             checked++;
         }
         assertEquals(7, checked);
         // resid_pre of layer 1 is resid_post of layer 0 (not in the reference file, but implied by it).
-        assertArrayEquals(r.activations(HookPoint.parse("blocks.0.hook_resid_post")), r.activations(HookPoint.parse("blocks.1.hook_resid_pre")));
+        assertArrayEquals(
+                r.activations(HookPoint.parse("blocks.0.hook_resid_post")),
+                r.activations(HookPoint.parse("blocks.1.hook_resid_pre")));
     }
 
     static int[][] dropLast(int[][] x) {
@@ -112,7 +119,8 @@ class GptFixtureTest {
             System.arraycopy(ids[i], 1, targets[i], 0, t);
         }
         double loss = gpt.forward(inputs, ForwardOptions.logitsOnly()).crossEntropy(targets);
-        double expected = Fixture.reference().get("forward").get("loss_on_input_ids").asDouble();
+        double expected =
+                Fixture.reference().get("forward").get("loss_on_input_ids").asDouble();
         assertEquals(expected, loss, 1e-4);
     }
 

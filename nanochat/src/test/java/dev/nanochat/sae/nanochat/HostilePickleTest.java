@@ -32,7 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostilePickleTest {
     private static final PickleAllowList NONE = new PickleAllowList(Map.of(), Set.of(), Set.of());
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     /** protocol 2: [] memoised as 0, then appended to itself. */
     static byte[] selfReferencingList(String tail) {
@@ -51,7 +53,8 @@ class HostilePickleTest {
     }
 
     private static PickleException refused(byte[] pickle) {
-        return assertTimeoutPreemptively(Duration.ofSeconds(2),
+        return assertTimeoutPreemptively(
+                Duration.ofSeconds(2),
                 () -> assertThrows(PickleException.class, () -> PickleReader.load("hostile.pkl", pickle, NONE, null)));
     }
 
@@ -63,7 +66,8 @@ class HostilePickleTest {
     @Test
     void selfReferencingDictKeyIsUnhashable() {
         // {} then the list, wrapped in a 1-tuple, used as a key: hashing it recursed forever.
-        byte[] p = ("\u0080\u0002}" + "]q\u0000h\u0000a" + "\u0085Ns.").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] p = ("\u0080\u0002}" + "]q\u0000h\u0000a" + "\u0085Ns.")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         assertTrue(refused(p).getMessage().contains("unhashable dict key"));
     }
 
@@ -80,15 +84,19 @@ class HostilePickleTest {
     @Test
     void exponentialKeyIsRefusedAndExponentialValueStaysCheap() {
         byte[] tuples = sharedTuples(60);
-        byte[] asKey = concat(concat(new byte[] {(byte) 0x80, 2, '}'}, java.util.Arrays.copyOfRange(tuples, 2, tuples.length)),
+        byte[] asKey = concat(
+                concat(new byte[] {(byte) 0x80, 2, '}'}, java.util.Arrays.copyOfRange(tuples, 2, tuples.length)),
                 new byte[] {'N', 's', '.'});
         String message = refused(asKey).getMessage();
         assertTrue(message.contains("more than 4096 items"), message);
 
-        Object root = assertTimeoutPreemptively(Duration.ofSeconds(2),
+        Object root = assertTimeoutPreemptively(
+                Duration.ofSeconds(2),
                 () -> PickleReader.load("dag.pkl", concat(tuples, new byte[] {'.'}), NONE, null));
         assertEquals(2, ((PyTuple) root).size());
-        assertTrue(assertTimeoutPreemptively(Duration.ofSeconds(1), () -> PyRepr.of(root)).length() <= 201);
+        assertTrue(assertTimeoutPreemptively(Duration.ofSeconds(1), () -> PyRepr.of(root))
+                        .length()
+                <= 201);
     }
 
     @Test
@@ -99,8 +107,8 @@ class HostilePickleTest {
             zos.write(selfReferencingList("Q."));
             zos.closeEntry();
         }
-        PickleException e = assertTimeoutPreemptively(Duration.ofSeconds(2),
-                () -> assertThrows(PickleException.class, () -> TorchArchive.open(file)));
+        PickleException e = assertTimeoutPreemptively(
+                Duration.ofSeconds(2), () -> assertThrows(PickleException.class, () -> TorchArchive.open(file)));
         assertTrue(e.getMessage().contains("unexpected persistent id"), e.getMessage());
     }
 

@@ -52,8 +52,14 @@ class InferencePathTest {
         try (KvCache cache = new KvCache(gpt.manager(), gpt.config().nLayer())) {
             for (int p = 0; p < T; p++) {
                 ForwardResult step = gpt.forward(new int[][] {{ids[p]}}, opts, cache);
-                worstLogit = Math.max(worstLogit, Fixture.maxAbsDiff(Arrays.copyOfRange(full.logits(), p * v, (p + 1) * v), step.logits()));
-                worstAct = Math.max(worstAct, Fixture.maxAbsDiff(Arrays.copyOfRange(full.activations(post), p * c, (p + 1) * c), step.activations(post)));
+                worstLogit = Math.max(
+                        worstLogit,
+                        Fixture.maxAbsDiff(Arrays.copyOfRange(full.logits(), p * v, (p + 1) * v), step.logits()));
+                worstAct = Math.max(
+                        worstAct,
+                        Fixture.maxAbsDiff(
+                                Arrays.copyOfRange(full.activations(post), p * c, (p + 1) * c),
+                                step.activations(post)));
             }
             assertEquals(T, cache.length());
         }
@@ -67,7 +73,8 @@ class InferencePathTest {
         float[] inference = gpt.forward(ids, ForwardOptions.logitsOnly()).logits();
         float[] recorded;
         try (ai.djl.ndarray.NDManager m = gpt.manager().newSubManager();
-                ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                ai.djl.training.GradientCollector gc =
+                        ai.djl.engine.Engine.getInstance().newGradientCollector()) {
             ai.djl.ndarray.NDArray idx = m.create(new int[][] {ids[0], ids[1]});
             recorded = gpt.logits(idx).toFloatArray();
         }
@@ -86,7 +93,8 @@ class InferencePathTest {
             Generator.Generation alone = g.generate(prompts[r], greedy, Map.of(), null);
             assertArrayEquals(alone.tokens(), batch[r].tokens(), "row " + r);
             for (int s = 0; s < alone.stepLogits().size(); s++) {
-                float diff = Fixture.maxAbsDiff(alone.stepLogits().get(s), batch[r].stepLogits().get(s));
+                float diff = Fixture.maxAbsDiff(
+                        alone.stepLogits().get(s), batch[r].stepLogits().get(s));
                 assertTrue(diff < 1e-4f, "row " + r + " step " + s + " max abs diff " + diff);
             }
         }
@@ -96,10 +104,12 @@ class InferencePathTest {
     void captureOnlyPassStoppingMidBlockEqualsTheFullPass() {
         int[][] ids = {tokens(40, 7), tokens(40, 8)};
         int last = gpt.config().nLayer() - 1;
-        HookPoint pre = new HookPoint(last, HookPoint.Kind.RESID_PRE), attn = new HookPoint(last, HookPoint.Kind.ATTN_OUT);
+        HookPoint pre = new HookPoint(last, HookPoint.Kind.RESID_PRE),
+                attn = new HookPoint(last, HookPoint.Kind.ATTN_OUT);
         ForwardResult full = gpt.forward(ids, new ForwardOptions(Set.of(pre, attn), Map.of(), true));
         for (HookPoint h : new HookPoint[] {pre, attn}) {
-            float[] alone = gpt.forward(ids, ForwardOptions.captureOnly(Set.of(h))).activations(h);
+            float[] alone =
+                    gpt.forward(ids, ForwardOptions.captureOnly(Set.of(h))).activations(h);
             assertEquals(full.activations(h).length, alone.length);
             assertTrue(Fixture.maxAbsDiff(full.activations(h), alone) == 0f, h + " differs when the pass stops there");
         }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * bf16 embedding file equals an fp32 model with pre-rounded weights, odd vocab sizes load.
  */
 class ModelConfigsTest {
-    @TempDir Path base;
+    @TempDir
+    Path base;
 
     static Map<String, float[]> randomWeights(ModelConfig c, long seed) {
         Random rng = new Random(seed);
@@ -61,7 +62,8 @@ class ModelConfigsTest {
         ModelCheckpoint g = ModelCheckpointWriter.write(base, "base", "d2", 1, gqa, w, StorageType.FLOAT, null);
         ModelCheckpoint m = ModelCheckpointWriter.write(base, "mid", "d2", 1, mha, dup, StorageType.FLOAT, null);
         int[][] ids = randomIds(2, 19, 301, 3);
-        float[] lg = logits(ModelCheckpoints.resolve(base, "base", null, null), ids), lm = logits(ModelCheckpoints.resolve(base, "mid", null, null), ids);
+        float[] lg = logits(ModelCheckpoints.resolve(base, "base", null, null), ids),
+                lm = logits(ModelCheckpoints.resolve(base, "mid", null, null), ids);
         assertEquals(2 * 19 * 301, lg.length);
         float diff = Fixture.maxAbsDiff(lg, lm);
         assertTrue(diff < 1e-5f, "GQA vs duplicated-kv MHA max abs diff " + diff);
@@ -82,8 +84,11 @@ class ModelConfigsTest {
         int[][] ids = randomIds(1, 12, 517, 4);
         float[] a = logits(bf, ids), b = logits(fp, ids);
         assertEquals(0f, Fixture.maxAbsDiff(a, b), "bf16 file must load exactly as its rounded fp32 values");
-        float[] unrounded = logits(ModelCheckpointWriter.write(base, "rl", "d1", 5, cfg, w, StorageType.FLOAT, null), ids);
-        assertTrue(Fixture.maxAbsDiff(a, unrounded) > 0f, "rounding the embedding must matter, or this test proves nothing");
+        float[] unrounded =
+                logits(ModelCheckpointWriter.write(base, "rl", "d1", 5, cfg, w, StorageType.FLOAT, null), ids);
+        assertTrue(
+                Fixture.maxAbsDiff(a, unrounded) > 0f,
+                "rounding the embedding must matter, or this test proves nothing");
     }
 
     @Test

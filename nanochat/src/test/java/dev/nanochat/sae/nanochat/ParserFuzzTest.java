@@ -38,11 +38,13 @@ import org.junit.jupiter.api.io.TempDir;
  * another exception, a StackOverflowError, a hang or an allocation beyond the per-case budget.
  */
 class ParserFuzzTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     /** The readers' own checks throw plain IllegalArgumentException naming the file; accept exactly those. */
     private static boolean namesFile(Throwable t, Path file) {
-        return t.getClass() == IllegalArgumentException.class && String.valueOf(t.getMessage()).contains(file.toString());
+        return t.getClass() == IllegalArgumentException.class
+                && String.valueOf(t.getMessage()).contains(file.toString());
     }
 
     private static void write(Path file, byte[] bytes) {
@@ -57,9 +59,15 @@ class ParserFuzzTest {
     void tokenizerPickle() throws IOException {
         byte[] real = Files.readAllBytes(Fixture.baseDir().resolve("tokenizer/tokenizer.pkl"));
         Path file = tmp.resolve("tokenizer.pkl");
-        var r = Fuzzer.named("pickle (tokenizer.pkl)").input(real).seed(16).cases(3000).hotBytes(512)
-                .timeoutPerCase(Duration.ofSeconds(5)).memoryBudget(16L << 20, 64)
-                .typedErrors(PickleException.class).typedErrorIf(t -> namesFile(t, file))
+        var r = Fuzzer.named("pickle (tokenizer.pkl)")
+                .input(real)
+                .seed(16)
+                .cases(3000)
+                .hotBytes(512)
+                .timeoutPerCase(Duration.ofSeconds(5))
+                .memoryBudget(16L << 20, 64)
+                .typedErrors(PickleException.class)
+                .typedErrorIf(t -> namesFile(t, file))
                 .run(bytes -> {
                     write(file, bytes);
                     return TokenizerReader.readPickle(file);
@@ -77,10 +85,14 @@ class ParserFuzzTest {
         Set<PyGlobal> storages = new java.util.HashSet<>();
         for (StorageType t : StorageType.values()) storages.add(t.global());
         PickleAllowList allow = new PickleAllowList(fns, Set.of(), storages);
-        var r = Fuzzer.named("pickle (model data.pkl + hostile)").input(real)
-                .input(HostilePickleTest.selfReferencingList(".")).input(HostilePickleTest.sharedTuples(60))
-                .seed(16).cases(4000)
-                .timeoutPerCase(Duration.ofSeconds(5)).memoryBudget(16L << 20, 64)
+        var r = Fuzzer.named("pickle (model data.pkl + hostile)")
+                .input(real)
+                .input(HostilePickleTest.selfReferencingList("."))
+                .input(HostilePickleTest.sharedTuples(60))
+                .seed(16)
+                .cases(4000)
+                .timeoutPerCase(Duration.ofSeconds(5))
+                .memoryBudget(16L << 20, 64)
                 .typedErrors(PickleException.class)
                 .run(bytes -> PickleReader.load("data.pkl", bytes, allow, pid -> pid))
                 .assertClean();
@@ -100,8 +112,12 @@ class ParserFuzzTest {
             }
         }
         Path file = tmp.resolve("model_000600.pt");
-        var r = Fuzzer.named("torch zip (model, mutated data.pkl)").input(contents.get("model_000600/data.pkl"))
-                .seed(16).cases(1000).timeoutPerCase(Duration.ofSeconds(10)).memoryBudget(64L << 20, 64)
+        var r = Fuzzer.named("torch zip (model, mutated data.pkl)")
+                .input(contents.get("model_000600/data.pkl"))
+                .seed(16)
+                .cases(1000)
+                .timeoutPerCase(Duration.ofSeconds(10))
+                .memoryBudget(64L << 20, 64)
                 .typedErrors(TorchFormatException.class, PickleException.class)
                 .run(pkl -> {
                     contents.put("model_000600/data.pkl", pkl);
@@ -117,8 +133,12 @@ class ParserFuzzTest {
     void torchArchiveRawBytes() throws IOException {
         byte[] tokenBytes = Files.readAllBytes(Fixture.baseDir().resolve("tokenizer/token_bytes.pt"));
         Path file = tmp.resolve("token_bytes.pt");
-        var r = Fuzzer.named("torch zip (token_bytes.pt raw)").input(tokenBytes).seed(16).cases(3000)
-                .timeoutPerCase(Duration.ofSeconds(5)).memoryBudget(16L << 20, 64)
+        var r = Fuzzer.named("torch zip (token_bytes.pt raw)")
+                .input(tokenBytes)
+                .seed(16)
+                .cases(3000)
+                .timeoutPerCase(Duration.ofSeconds(5))
+                .memoryBudget(16L << 20, 64)
                 .typedErrors(TorchFormatException.class, PickleException.class)
                 .run(bytes -> {
                     write(file, bytes);
@@ -133,7 +153,8 @@ class ParserFuzzTest {
             long n = 0;
             if (a.root() instanceof Map<?, ?>) {
                 for (Map.Entry<String, TensorRef> e : a.stateDict().entrySet()) {
-                    n += e.getValue().type().floating() ? a.floats(e.getKey(), e.getValue()).length
+                    n += e.getValue().type().floating()
+                            ? a.floats(e.getKey(), e.getValue()).length
                             : a.ints(e.getKey(), e.getValue()).length;
                 }
             } else {
@@ -152,7 +173,8 @@ class ParserFuzzTest {
 
     /** Uncompressed entries like torch.save writes them. */
     private static void writeStoredZip(Path file, Map<String, byte[]> contents) {
-        try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zos = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(file);
+                ZipOutputStream zos = new ZipOutputStream(out)) {
             for (Map.Entry<String, byte[]> e : contents.entrySet()) {
                 ZipEntry ze = new ZipEntry(e.getKey());
                 ze.setMethod(ZipEntry.STORED);

@@ -16,20 +16,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The forward is differentiable w.r.t. GptWeights (what the demo-model trainer relies on). */
 class TrainThroughForwardTest {
-    @TempDir Path base;
+    @TempDir
+    Path base;
 
     @Test
     void gradientsMatchFiniteDifferencesAndSgdLowersTheLoss() {
         ModelConfig cfg = new ModelConfig(16, 64, 1, 2, 1, 32);
         Map<String, float[]> host = ModelConfigsTest.randomWeights(cfg, 5);
-        try (GptWeights w = GptWeights.fromHost(cfg, host, Device.cpu()); Gpt gpt = new Gpt(w);
-             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+        try (GptWeights w = GptWeights.fromHost(cfg, host, Device.cpu());
+                Gpt gpt = new Gpt(w);
+                NDManager m = NDManager.newBaseManager(Device.cpu())) {
             int[][] data = ModelConfigsTest.randomIds(2, 9, 64, 9);
             int[] in = new int[16], out = new int[16];
-            for (int b = 0; b < 2; b++) for (int t = 0; t < 8; t++) {
-                in[b * 8 + t] = data[b][t];
-                out[b * 8 + t] = data[b][t + 1];
-            }
+            for (int b = 0; b < 2; b++)
+                for (int t = 0; t < 8; t++) {
+                    in[b * 8 + t] = data[b][t];
+                    out[b * 8 + t] = data[b][t + 1];
+                }
             NDArray ids = m.create(in, new Shape(2, 8)), targets = m.create(out, new Shape(2, 8));
             w.parameters().forEach(p -> p.setRequiresGradient(true));
             NDArray cq = w.block(0).cQ();
@@ -43,7 +46,8 @@ class TrainThroughForwardTest {
             }
             // Cross-check one gradient element by central differences in a fresh model (fp32, h = 1e-2).
             float h = 1e-2f;
-            double plus = lossWith(cfg, host, 3 * 32 + 5, h, ids, targets), minus = lossWith(cfg, host, 3 * 32 + 5, -h, ids, targets);
+            double plus = lossWith(cfg, host, 3 * 32 + 5, h, ids, targets),
+                    minus = lossWith(cfg, host, 3 * 32 + 5, -h, ids, targets);
             double numeric = (plus - minus) / (2 * h);
             assertEquals(numeric, analytic, 2e-3 + 0.02 * Math.abs(numeric), "d loss / d c_q[3,5]");
             // A few SGD steps through the same forward reduce the loss.
@@ -60,17 +64,22 @@ class TrainThroughForwardTest {
                 }
             }
             assertTrue(last < loss0, "loss " + loss0 + " → " + last);
-            ModelCheckpoint saved = w.save(base, "base", "d1", 5, dev.nanochat.sae.nanochat.torch.StorageType.FLOAT, null);
-            assertEquals(w.toHost().get("lm_head.weight")[7], ModelCheckpointReader.read(saved.modelFile(), cfg).get("lm_head.weight")[7]);
+            ModelCheckpoint saved =
+                    w.save(base, "base", "d1", 5, dev.nanochat.sae.nanochat.torch.StorageType.FLOAT, null);
+            assertEquals(
+                    w.toHost().get("lm_head.weight")[7],
+                    ModelCheckpointReader.read(saved.modelFile(), cfg).get("lm_head.weight")[7]);
         }
     }
 
-    private static double lossWith(ModelConfig cfg, Map<String, float[]> host, int index, float delta, NDArray ids, NDArray targets) {
+    private static double lossWith(
+            ModelConfig cfg, Map<String, float[]> host, int index, float delta, NDArray ids, NDArray targets) {
         Map<String, float[]> copy = new java.util.LinkedHashMap<>(host);
         float[] cq = copy.get("transformer.h.0.attn.c_q.weight").clone();
         cq[index] += delta;
         copy.put("transformer.h.0.attn.c_q.weight", cq);
-        try (GptWeights w = GptWeights.fromHost(cfg, copy, Device.cpu()); Gpt gpt = new Gpt(w)) {
+        try (GptWeights w = GptWeights.fromHost(cfg, copy, Device.cpu());
+                Gpt gpt = new Gpt(w)) {
             return gpt.loss(ids, targets).getFloat();
         }
     }

@@ -50,19 +50,30 @@ public class NeuronpediaTestResource implements QuarkusTestResourceLifecycleMana
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
         try (Admin admin = Admin.create(p)) {
-            admin.createTopics(List.of(new NewTopic(DASHBOARDS, 1, (short) 1), new NewTopic(DLQ, 1, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(DASHBOARDS, 1, (short) 1), new NewTopic(DLQ, 1, (short) 1)))
+                    .all()
+                    .get();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot create test topics on " + BOOTSTRAP + " (is `./sae kafka start` running?)", e);
+            throw new IllegalStateException(
+                    "cannot create test topics on " + BOOTSTRAP + " (is `./sae kafka start` running?)", e);
         }
         return Map.of(
-                "sae.topics.suffix", SUFFIX,
-                "sae.neuronpedia.checkpoint-roots", checkpoints.toString(),
-                "sae.neuronpedia.package-root", packages.toString(),
-                "sae.neuronpedia.dashboards-url", viz.baseUrl(),
-                "sae.neuronpedia.upload-url", neuronpedia.baseUrl(),
-                "sae.neuronpedia.model-layers", "2",
-                "sae.neuronpedia.retry.base-delay", "10ms",
-                "mp.messaging.incoming.dashboards.group.id", "neuronpedia-test-" + RUN);
+                "sae.topics.suffix",
+                SUFFIX,
+                "sae.neuronpedia.checkpoint-roots",
+                checkpoints.toString(),
+                "sae.neuronpedia.package-root",
+                packages.toString(),
+                "sae.neuronpedia.dashboards-url",
+                viz.baseUrl(),
+                "sae.neuronpedia.upload-url",
+                neuronpedia.baseUrl(),
+                "sae.neuronpedia.model-layers",
+                "2",
+                "sae.neuronpedia.retry.base-delay",
+                "10ms",
+                "mp.messaging.incoming.dashboards.group.id",
+                "neuronpedia-test-" + RUN);
     }
 
     @Override

@@ -8,8 +8,13 @@ import java.util.List;
  * an interval (quantile) group carries its bounds and the fraction of all activations it holds.
  * {@code qualifyingTokenIndex} is the token that put the window into its group (usually the argmax).
  */
-public record ActivationExample(List<String> tokens, double[] values, double binMin, double binMax,
-        double binContains, int qualifyingTokenIndex) {
+public record ActivationExample(
+        List<String> tokens,
+        double[] values,
+        double binMin,
+        double binMax,
+        double binContains,
+        int qualifyingTokenIndex) {
     public static final double TOP_GROUP = -1;
 
     public ActivationExample {
@@ -19,7 +24,8 @@ public record ActivationExample(List<String> tokens, double[] values, double bin
             throw new IllegalArgumentException("activation example needs as many values as tokens (≥ 1), got "
                     + tokens.size() + " tokens and " + values.length + " values");
         if (qualifyingTokenIndex < 0 || qualifyingTokenIndex >= tokens.size())
-            throw new IllegalArgumentException("qualifyingTokenIndex " + qualifyingTokenIndex + " outside 0.." + (tokens.size() - 1));
+            throw new IllegalArgumentException(
+                    "qualifyingTokenIndex " + qualifyingTokenIndex + " outside 0.." + (tokens.size() - 1));
     }
 
     /** A top-activations example whose qualifying token is its argmax. */

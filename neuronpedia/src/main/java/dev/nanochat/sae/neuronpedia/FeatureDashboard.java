@@ -11,16 +11,28 @@ import java.util.List;
  * written here; it carries plain arrays so the rows, batches and API payloads are pure functions of it.
  * A feature without examples is dead: it is listed in skipped_indexes.json and never uploaded.
  */
-public record FeatureDashboard(int index, double fracNonzero, double maxActApprox,
-        List<String> posStr, double[] posValues, List<String> negStr, double[] negValues,
-        double[] freqHistHeights, double[] freqHistValues, double[] logitsHistHeights, double[] logitsHistValues,
-        int[] topkCosSimIndices, double[] topkCosSimValues, List<ActivationExample> activations,
+public record FeatureDashboard(
+        int index,
+        double fracNonzero,
+        double maxActApprox,
+        List<String> posStr,
+        double[] posValues,
+        List<String> negStr,
+        double[] negValues,
+        double[] freqHistHeights,
+        double[] freqHistValues,
+        double[] logitsHistHeights,
+        double[] logitsHistValues,
+        int[] topkCosSimIndices,
+        double[] topkCosSimValues,
+        List<ActivationExample> activations,
         List<String> explanations) {
 
     public FeatureDashboard {
         NeuronpediaIds.index(index);
         if (!(fracNonzero >= 0 && fracNonzero <= 1))
-            throw new IllegalArgumentException("feature " + index + ": frac_nonzero must be in [0, 1], got " + fracNonzero);
+            throw new IllegalArgumentException(
+                    "feature " + index + ": frac_nonzero must be in [0, 1], got " + fracNonzero);
         posStr = List.copyOf(posStr);
         negStr = List.copyOf(negStr);
         same(index, "pos_str/pos_values", posStr.size(), posValues.length);
@@ -33,7 +45,8 @@ public record FeatureDashboard(int index, double fracNonzero, double maxActAppro
     }
 
     private static void same(int index, String what, int a, int b) {
-        if (a != b) throw new IllegalArgumentException("feature " + index + ": " + what + " lengths differ: " + a + " vs " + b);
+        if (a != b)
+            throw new IllegalArgumentException("feature " + index + ": " + what + " lengths differ: " + a + " vs " + b);
     }
 
     /** Never fired on the analysed tokens: nothing to show, nothing Neuronpedia would accept. */

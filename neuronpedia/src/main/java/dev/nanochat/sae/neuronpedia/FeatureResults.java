@@ -37,7 +37,8 @@ public final class FeatureResults implements FeatureSink {
 
     /** The collected dashboards; fails when the analysis delivered no summary (it did not finish). */
     public synchronized SaeDashboards dashboards() {
-        if (summary == null) throw new IllegalStateException("the feature analysis delivered no summary: it did not finish");
+        if (summary == null)
+            throw new IllegalStateException("the feature analysis delivered no summary: it did not finish");
         return of(summary, results);
     }
 
@@ -45,8 +46,16 @@ public final class FeatureResults implements FeatureSink {
         var src = s.source();
         List<FeatureDashboard> fs = new ArrayList<>(results.size());
         for (FeatureResult r : results) fs.add(dashboard(r));
-        return new SaeDashboards(src.modelId(), src.setName(), src.layer(), src.hookName(), s.dataset(),
-                (int) Math.min(Integer.MAX_VALUE, s.contexts()), s.contextLength(), src.dSae(), fs);
+        return new SaeDashboards(
+                src.modelId(),
+                src.setName(),
+                src.layer(),
+                src.hookName(),
+                s.dataset(),
+                (int) Math.min(Integer.MAX_VALUE, s.contexts()),
+                s.contextLength(),
+                src.dSae(),
+                fs);
     }
 
     public static FeatureDashboard dashboard(FeatureResult r) {
@@ -56,7 +65,8 @@ public final class FeatureResults implements FeatureSink {
                 float[] v = e.values();
                 double[] d = new double[v.length];
                 for (int i = 0; i < v.length; i++) d[i] = v[i];
-                acts.add(new ActivationExample(e.tokens(), d, g.binMin(), g.binMax(), g.binContains(), e.qualifyingTokenIndex()));
+                acts.add(new ActivationExample(
+                        e.tokens(), d, g.binMin(), g.binMax(), g.binContains(), e.qualifyingTokenIndex()));
             }
         }
         var lens = r.logitLens();
@@ -67,11 +77,21 @@ public final class FeatureResults implements FeatureSink {
             nIdx[i] = n.index();
             nCos[i] = n.cosine();
         }
-        return new FeatureDashboard(r.index(), r.fracNonzero(), r.maxActivation(),
-                lens.top().stream().map(TokenValue::token).toList(), values(lens.top()),
-                lens.bottom().stream().map(TokenValue::token).toList(), values(lens.bottom()),
-                r.activationHistogram().barHeights(), r.activationHistogram().barValues(),
-                lens.histogram().barHeights(), lens.histogram().barValues(), nIdx, nCos, acts,
+        return new FeatureDashboard(
+                r.index(),
+                r.fracNonzero(),
+                r.maxActivation(),
+                lens.top().stream().map(TokenValue::token).toList(),
+                values(lens.top()),
+                lens.bottom().stream().map(TokenValue::token).toList(),
+                values(lens.bottom()),
+                r.activationHistogram().barHeights(),
+                r.activationHistogram().barValues(),
+                lens.histogram().barHeights(),
+                lens.histogram().barValues(),
+                nIdx,
+                nCos,
+                acts,
                 r.explanations().stream().map(Explanation::description).toList());
     }
 

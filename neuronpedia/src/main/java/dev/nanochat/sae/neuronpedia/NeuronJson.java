@@ -22,14 +22,22 @@ public final class NeuronJson {
             List<String> tokens = strings(a.path("tokens"));
             double[] values = doubles(a.path("values"));
             if (tokens.isEmpty() || tokens.size() != values.length) continue; // Neuronpedia cannot show it either
-            int q = a.has("qualifyingTokenIndex") && a.get("qualifyingTokenIndex").canConvertToInt()
-                    ? a.get("qualifyingTokenIndex").asInt() : a.path("maxValueTokenIndex").asInt(0);
+            int q = a.has("qualifyingTokenIndex")
+                            && a.get("qualifyingTokenIndex").canConvertToInt()
+                    ? a.get("qualifyingTokenIndex").asInt()
+                    : a.path("maxValueTokenIndex").asInt(0);
             if (q < 0 || q >= tokens.size()) q = 0;
-            acts.add(new ActivationExample(tokens, values, a.path("binMin").asDouble(-1), a.path("binMax").asDouble(0),
-                    a.path("binContains").asDouble(-1), q));
+            acts.add(new ActivationExample(
+                    tokens,
+                    values,
+                    a.path("binMin").asDouble(-1),
+                    a.path("binMax").asDouble(0),
+                    a.path("binContains").asDouble(-1),
+                    q));
         }
         List<String> expl = new ArrayList<>();
-        for (JsonNode e : n.path("explanations")) if (e.path("description").isTextual()) expl.add(e.get("description").asText());
+        for (JsonNode e : n.path("explanations"))
+            if (e.path("description").isTextual()) expl.add(e.get("description").asText());
         JsonNode cos = n.path("topkCosSimIndices");
         int[] cosIdx = new int[cos.size()];
         for (int i = 0; i < cosIdx.length; i++) cosIdx[i] = cos.get(i).asInt();
@@ -39,11 +47,22 @@ public final class NeuronJson {
             cosVal = new double[0];
         }
         double frac = n.path("frac_nonzero").asDouble(0);
-        return new FeatureDashboard(index, Math.max(0, Math.min(1, frac)), n.path("maxActApprox").asDouble(0),
-                strings(n.path("pos_str")), doubles(n.path("pos_values")), strings(n.path("neg_str")), doubles(n.path("neg_values")),
-                doubles(n.path("freq_hist_data_bar_heights")), doubles(n.path("freq_hist_data_bar_values")),
-                doubles(n.path("logits_hist_data_bar_heights")), doubles(n.path("logits_hist_data_bar_values")),
-                cosIdx, cosVal, acts, expl);
+        return new FeatureDashboard(
+                index,
+                Math.max(0, Math.min(1, frac)),
+                n.path("maxActApprox").asDouble(0),
+                strings(n.path("pos_str")),
+                doubles(n.path("pos_values")),
+                strings(n.path("neg_str")),
+                doubles(n.path("neg_values")),
+                doubles(n.path("freq_hist_data_bar_heights")),
+                doubles(n.path("freq_hist_data_bar_values")),
+                doubles(n.path("logits_hist_data_bar_heights")),
+                doubles(n.path("logits_hist_data_bar_values")),
+                cosIdx,
+                cosVal,
+                acts,
+                expl);
     }
 
     private static List<String> strings(JsonNode a) {

@@ -24,10 +24,12 @@ public final class NeuronpediaIds {
     public static String modelId(String id) {
         if (id == null || id.isEmpty()) throw new InvalidIdException("model id is required");
         if (id.length() < 2 || id.length() > MAX_MODEL_ID)
-            throw new InvalidIdException("model id '" + id + "' has " + id.length() + " characters; Neuronpedia allows 2–" + MAX_MODEL_ID);
+            throw new InvalidIdException(
+                    "model id '" + id + "' has " + id.length() + " characters; Neuronpedia allows 2–" + MAX_MODEL_ID);
         if (!MODEL_ID.matcher(id).matches())
-            throw new InvalidIdException("model id '" + id + "' must be lowercase letters, digits, '.' and '-', start with a letter"
-                    + " and end with a letter or digit (pattern " + MODEL_ID.pattern() + ")");
+            throw new InvalidIdException(
+                    "model id '" + id + "' must be lowercase letters, digits, '.' and '-', start with a letter"
+                            + " and end with a letter or digit (pattern " + MODEL_ID.pattern() + ")");
         if (id.contains("--") || id.contains(".."))
             throw new InvalidIdException("model id '" + id + "' must not contain '--' or '..'");
         return id;
@@ -36,10 +38,12 @@ public final class NeuronpediaIds {
     public static String sourceSetName(String name) {
         if (name == null || name.isEmpty()) throw new InvalidIdException("source set name is required");
         if (!SET_NAME.matcher(name).matches())
-            throw new InvalidIdException("source set name '" + name + "' must be lowercase letters, digits and '-', start with a letter"
-                    + " and end with a letter or digit (pattern " + SET_NAME.pattern() + ")");
+            throw new InvalidIdException(
+                    "source set name '" + name + "' must be lowercase letters, digits and '-', start with a letter"
+                            + " and end with a letter or digit (pattern " + SET_NAME.pattern() + ")");
         if (name.contains("--")) throw new InvalidIdException("source set name '" + name + "' must not contain '--'");
-        if (name.equals("neurons")) throw new InvalidIdException("source set name 'neurons' is reserved by Neuronpedia");
+        if (name.equals("neurons"))
+            throw new InvalidIdException("source set name 'neurons' is reserved by Neuronpedia");
         return name;
     }
 
@@ -52,7 +56,8 @@ public final class NeuronpediaIds {
     /** Splits a source id into its layer and set name, validating both. */
     public static int layerOf(String sourceId) {
         var m = SOURCE_ID.matcher(sourceId == null ? "" : sourceId);
-        if (!m.matches()) throw new InvalidIdException("source id '" + sourceId + "' must be {layer}-{setName}, e.g. 1-res-topk");
+        if (!m.matches())
+            throw new InvalidIdException("source id '" + sourceId + "' must be {layer}-{setName}, e.g. 1-res-topk");
         sourceSetName(m.group(2));
         return Integer.parseInt(m.group(1));
     }
@@ -74,14 +79,16 @@ public final class NeuronpediaIds {
     }
 
     public static int index(int index) {
-        if (index < 0 || index > MAX_INDEX) throw new InvalidIdException("feature index " + index + " is outside 0.." + MAX_INDEX);
+        if (index < 0 || index > MAX_INDEX)
+            throw new InvalidIdException("feature index " + index + " is outside 0.." + MAX_INDEX);
         return index;
     }
 
     /** The layer number in a hook name such as {@code blocks.1.hook_resid_post}. */
     public static int layerOfHook(String hookName) {
         var m = Pattern.compile("^blocks\\.(\\d+)\\.").matcher(hookName == null ? "" : hookName);
-        if (!m.find()) throw new InvalidIdException("hook '" + hookName + "' names no layer (expected blocks.<layer>.hook_…)");
+        if (!m.find())
+            throw new InvalidIdException("hook '" + hookName + "' names no layer (expected blocks.<layer>.hook_…)");
         return Integer.parseInt(m.group(1));
     }
 }

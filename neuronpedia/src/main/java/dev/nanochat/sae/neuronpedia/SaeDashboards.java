@@ -7,8 +7,16 @@ import java.util.List;
  * (so the source id is {@code {layer}-{sourceSetName}}), the hook, and the analysed data
  * ({@code dataset}, {@code nPromptsTotal} windows of {@code nTokensInPrompt} tokens).
  */
-public record SaeDashboards(String modelId, String sourceSetName, int layer, String hookName, String dataset,
-        int nPromptsTotal, int nTokensInPrompt, int dSae, List<FeatureDashboard> features) {
+public record SaeDashboards(
+        String modelId,
+        String sourceSetName,
+        int layer,
+        String hookName,
+        String dataset,
+        int nPromptsTotal,
+        int nTokensInPrompt,
+        int dSae,
+        List<FeatureDashboard> features) {
 
     public SaeDashboards {
         NeuronpediaIds.modelId(modelId);
@@ -19,7 +27,8 @@ public record SaeDashboards(String modelId, String sourceSetName, int layer, Str
         for (FeatureDashboard f : features) {
             if (f.index() >= dSae)
                 throw new IllegalArgumentException("feature index " + f.index() + " ≥ d_sae " + dSae);
-            if (!seen.add(f.index())) throw new IllegalArgumentException("feature index " + f.index() + " appears twice");
+            if (!seen.add(f.index()))
+                throw new IllegalArgumentException("feature index " + f.index() + " appears twice");
         }
     }
 

@@ -20,22 +20,44 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FeatureResultsTest {
-    static final SaeSource SRC = new SaeSource("d2-000600", "1-res-topk", "blocks.1.hook_resid_post", "r1", "r1:10", "topk", 8, 3);
+    static final SaeSource SRC =
+            new SaeSource("d2-000600", "1-res-topk", "blocks.1.hook_resid_post", "r1", "r1:10", "topk", 8, 3);
 
     @Test
     void mapsAnalysisResultsOntoNeuronpediasFields() {
-        ExampleContext top = new ExampleContext(1, 0, 0, new int[] {5, 6, 7}, List.of("a", " b", " c"), new float[] {0.5f, 2.5f, 1f}, 1);
-        ExampleContext mid = new ExampleContext(2, 3, 0, new int[] {8, 9}, List.of("d", " e"), new float[] {1.2f, 0f}, 0);
-        FeatureResult live = new FeatureResult(0, 25, 100, 2.5f, 1.1,
-                List.of(new ExampleGroup(ExampleGroup.Kind.TOP, -1, 2.5, -1, 1, List.of(top)),
+        ExampleContext top = new ExampleContext(
+                1, 0, 0, new int[] {5, 6, 7}, List.of("a", " b", " c"), new float[] {0.5f, 2.5f, 1f}, 1);
+        ExampleContext mid =
+                new ExampleContext(2, 3, 0, new int[] {8, 9}, List.of("d", " e"), new float[] {1.2f, 0f}, 0);
+        FeatureResult live = new FeatureResult(
+                0,
+                25,
+                100,
+                2.5f,
+                1.1,
+                List.of(
+                        new ExampleGroup(ExampleGroup.Kind.TOP, -1, 2.5, -1, 1, List.of(top)),
                         new ExampleGroup(ExampleGroup.Kind.INTERVAL, 1.0, 1.5, 0.25, 3, List.of(mid))),
                 new Histogram(new double[] {10, 15}, new double[] {0.5, 1.5}, 1),
-                new LogitLens(List.of(new TokenValue(3, " the", 1.5f)), List.of(new TokenValue(4, " of", -2f)),
+                new LogitLens(
+                        List.of(new TokenValue(3, " the", 1.5f)),
+                        List.of(new TokenValue(4, " of", -2f)),
                         new Histogram(new double[] {1, 2, 3}, new double[] {-1, 0, 1}, 1)),
-                List.of(new Neighbour(2, 0.5f)), List.of(new Explanation("letters", "human", null)));
-        FeatureResult dead = new FeatureResult(1, 0, 100, 0, 0, List.of(), Histogram.empty(),
-                new LogitLens(List.of(), List.of(), Histogram.empty()), List.of(), List.of());
-        SaeSummary s = new SaeSummary(SRC, "default/train", 100, 10, 64, Histogram.empty(), 2, 0, 0, new float[] {-0.6f, -10, -10}, Map.of());
+                List.of(new Neighbour(2, 0.5f)),
+                List.of(new Explanation("letters", "human", null)));
+        FeatureResult dead = new FeatureResult(
+                1,
+                0,
+                100,
+                0,
+                0,
+                List.of(),
+                Histogram.empty(),
+                new LogitLens(List.of(), List.of(), Histogram.empty()),
+                List.of(),
+                List.of());
+        SaeSummary s = new SaeSummary(
+                SRC, "default/train", 100, 10, 64, Histogram.empty(), 2, 0, 0, new float[] {-0.6f, -10, -10}, Map.of());
         FeatureResults sink = new FeatureResults();
         assertThrows(IllegalStateException.class, sink::dashboards, "no summary yet: the analysis is unfinished");
         sink.feature(live);

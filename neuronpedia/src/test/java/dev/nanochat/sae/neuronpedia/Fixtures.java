@@ -26,8 +26,14 @@ public final class Fixtures {
     private Fixtures() {}
 
     public static Path saeFolder(Path dir, int dSae) {
-        SaeConfig cfg = SaeConfig.builder("topk", 8).dSae(dSae).k(4).modelName(MODEL).hookPoint(HOOK).contextSize(64)
-                .datasetPath("corpus/default").build();
+        SaeConfig cfg = SaeConfig.builder("topk", 8)
+                .dSae(dSae)
+                .k(4)
+                .modelName(MODEL)
+                .hookPoint(HOOK)
+                .contextSize(64)
+                .datasetPath("corpus/default")
+                .build();
         ObjectNode json = SaeLensCfg.toJson(cfg, "topk");
         Random r = new Random(7);
         Map<String, HostTensor> w = new LinkedHashMap<>();
@@ -53,16 +59,30 @@ public final class Fixtures {
                         toks.add(t == 0 ? "<|bos|>" : (e == 0 && t == 1) ? "" : " tok" + r.nextInt(500));
                         vals[t] = Math.max(0, r.nextGaussian() * 2);
                     }
-                    acts.add(e == 0 ? ActivationExample.top(toks, vals)
-                            : new ActivationExample(toks, vals, 0.5 * e, 0.5 * e + 0.5, 0.1, ExportArgmax.of(vals)));
+                    acts.add(
+                            e == 0
+                                    ? ActivationExample.top(toks, vals)
+                                    : new ActivationExample(
+                                            toks, vals, 0.5 * e, 0.5 * e + 0.5, 0.1, ExportArgmax.of(vals)));
                 }
             }
-            double max = acts.stream().mapToDouble(ActivationExample::maxValue).max().orElse(0);
-            fs.add(new FeatureDashboard(i, acts.isEmpty() ? 0 : 0.01 + 0.001 * i, max,
-                    List.of(" the", " of", " and"), new double[] {1.25, 1.0, 0.75},
-                    List.of(" x", " y", " z"), new double[] {-0.5, -0.75, -1.0},
-                    new double[] {5, 3, 1}, new double[] {0.5, 1.5, 2.5}, new double[] {2, 4}, new double[] {-1, 1},
-                    new int[] {(i + 1) % dSae}, new double[] {0.3}, acts,
+            double max =
+                    acts.stream().mapToDouble(ActivationExample::maxValue).max().orElse(0);
+            fs.add(new FeatureDashboard(
+                    i,
+                    acts.isEmpty() ? 0 : 0.01 + 0.001 * i,
+                    max,
+                    List.of(" the", " of", " and"),
+                    new double[] {1.25, 1.0, 0.75},
+                    List.of(" x", " y", " z"),
+                    new double[] {-0.5, -0.75, -1.0},
+                    new double[] {5, 3, 1},
+                    new double[] {0.5, 1.5, 2.5},
+                    new double[] {2, 4},
+                    new double[] {-1, 1},
+                    new int[] {(i + 1) % dSae},
+                    new double[] {0.3},
+                    acts,
                     i == 0 ? List.of("the word 'the'") : List.of()));
         }
         return new SaeDashboards(MODEL, SET, LAYER, HOOK, "corpus/default", 40, len, dSae, fs);

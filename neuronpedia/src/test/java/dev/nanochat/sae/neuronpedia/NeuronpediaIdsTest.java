@@ -22,11 +22,14 @@ class NeuronpediaIdsTest {
     @Test
     void rejectsWhatNeuronpediaRejectsWithTheRuleInTheMessage() {
         assertTrue(assertThrows(InvalidIdException.class, () -> NeuronpediaIds.sourceSetName("8x-topk"))
-                .getMessage().contains("start with a letter"));
+                .getMessage()
+                .contains("start with a letter"));
         assertTrue(assertThrows(InvalidIdException.class, () -> NeuronpediaIds.sourceSetName("neurons"))
-                .getMessage().contains("reserved"));
+                .getMessage()
+                .contains("reserved"));
         assertTrue(assertThrows(InvalidIdException.class, () -> NeuronpediaIds.sourceSetName("res--topk"))
-                .getMessage().contains("--"));
+                .getMessage()
+                .contains("--"));
         assertThrows(InvalidIdException.class, () -> NeuronpediaIds.sourceSetName("res.topk"));
         assertThrows(InvalidIdException.class, () -> NeuronpediaIds.sourceSetName("res-"));
         assertThrows(InvalidIdException.class, () -> NeuronpediaIds.modelId("D4"));
@@ -35,7 +38,8 @@ class NeuronpediaIdsTest {
         assertThrows(InvalidIdException.class, () -> NeuronpediaIds.modelId("a--b"));
         assertThrows(InvalidIdException.class, () -> NeuronpediaIds.modelId("1abc"));
         assertTrue(assertThrows(InvalidIdException.class, () -> NeuronpediaIds.modelId("a".repeat(33)))
-                .getMessage().contains("33 characters"));
+                .getMessage()
+                .contains("33 characters"));
         assertEquals(32, NeuronpediaIds.modelId("a".repeat(32)).length());
         assertThrows(InvalidIdException.class, () -> NeuronpediaIds.index(10_000_001));
         assertThrows(InvalidIdException.class, () -> NeuronpediaIds.layerOf("x-res"));

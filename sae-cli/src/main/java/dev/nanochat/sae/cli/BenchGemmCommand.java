@@ -12,13 +12,23 @@ import picocli.CommandLine.Option;
 /** Matmul GFLOP/s of the engine (DJL libtorch) at the SAE encoder shapes: [batch, d_in] × [d_in, d_sae]. */
 @Command(name = "gemm", description = "Matmul GFLOP/s of the engine at the benchmark shapes")
 public final class BenchGemmCommand implements Callable<Integer> {
-    @Option(names = "--batch", defaultValue = "4096") int batch;
-    @Option(names = "--d-in", defaultValue = "768") int dIn;
-    @Option(names = "--d-sae", split = ",", defaultValue = "6144,16384,32768") List<Integer> dSaes;
-    @Option(names = "--reps", defaultValue = "5", description = "timed repetitions per shape (best is reported)") int reps;
+    @Option(names = "--batch", defaultValue = "4096")
+    int batch;
 
-    @Override public Integer call() {
-        for (int n : dSaes) System.out.printf(Locale.ROOT, "gemm m=%d k=%d n=%d gflops=%.1f%n", batch, dIn, n, gflops(batch, dIn, n, reps));
+    @Option(names = "--d-in", defaultValue = "768")
+    int dIn;
+
+    @Option(names = "--d-sae", split = ",", defaultValue = "6144,16384,32768")
+    List<Integer> dSaes;
+
+    @Option(names = "--reps", defaultValue = "5", description = "timed repetitions per shape (best is reported)")
+    int reps;
+
+    @Override
+    public Integer call() {
+        for (int n : dSaes)
+            System.out.printf(
+                    Locale.ROOT, "gemm m=%d k=%d n=%d gflops=%.1f%n", batch, dIn, n, gflops(batch, dIn, n, reps));
         return 0;
     }
 

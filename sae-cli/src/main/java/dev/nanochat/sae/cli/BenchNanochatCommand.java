@@ -5,13 +5,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import dev.nanochat.sae.nanochat.ModelCheckpoint;
 import dev.nanochat.sae.nanochat.ForwardOptions;
 import dev.nanochat.sae.nanochat.ForwardProfile;
 import dev.nanochat.sae.nanochat.Generator;
-import dev.nanochat.sae.nanochat.SamplingOptions;
 import dev.nanochat.sae.nanochat.Gpt;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
 import dev.nanochat.sae.nanochat.ModelConfig;
+import dev.nanochat.sae.nanochat.SamplingOptions;
 import dev.nanochat.sae.nanochat.Tokenizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,20 +36,42 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "nanochat", description = "nanochat forward throughput and tokenizer MB/s")
 public final class BenchNanochatCommand implements Callable<Integer> {
-    @Mixin NanochatInfoCommand.CheckpointOptions checkpoint;
-    @Option(names = "--batch", defaultValue = "8") int batch;
-    @Option(names = "--seq", defaultValue = "512") int seq;
-    @Option(names = "--reps", defaultValue = "3") int reps;
-    @Option(names = "--text-file", description = "text to tokenize (default: 4 MB synthesised from the vocabulary)") Path textFile;
+    @Mixin
+    NanochatInfoCommand.CheckpointOptions checkpoint;
 
-    @Option(names = "--breakdown", description = "also print where the forward's time goes, stage by stage, vs the GEMM time of each stage's shapes") boolean breakdown;
-    @Option(names = "--generate", defaultValue = "0", description = "also time KV-cache generation of this many tokens at batch 1 and 8") int generate;
-    @Option(names = "--no-tokenizer", description = "skip the tokenizer benchmark") boolean noTokenizer;
+    @Option(names = "--batch", defaultValue = "8")
+    int batch;
 
-    @Override public Integer call() throws Exception {
+    @Option(names = "--seq", defaultValue = "512")
+    int seq;
+
+    @Option(names = "--reps", defaultValue = "3")
+    int reps;
+
+    @Option(names = "--text-file", description = "text to tokenize (default: 4 MB synthesised from the vocabulary)")
+    Path textFile;
+
+    @Option(
+            names = "--breakdown",
+            description =
+                    "also print where the forward's time goes, stage by stage, vs the GEMM time of each stage's shapes")
+    boolean breakdown;
+
+    @Option(
+            names = "--generate",
+            defaultValue = "0",
+            description = "also time KV-cache generation of this many tokens at batch 1 and 8")
+    int generate;
+
+    @Option(names = "--no-tokenizer", description = "skip the tokenizer benchmark")
+    boolean noTokenizer;
+
+    @Override
+    public Integer call() throws Exception {
         ModelCheckpoint ref = checkpoint.resolve();
         ModelConfig c = ref.config();
-        try (Gpt gpt = Gpt.load(ref, Device.cpu()); NDManager m = NDManager.newBaseManager(Device.cpu())) {
+        try (Gpt gpt = Gpt.load(ref, Device.cpu());
+                NDManager m = NDManager.newBaseManager(Device.cpu())) {
             Random rng = new Random(0);
             int[] ids = new int[batch * seq];
             for (int i = 0; i < ids.length; i++) ids[i] = rng.nextInt(c.vocabSize());
@@ -63,7 +85,8 @@ public final class BenchNanochatCommand implements Callable<Integer> {
             for (int r = 0; r <= reps; r++) {
                 long t0 = System.nanoTime();
                 try (NDScope scope = new NDScope()) {
-                    gpt.run(idx, ForwardOptions.logitsOnly(), null, new HashMap<>()).getFloat(0, 0, 0);
+                    gpt.run(idx, ForwardOptions.logitsOnly(), null, new HashMap<>())
+                            .getFloat(0, 0, 0);
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
                 if (r == 0) continue; // warm-up
@@ -79,18 +102,43 @@ public final class BenchNanochatCommand implements Callable<Integer> {
             }
             double tokensPerSec = batch * seq / best;
             double gflops = tokensPerSec * flopsPerToken / 1e9;
-            System.out.printf(Locale.ROOT, "nanochat forward %s batch=%d seq=%d: %.0f tokens/s, %.1f GFLOP/s (%.4g FLOPs/token: every matmul incl. lm_head, causal attention)%n",
-                    ref.modelId(), batch, seq, tokensPerSec, gflops, flopsPerToken);
-            System.out.printf(Locale.ROOT, "matmul peak at the model's shapes (each layer matmul, attention bmm, lm_head): %.1f GFLOP/s -> forward at %.1f%% of it (median of %d alternating reps: %s)%n",
-                    bestShapes, 100 * median(fractions), fractions.size(), percents(fractions));
-            System.out.printf(Locale.ROOT, "matmul peak [%d,%d]x[%d,%d]: %.1f GFLOP/s -> forward at %.1f%% of peak (per rep: %s)%n",
-                    batch * seq, c.nEmbd(), c.nEmbd(), 4 * c.nEmbd(), bestPeak, 100 * median(mlpFractions), percents(mlpFractions));
+            System.out.printf(
+                    Locale.ROOT,
+                    "nanochat forward %s batch=%d seq=%d: %.0f tokens/s, %.1f GFLOP/s (%.4g FLOPs/token: every matmul incl. lm_head, causal attention)%n",
+                    ref.modelId(),
+                    batch,
+                    seq,
+                    tokensPerSec,
+                    gflops,
+                    flopsPerToken);
+            System.out.printf(
+                    Locale.ROOT,
+                    "matmul peak at the model's shapes (each layer matmul, attention bmm, lm_head): %.1f GFLOP/s -> forward at %.1f%% of it (median of %d alternating reps: %s)%n",
+                    bestShapes,
+                    100 * median(fractions),
+                    fractions.size(),
+                    percents(fractions));
+            System.out.printf(
+                    Locale.ROOT,
+                    "matmul peak [%d,%d]x[%d,%d]: %.1f GFLOP/s -> forward at %.1f%% of peak (per rep: %s)%n",
+                    batch * seq,
+                    c.nEmbd(),
+                    c.nEmbd(),
+                    4 * c.nEmbd(),
+                    bestPeak,
+                    100 * median(mlpFractions),
+                    percents(mlpFractions));
             if (breakdown) printBreakdown(gpt, idx);
             if (generate > 0) {
                 for (int b : new int[] {1, 8}) {
                     double tps = generationTokensPerSecond(gpt, b, generate);
-                    System.out.printf(Locale.ROOT, "generation batch=%d (16-token prompt, %d new tokens, KV cache): %.1f tokens/s (%.1f ms/step)%n",
-                            b, generate, tps, 1000.0 * b / tps);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "generation batch=%d (16-token prompt, %d new tokens, KV cache): %.1f tokens/s (%.1f ms/step)%n",
+                            b,
+                            generate,
+                            tps,
+                            1000.0 * b / tps);
                 }
             }
         }
@@ -105,7 +153,14 @@ public final class BenchNanochatCommand implements Callable<Integer> {
             n = tok.encodeOrdinary(text).length;
             if (r > 0) secs = Math.min(secs, (System.nanoTime() - t0) / 1e9);
         }
-        System.out.printf(Locale.ROOT, "tokenizer encode (1 thread): %.2f MB in %.2f s = %.2f MB/s (%d tokens, %.2f bytes/token)%n", mb, secs, mb / secs, n, mb * 1e6 / n);
+        System.out.printf(
+                Locale.ROOT,
+                "tokenizer encode (1 thread): %.2f MB in %.2f s = %.2f MB/s (%d tokens, %.2f bytes/token)%n",
+                mb,
+                secs,
+                mb / secs,
+                n,
+                mb * 1e6 / n);
         return 0;
     }
 
@@ -124,24 +179,47 @@ public final class BenchNanochatCommand implements Callable<Integer> {
 
     private void printBreakdown(Gpt gpt, NDArray idx) {
         Map<String, ForwardProfile.Stage> stages = ForwardProfile.measure(gpt, idx, Math.max(1, reps));
-        double total = stages.values().stream().mapToDouble(ForwardProfile.Stage::seconds).sum();
-        double gemm = stages.values().stream().mapToDouble(ForwardProfile.Stage::gemmSeconds).sum();
-        System.out.printf(Locale.ROOT, "breakdown (all layers summed; gemm = the stage's matmuls alone at its shapes):%n");
+        double total = stages.values().stream()
+                .mapToDouble(ForwardProfile.Stage::seconds)
+                .sum();
+        double gemm = stages.values().stream()
+                .mapToDouble(ForwardProfile.Stage::gemmSeconds)
+                .sum();
+        System.out.printf(
+                Locale.ROOT, "breakdown (all layers summed; gemm = the stage's matmuls alone at its shapes):%n");
         System.out.printf(Locale.ROOT, "  %-16s %9s %6s %9s %8s%n", "stage", "ms", "share", "gemm ms", "x gemm");
         for (ForwardProfile.Stage st : stages.values()) {
-            System.out.printf(Locale.ROOT, "  %-16s %9.1f %5.1f%% %9s %8s%n", st.name(), st.seconds() * 1e3, 100 * st.seconds() / total,
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-16s %9.1f %5.1f%% %9s %8s%n",
+                    st.name(),
+                    st.seconds() * 1e3,
+                    100 * st.seconds() / total,
                     st.gemmSeconds() > 0 ? String.format(Locale.ROOT, "%.1f", st.gemmSeconds() * 1e3) : "-",
                     st.gemmSeconds() > 0 ? String.format(Locale.ROOT, "%.2f", st.seconds() / st.gemmSeconds()) : "-");
         }
-        System.out.printf(Locale.ROOT, "  %-16s %9.1f %5.1f%% %9.1f %8.2f   (non-matmul stages: %.1f%% of the pass)%n", "total", total * 1e3, 100.0,
-                gemm * 1e3, total / gemm, 100 * stages.values().stream().filter(x -> x.gemmSeconds() == 0).mapToDouble(ForwardProfile.Stage::seconds).sum() / total);
+        System.out.printf(
+                Locale.ROOT,
+                "  %-16s %9.1f %5.1f%% %9.1f %8.2f   (non-matmul stages: %.1f%% of the pass)%n",
+                "total",
+                total * 1e3,
+                100.0,
+                gemm * 1e3,
+                total / gemm,
+                100
+                        * stages.values().stream()
+                                .filter(x -> x.gemmSeconds() == 0)
+                                .mapToDouble(ForwardProfile.Stage::seconds)
+                                .sum()
+                        / total);
     }
 
     /** Greedy decode through Generator (no stop tokens): new tokens per second over all rows, prefill included. */
     private static double generationTokensPerSecond(Gpt gpt, int b, int tokens) {
         Random rng = new Random(2);
         int[][] prompts = new int[b][16];
-        for (int[] p : prompts) for (int i = 0; i < p.length; i++) p[i] = rng.nextInt(gpt.config().vocabSize());
+        for (int[] p : prompts)
+            for (int i = 0; i < p.length; i++) p[i] = rng.nextInt(gpt.config().vocabSize());
         SamplingOptions opts = new SamplingOptions(tokens, 0f, 0, 0, java.util.Set.of());
         Generator g = new Generator(gpt);
         g.generate(prompts, new SamplingOptions(4, 0f, 0, 0, java.util.Set.of()), Map.of(), null); // warm-up

@@ -5,10 +5,10 @@ import dev.nanochat.sae.core.Sae;
 import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.SaeRegistry;
 import dev.nanochat.sae.core.io.HostTensor;
-import dev.nanochat.sae.nanochat.ModelCheckpoint;
 import dev.nanochat.sae.nanochat.Generator;
 import dev.nanochat.sae.nanochat.Gpt;
 import dev.nanochat.sae.nanochat.HookPoint;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
 import dev.nanochat.sae.nanochat.ModelConfig;
 import dev.nanochat.sae.nanochat.SamplingOptions;
 import dev.nanochat.sae.nanochat.Tokenizer;
@@ -42,15 +42,29 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "runtime", description = "sae-runtime: tracking/steering overhead on generation, search-all latency")
 public final class BenchRuntimeCommand implements Callable<Integer> {
-    @Mixin NanochatInfoCommand.CheckpointOptions checkpoint;
-    @Option(names = "--sae", description = "SAELens folders (up to 4; the rest are synthesised)") List<Path> saeDirs = new ArrayList<>();
-    @Option(names = "--tokens", defaultValue = "128", description = "tokens generated per run") int tokens;
-    @Option(names = "--rounds", defaultValue = "7") int rounds;
-    @Option(names = "--top", defaultValue = "16", description = "features tracked per token") int top;
-    @Option(names = "--expansion", defaultValue = "8", description = "d_sae / d_model of synthesised SAEs") int expansion;
-    @Option(names = "--search-iters", defaultValue = "60") int searchIters;
+    @Mixin
+    NanochatInfoCommand.CheckpointOptions checkpoint;
 
-    @Override public Integer call() {
+    @Option(names = "--sae", description = "SAELens folders (up to 4; the rest are synthesised)")
+    List<Path> saeDirs = new ArrayList<>();
+
+    @Option(names = "--tokens", defaultValue = "128", description = "tokens generated per run")
+    int tokens;
+
+    @Option(names = "--rounds", defaultValue = "7")
+    int rounds;
+
+    @Option(names = "--top", defaultValue = "16", description = "features tracked per token")
+    int top;
+
+    @Option(names = "--expansion", defaultValue = "8", description = "d_sae / d_model of synthesised SAEs")
+    int expansion;
+
+    @Option(names = "--search-iters", defaultValue = "60")
+    int searchIters;
+
+    @Override
+    public Integer call() {
         ModelCheckpoint ref = checkpoint.resolve();
         try (Gpt gpt = Gpt.load(ref, Device.cpu())) {
             ModelConfig c = gpt.config();
@@ -74,10 +88,20 @@ public final class BenchRuntimeCommand implements Callable<Integer> {
         int[] prompt = rt.encodeWithBos("It was the best of times, it was the worst of times,");
         SamplingOptions opts = new SamplingOptions(tokens, 0f, 0, 1, Set.of()); // fixed length: no stop tokens
         Map<String, Supplier<int[]>> variants = new LinkedHashMap<>();
-        variants.put("plain", () -> new Generator(gpt).generate(prompt, opts, Map.of(), null).tokens());
-        variants.put("track 1 SAE", () -> rt.generate(prompt, opts, TrackSpec.topN(top, Set.of(0)), List.of(), null).generation().tokens());
-        variants.put("track 4 SAEs", () -> rt.generate(prompt, opts, TrackSpec.topN(top, Set.of(0, 1, 2, 3)), List.of(), null).generation().tokens());
-        variants.put("steer 1 feature", () -> rt.generate(prompt, opts, TrackSpec.none(), List.of(FeatureEdit.add(0, 1, 4f)), null).generation().tokens());
+        variants.put(
+                "plain",
+                () -> new Generator(gpt).generate(prompt, opts, Map.of(), null).tokens());
+        variants.put("track 1 SAE", () -> rt.generate(prompt, opts, TrackSpec.topN(top, Set.of(0)), List.of(), null)
+                .generation()
+                .tokens());
+        variants.put("track 4 SAEs", () -> rt.generate(
+                        prompt, opts, TrackSpec.topN(top, Set.of(0, 1, 2, 3)), List.of(), null)
+                .generation()
+                .tokens());
+        variants.put("steer 1 feature", () -> rt.generate(
+                        prompt, opts, TrackSpec.none(), List.of(FeatureEdit.add(0, 1, 4f)), null)
+                .generation()
+                .tokens());
         List<String> names = new ArrayList<>(variants.keySet());
         double[][] secs = new double[names.size()][rounds];
         for (Supplier<int[]> v : variants.values()) v.get(); // warm-up (JIT, allocator, SAE device weights)
@@ -90,16 +114,29 @@ public final class BenchRuntimeCommand implements Callable<Integer> {
             }
         }
         ModelConfig c = gpt.config();
-        System.out.printf(Locale.ROOT, "sae-runtime generation, model %d layers x %d wide, vocab %d; %d tokens per run, median of %d rounds; SAEs:%n",
-                c.nLayer(), c.nEmbd(), c.vocabSize(), tokens, rounds);
-        for (AttachedSae s : rt.saes()) System.out.printf(Locale.ROOT, "  %s at %s, d_sae %d%n", s.id(), s.hook().name(), s.dSae());
+        System.out.printf(
+                Locale.ROOT,
+                "sae-runtime generation, model %d layers x %d wide, vocab %d; %d tokens per run, median of %d rounds; SAEs:%n",
+                c.nLayer(),
+                c.nEmbd(),
+                c.vocabSize(),
+                tokens,
+                rounds);
+        for (AttachedSae s : rt.saes())
+            System.out.printf(
+                    Locale.ROOT, "  %s at %s, d_sae %d%n", s.id(), s.hook().name(), s.dSae());
         double plain = median(secs[0]);
         for (int k = 0; k < names.size(); k++) {
             // Per-round ratios to the same round's plain run, then the median: robust to drifting load.
             double[] ratio = new double[rounds];
             for (int r = 0; r < rounds; r++) ratio[r] = secs[k][r] / secs[0][r];
-            System.out.printf(Locale.ROOT, "  %-16s %8.1f tokens/s   time ratio to plain %.3f (overhead %+.1f%%)%n",
-                    names.get(k), tokens / median(secs[k]), median(ratio), 100 * (median(ratio) - 1));
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-16s %8.1f tokens/s   time ratio to plain %.3f (overhead %+.1f%%)%n",
+                    names.get(k),
+                    tokens / median(secs[k]),
+                    median(ratio),
+                    100 * (median(ratio) - 1));
         }
         searchLatency(rt);
     }
@@ -108,7 +145,10 @@ public final class BenchRuntimeCommand implements Callable<Integer> {
         Random rng = new Random(5);
         int[] ids = new int[64];
         ids[0] = rt.tokenizer().bosId();
-        for (int t = 1; t < ids.length; t++) ids[t] = rng.nextInt(256, rt.tokenizer().vocabSize() - rt.tokenizer().specialTokens().size());
+        for (int t = 1; t < ids.length; t++)
+            ids[t] = rng.nextInt(
+                    256,
+                    rt.tokenizer().vocabSize() - rt.tokenizer().specialTokens().size());
         FeatureSearch search = new FeatureSearch(rt);
         double[] s = new double[searchIters], f = new double[searchIters];
         for (int i = -3; i < searchIters; i++) { // 3 warm-ups
@@ -122,8 +162,14 @@ public final class BenchRuntimeCommand implements Callable<Integer> {
                 f[i] = (t2 - t1) / 1e6;
             }
         }
-        System.out.printf(Locale.ROOT, "search-all 64 tokens x 4 SAEs, 20 results: p50 %.2f ms, p95 %.2f ms (plain 64-token forward with logits: p50 %.2f ms, p95 %.2f ms; p95 ratio %.2f)%n",
-                pct(s, 50), pct(s, 95), pct(f, 50), pct(f, 95), pct(s, 95) / pct(f, 95));
+        System.out.printf(
+                Locale.ROOT,
+                "search-all 64 tokens x 4 SAEs, 20 results: p50 %.2f ms, p95 %.2f ms (plain 64-token forward with logits: p50 %.2f ms, p95 %.2f ms; p95 ratio %.2f)%n",
+                pct(s, 50),
+                pct(s, 95),
+                pct(f, 50),
+                pct(f, 95),
+                pct(s, 95) / pct(f, 95));
     }
 
     static Sae synthetic(int d, int n, HookPoint hook, long seed) {
@@ -134,7 +180,8 @@ public final class BenchRuntimeCommand implements Callable<Integer> {
             for (int j = 0; j < d; j++) norm += Math.pow(wDec[i * d + j] = (float) r.nextGaussian(), 2);
             for (int j = 0; j < d; j++) wEnc[j * n + i] = wDec[i * d + j] /= (float) Math.sqrt(norm);
         }
-        SaeConfig cfg = SaeConfig.builder("relu", d).dSae(n).hookPoint(hook.name()).build();
+        SaeConfig cfg =
+                SaeConfig.builder("relu", d).dSae(n).hookPoint(hook.name()).build();
         Map<String, HostTensor> w = new LinkedHashMap<>();
         w.put("W_enc", HostTensor.of(wEnc, d, n));
         w.put("b_enc", HostTensor.of(new float[n], n));

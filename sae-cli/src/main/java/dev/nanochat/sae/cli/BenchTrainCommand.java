@@ -4,7 +4,6 @@ import dev.nanochat.sae.core.Rng;
 import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.train.Trainer;
 import dev.nanochat.sae.core.train.TrainingOptions;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -24,26 +23,55 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", description = "SAE training throughput on synthetic data")
 public final class BenchTrainCommand implements Callable<Integer> {
-    @Option(names = "--arch", defaultValue = "topk") String arch;
-    @Option(names = "--d-in", defaultValue = "768") int dIn;
-    @Option(names = "--d-sae", defaultValue = "6144") int dSae;
-    @Option(names = "--k", defaultValue = "32") int k;
-    @Option(names = "--batch", defaultValue = "4096") int batch;
-    @Option(names = "--steps", defaultValue = "10") int steps;
-    @Option(names = "--warmup", defaultValue = "2", description = "untimed warm-up steps") int warmup;
-    @Option(names = "--threads", defaultValue = "0", description = "Java kernel threads (0 = all cores)") int threads;
+    @Option(names = "--arch", defaultValue = "topk")
+    String arch;
+
+    @Option(names = "--d-in", defaultValue = "768")
+    int dIn;
+
+    @Option(names = "--d-sae", defaultValue = "6144")
+    int dSae;
+
+    @Option(names = "--k", defaultValue = "32")
+    int k;
+
+    @Option(names = "--batch", defaultValue = "4096")
+    int batch;
+
+    @Option(names = "--steps", defaultValue = "10")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "untimed warm-up steps")
+    int warmup;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Java kernel threads (0 = all cores)")
+    int threads;
+
     @Option(names = "--kernels", defaultValue = "AUTO", description = "AUTO, SPARSE or DENSE (TopK/BatchTopK)")
     TrainingOptions.KernelPath kernels;
-    @Option(names = "--metrics-every", defaultValue = "0", description = "read metrics back every N steps (0 = device default)")
-    int metricsEvery;
-    @Option(names = "--no-gemm", description = "skip the interleaved encoder-GEMM timing") boolean noGemm;
 
-    @Override public Integer call() throws Exception {
-        SaeConfig cfg = SaeConfig.builder(arch, dIn).dSae(dSae).k(k).batchSize(batch).warmupSteps(0).build();
+    @Option(
+            names = "--metrics-every",
+            defaultValue = "0",
+            description = "read metrics back every N steps (0 = device default)")
+    int metricsEvery;
+
+    @Option(names = "--no-gemm", description = "skip the interleaved encoder-GEMM timing")
+    boolean noGemm;
+
+    @Override
+    public Integer call() throws Exception {
+        SaeConfig cfg = SaeConfig.builder(arch, dIn)
+                .dSae(dSae)
+                .k(k)
+                .batchSize(batch)
+                .warmupSteps(0)
+                .build();
         Rng rng = new Rng(1);
         float[][] batches = new float[2][batch * dIn];
         for (float[] b : batches) for (int i = 0; i < b.length; i++) b[i] = (float) rng.nextGaussian();
-        TrainingOptions opts = new TrainingOptions((long) batch * (steps + warmup), threads, kernels, "cpu", metricsEvery);
+        TrainingOptions opts =
+                new TrainingOptions((long) batch * (steps + warmup), threads, kernels, "cpu", metricsEvery);
         try (Trainer trainer = new Trainer(cfg, opts)) {
             for (int s = 0; s < warmup; s++) trainer.step(batches[s % 2], batch);
             double[] stepS = new double[steps], gemmS = new double[steps];
@@ -57,16 +85,34 @@ public final class BenchTrainCommand implements Callable<Integer> {
             }
             double tokensPerS = (double) batch * steps / seconds;
             double gflops = 2.0 * batch * dIn * dSae * steps / seconds / 1e9;
-            System.out.printf(Locale.ROOT, "arch=%s d_in=%d d_sae=%d k=%d batch=%d steps=%d kernels=%s step_ms=%.1f%n",
-                    arch, dIn, dSae, k, batch, steps, kernels, 1000 * seconds / steps);
+            System.out.printf(
+                    Locale.ROOT,
+                    "arch=%s d_in=%d d_sae=%d k=%d batch=%d steps=%d kernels=%s step_ms=%.1f%n",
+                    arch,
+                    dIn,
+                    dSae,
+                    k,
+                    batch,
+                    steps,
+                    kernels,
+                    1000 * seconds / steps);
             if (!noGemm) {
                 double[] ratios = new double[steps];
                 for (int s = 0; s < steps; s++) ratios[s] = stepS[s] / gemmS[s];
-                System.out.printf(Locale.ROOT, "step_vs_gemm_peak=%.2f step_vs_gemm_median=%.2f gemm_peak_gflops=%.1f%n",
-                        median(stepS) / java.util.Arrays.stream(gemmS).min().orElseThrow(), median(ratios),
-                        2.0 * batch * dIn * dSae / java.util.Arrays.stream(gemmS).min().orElseThrow() / 1e9);
+                System.out.printf(
+                        Locale.ROOT,
+                        "step_vs_gemm_peak=%.2f step_vs_gemm_median=%.2f gemm_peak_gflops=%.1f%n",
+                        median(stepS) / java.util.Arrays.stream(gemmS).min().orElseThrow(),
+                        median(ratios),
+                        2.0
+                                * batch
+                                * dIn
+                                * dSae
+                                / java.util.Arrays.stream(gemmS).min().orElseThrow()
+                                / 1e9);
             }
-            System.out.printf(Locale.ROOT, "tokens_per_s=%.0f gflops=%.1f peak_rss_mb=%d%n", tokensPerS, gflops, peakRssMb());
+            System.out.printf(
+                    Locale.ROOT, "tokens_per_s=%.0f gflops=%.1f peak_rss_mb=%d%n", tokensPerS, gflops, peakRssMb());
         }
         return 0;
     }

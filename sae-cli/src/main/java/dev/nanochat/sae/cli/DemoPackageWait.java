@@ -22,21 +22,31 @@ final class DemoPackageWait {
         while (System.nanoTime() < deadline) {
             seen.clear();
             for (JsonNode e : rest.get(neuronpedia + "/api/exports")) {
-                seen.add(e.path("checkpointId").asText() + " " + e.path("status").asText());
+                seen.add(
+                        e.path("checkpointId").asText() + " " + e.path("status").asText());
                 if (!checkpointId.equals(e.path("checkpointId").asText())) continue;
                 String status = e.path("status").asText();
                 if ("READY".equals(status)) {
-                    JsonNode full = rest.get(neuronpedia + "/api/exports/" + e.path("id").asText());
-                    out.printf("%nNeuronpedia/SAELens package of %s (%d live, %d dead features, not uploaded):%n  %s%n  %s%n"
+                    JsonNode full = rest.get(
+                            neuronpedia + "/api/exports/" + e.path("id").asText());
+                    out.printf(
+                            "%nNeuronpedia/SAELens package of %s (%d live, %d dead features, not uploaded):%n  %s%n  %s%n"
                                     + "  upload: NEURONPEDIA_API_KEY=... ./sae neuronpedia upload --export %s --dry-run%n",
-                            checkpointId, full.path("liveFeatures").asInt(), full.path("deadFeatures").asInt(),
-                            full.path("packageDir").asText(), full.path("packageDir").asText() + ".tar.gz", full.path("packageDir").asText());
+                            checkpointId,
+                            full.path("liveFeatures").asInt(),
+                            full.path("deadFeatures").asInt(),
+                            full.path("packageDir").asText(),
+                            full.path("packageDir").asText() + ".tar.gz",
+                            full.path("packageDir").asText());
                     return full;
                 }
-                if ("FAILED".equals(status)) throw new IllegalStateException("packaging " + checkpointId + " failed: " + e.path("reason").asText());
+                if ("FAILED".equals(status))
+                    throw new IllegalStateException("packaging " + checkpointId + " failed: "
+                            + e.path("reason").asText());
             }
             Thread.sleep(3000);
         }
-        throw new IllegalStateException("no package of " + checkpointId + " within " + minutes + " minutes; exports: " + seen);
+        throw new IllegalStateException(
+                "no package of " + checkpointId + " within " + minutes + " minutes; exports: " + seen);
     }
 }

@@ -31,7 +31,10 @@ final class HeldOutText {
     static List<int[]> fromTextFile(Path file, Tokenizer tok, int seqLen, long maxTokens) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException(file + ": not valid UTF-8 text", e);
         } catch (IOException e) {
@@ -39,20 +42,30 @@ final class HeldOutText {
         }
         if (text.isBlank()) throw new IllegalArgumentException(file + ": text file is empty");
         String[] once = {text};
-        return windows(() -> {
-            String t = once[0];
-            once[0] = null;
-            return t;
-        }, tok, seqLen, maxTokens, file.toString());
+        return windows(
+                () -> {
+                    String t = once[0];
+                    once[0] = null;
+                    return t;
+                },
+                tok,
+                seqLen,
+                maxTokens,
+                file.toString());
     }
 
     /** Documents of a corpus (file or directory, format from the file name), in order. */
     static List<int[]> fromCorpus(Path corpus, Tokenizer tok, int seqLen, long maxTokens) {
         try (CorpusReader reader = Corpus.of(corpus).open()) {
-            return windows(() -> {
-                Document d = reader.next();
-                return d == null ? null : d.text();
-            }, tok, seqLen, maxTokens, corpus.toString());
+            return windows(
+                    () -> {
+                        Document d = reader.next();
+                        return d == null ? null : d.text();
+                    },
+                    tok,
+                    seqLen,
+                    maxTokens,
+                    corpus.toString());
         }
     }
 
@@ -75,7 +88,8 @@ final class HeldOutText {
                 used += end - s;
             }
         }
-        if (out.isEmpty()) throw new IllegalArgumentException(source + ": no text to evaluate on (need a document of >= 1 token)");
+        if (out.isEmpty())
+            throw new IllegalArgumentException(source + ": no text to evaluate on (need a document of >= 1 token)");
         return out;
     }
 }

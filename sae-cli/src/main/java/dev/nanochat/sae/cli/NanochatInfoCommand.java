@@ -17,10 +17,19 @@ import picocli.CommandLine.Option;
 public final class NanochatInfoCommand implements Callable<Integer> {
     /** Which checkpoint: shared by the nanochat commands and the benchmark. */
     public static final class CheckpointOptions {
-        @Option(names = "--base-dir", description = "nanochat base dir (default $NANOCHAT_BASE_DIR or ~/.cache/nanochat)") Path baseDir;
-        @Option(names = "--source", defaultValue = "base", description = "base|mid|sft|rl") String source;
-        @Option(names = "--tag", description = "model tag (default: largest d<N>)") String tag;
-        @Option(names = "--step", description = "step (default: largest)") Integer step;
+        @Option(
+                names = "--base-dir",
+                description = "nanochat base dir (default $NANOCHAT_BASE_DIR or ~/.cache/nanochat)")
+        Path baseDir;
+
+        @Option(names = "--source", defaultValue = "base", description = "base|mid|sft|rl")
+        String source;
+
+        @Option(names = "--tag", description = "model tag (default: largest d<N>)")
+        String tag;
+
+        @Option(names = "--step", description = "step (default: largest)")
+        Integer step;
 
         Path base() {
             return baseDir != null ? baseDir : ModelCheckpoints.defaultBaseDir();
@@ -31,20 +40,46 @@ public final class NanochatInfoCommand implements Callable<Integer> {
         }
     }
 
-    @Mixin CheckpointOptions checkpoint;
+    @Mixin
+    CheckpointOptions checkpoint;
 
-    @Override public Integer call() throws Exception {
+    @Override
+    public Integer call() throws Exception {
         ModelCheckpoint ref = checkpoint.resolve();
         ModelConfig c = ref.config();
-        System.out.printf(Locale.ROOT, "model_id: %s%nsource: %s  tag: %s  step: %d%n", ref.modelId(), ref.source(), ref.tag(), ref.step());
-        System.out.printf(Locale.ROOT, "config: sequence_len=%d vocab_size=%d n_layer=%d n_head=%d n_kv_head=%d n_embd=%d head_dim=%d%n",
-                c.sequenceLen(), c.vocabSize(), c.nLayer(), c.nHead(), c.nKvHead(), c.nEmbd(), c.headDim());
+        System.out.printf(
+                Locale.ROOT,
+                "model_id: %s%nsource: %s  tag: %s  step: %d%n",
+                ref.modelId(),
+                ref.source(),
+                ref.tag(),
+                ref.step());
+        System.out.printf(
+                Locale.ROOT,
+                "config: sequence_len=%d vocab_size=%d n_layer=%d n_head=%d n_kv_head=%d n_embd=%d head_dim=%d%n",
+                c.sequenceLen(),
+                c.vocabSize(),
+                c.nLayer(),
+                c.nHead(),
+                c.nKvHead(),
+                c.nEmbd(),
+                c.headDim());
         System.out.printf(Locale.ROOT, "parameters: %,d%n", c.parameterCount());
-        System.out.printf(Locale.ROOT, "model: %s (%,d bytes)%nmeta: %s%n", ref.modelFile(), Files.size(ref.modelFile()), ref.metaFile());
+        System.out.printf(
+                Locale.ROOT,
+                "model: %s (%,d bytes)%nmeta: %s%n",
+                ref.modelFile(),
+                Files.size(ref.modelFile()),
+                ref.metaFile());
         Path tokDir = ref.tokenizerDir();
         if (Files.isRegularFile(tokDir.resolve("tokenizer.pkl"))) {
             Tokenizer tok = Tokenizer.load(tokDir);
-            System.out.printf(Locale.ROOT, "tokenizer: %s (vocab %d, %d special tokens)%n", tokDir, tok.vocabSize(), tok.specialTokens().size());
+            System.out.printf(
+                    Locale.ROOT,
+                    "tokenizer: %s (vocab %d, %d special tokens)%n",
+                    tokDir,
+                    tok.vocabSize(),
+                    tok.specialTokens().size());
         } else {
             System.out.printf("tokenizer: missing (%s)%n", tokDir.resolve("tokenizer.pkl"));
         }

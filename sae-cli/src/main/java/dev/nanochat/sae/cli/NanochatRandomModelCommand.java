@@ -27,18 +27,36 @@ import picocli.CommandLine.Option;
  * - The tokenizer is byte-level plus two-byte printable-ASCII merges up to the vocabulary size,
  *   then nanochat's special tokens: a valid tiktoken BPE that tokenises real text.
  */
-@Command(name = "random-model", description = "Write a randomly initialised nanochat checkpoint and tokenizer (for benchmarks)")
+@Command(
+        name = "random-model",
+        description = "Write a randomly initialised nanochat checkpoint and tokenizer (for benchmarks)")
 public final class NanochatRandomModelCommand implements Callable<Integer> {
-    @Option(names = "--out", required = true, description = "nanochat base dir to write") Path out;
-    @Option(names = "--depth", defaultValue = "12") int depth;
-    @Option(names = "--width", defaultValue = "768") int width;
-    @Option(names = "--heads", defaultValue = "6") int heads;
-    @Option(names = "--kv-heads", description = "default: --heads") Integer kvHeads;
-    @Option(names = "--vocab", defaultValue = "4096") int vocab;
-    @Option(names = "--seq-len", defaultValue = "512") int seqLen;
-    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--out", required = true, description = "nanochat base dir to write")
+    Path out;
 
-    @Override public Integer call() {
+    @Option(names = "--depth", defaultValue = "12")
+    int depth;
+
+    @Option(names = "--width", defaultValue = "768")
+    int width;
+
+    @Option(names = "--heads", defaultValue = "6")
+    int heads;
+
+    @Option(names = "--kv-heads", description = "default: --heads")
+    Integer kvHeads;
+
+    @Option(names = "--vocab", defaultValue = "4096")
+    int vocab;
+
+    @Option(names = "--seq-len", defaultValue = "512")
+    int seqLen;
+
+    @Option(names = "--seed", defaultValue = "1")
+    long seed;
+
+    @Override
+    public Integer call() {
         ModelConfig config = new ModelConfig(seqLen, vocab, depth, heads, kvHeads == null ? heads : kvHeads, width);
         ModelCheckpoint ref = write(out, config, seed);
         System.out.println("wrote " + ref.modelFile() + " (" + ref.modelId() + ", " + config + ")");
@@ -58,7 +76,8 @@ public final class NanochatRandomModelCommand implements Callable<Integer> {
             weights.put(e.getKey(), w);
         }
         TokenizerWriter.write(base.resolve("tokenizer"), tokenizer(config.vocabSize()));
-        return ModelCheckpointWriter.write(base, "base", "d" + config.nLayer(), 0, config, weights, StorageType.FLOAT, null);
+        return ModelCheckpointWriter.write(
+                base, "base", "d" + config.nLayer(), 0, config, weights, StorageType.FLOAT, null);
     }
 
     private static double gaussian(SplittableRandom rng) { // Box–Muller, one value per call
@@ -68,7 +87,9 @@ public final class NanochatRandomModelCommand implements Callable<Integer> {
     static TokenizerData tokenizer(int vocab) {
         int specials = SplitPattern.SPECIAL_TOKENS.size();
         int ordinary = vocab - specials;
-        if (ordinary < 256) throw new IllegalArgumentException("--vocab must be at least " + (256 + specials) + " (256 bytes + specials)");
+        if (ordinary < 256)
+            throw new IllegalArgumentException(
+                    "--vocab must be at least " + (256 + specials) + " (256 bytes + specials)");
         byte[][] ranks = new byte[ordinary][];
         for (int b = 0; b < 256; b++) ranks[b] = new byte[] {(byte) b};
         String printable = " etaoinshrdlucmfwypvbgkjqxzETAOINSHRDLUCMFWYPVBGKJQXZ0123456789.,;:'\"!?-()";
@@ -80,7 +101,9 @@ public final class NanochatRandomModelCommand implements Callable<Integer> {
                 ranks[r++] = (printable.charAt(i) + "" + printable.charAt(j)).getBytes(StandardCharsets.US_ASCII);
             }
         }
-        if (r < ordinary) throw new IllegalArgumentException("--vocab above " + (r + specials) + " is not supported by the synthetic tokenizer");
+        if (r < ordinary)
+            throw new IllegalArgumentException(
+                    "--vocab above " + (r + specials) + " is not supported by the synthetic tokenizer");
         Map<String, Integer> sp = new LinkedHashMap<>();
         for (int i = 0; i < specials; i++) sp.put(SplitPattern.SPECIAL_TOKENS.get(i), ordinary + i);
         return new TokenizerData("random", SplitPattern.PATTERN, ranks, sp);

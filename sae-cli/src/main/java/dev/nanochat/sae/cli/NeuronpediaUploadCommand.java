@@ -21,28 +21,50 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "upload", description = "Upload a package to Neuronpedia (key from NEURONPEDIA_API_KEY)")
 public final class NeuronpediaUploadCommand implements Callable<Integer> {
-    @Option(names = "--export", required = true, description = "package directory (from `sae neuronpedia export`)") Path export;
-    @Option(names = "--base-url", defaultValue = "https://www.neuronpedia.org", description = "site root without /api (default ${DEFAULT-VALUE})") String baseUrl;
-    @Option(names = "--dry-run", description = "validate every payload against the documented limits; send nothing") boolean dryRun;
-    @Option(names = "--max-body-bytes", defaultValue = "4000000", description = "request body cap (default ${DEFAULT-VALUE})") int maxBytes;
+    @Option(names = "--export", required = true, description = "package directory (from `sae neuronpedia export`)")
+    Path export;
 
-    @Override public Integer call() {
+    @Option(
+            names = "--base-url",
+            defaultValue = "https://www.neuronpedia.org",
+            description = "site root without /api (default ${DEFAULT-VALUE})")
+    String baseUrl;
+
+    @Option(names = "--dry-run", description = "validate every payload against the documented limits; send nothing")
+    boolean dryRun;
+
+    @Option(
+            names = "--max-body-bytes",
+            defaultValue = "4000000",
+            description = "request body cap (default ${DEFAULT-VALUE})")
+    int maxBytes;
+
+    @Override
+    public Integer call() {
         String url = NeuronpediaClient.normalise(baseUrl);
         UploadPlan plan = PackagedUpload.plan(export, new UploadPlan.Limits(128, maxBytes, Integer.MAX_VALUE));
         if (dryRun) {
             UploadReport r = Uploader.dryRun(plan, maxBytes);
-            System.out.printf("dry run: %d requests (%d feature batches, largest %,d bytes), %d features, %d dead skipped%n",
+            System.out.printf(
+                    "dry run: %d requests (%d feature batches, largest %,d bytes), %d features, %d dead skipped%n",
                     r.requests(), r.featureBatches(), r.largestBody(), r.features(), r.skippedDead());
             r.problems().forEach(p -> System.out.println("problem: " + p));
-            System.out.println(r.ok() ? "valid: nothing was sent" : r.problems().size() + " problem(s): nothing was sent");
+            System.out.println(
+                    r.ok() ? "valid: nothing was sent" : r.problems().size() + " problem(s): nothing was sent");
             return r.ok() ? 0 : 1;
         }
-        Path progress = export.toAbsolutePath().resolveSibling(export.getFileName() + ".upload-" + URI.create(url).getHost() + ".json");
-        Uploader u = new Uploader(new NeuronpediaClient(url, ApiKey.fromEnvironment(), RetryPolicy.defaults()),
-                new FileUploadProgress(progress), maxBytes, (r, done, total) -> System.err.printf("\rupload: %d/%d requests", done, total));
+        Path progress = export.toAbsolutePath()
+                .resolveSibling(
+                        export.getFileName() + ".upload-" + URI.create(url).getHost() + ".json");
+        Uploader u = new Uploader(
+                new NeuronpediaClient(url, ApiKey.fromEnvironment(), RetryPolicy.defaults()),
+                new FileUploadProgress(progress),
+                maxBytes,
+                (r, done, total) -> System.err.printf("\rupload: %d/%d requests", done, total));
         UploadReport r = u.upload(plan);
         System.err.println();
-        System.out.printf("uploaded %s/%s to %s: %d requests sent, %d already done, %d features, %d dead skipped%n",
+        System.out.printf(
+                "uploaded %s/%s to %s: %d requests sent, %d already done, %d features, %d dead skipped%n",
                 plan.modelId(), plan.source(), url, r.sent(), r.alreadyDone(), r.features(), r.skippedDead());
         return 0;
     }

@@ -38,8 +38,14 @@ public final class ProgressBar implements AutoCloseable {
         return new ProgressBar(System.out, tty, label, total, unit, System::nanoTime, 10_000_000_000L);
     }
 
-    public ProgressBar(PrintStream out, boolean tty, String label, long total, String unit,
-                       LongSupplier clockNanos, long plainIntervalNanos) {
+    public ProgressBar(
+            PrintStream out,
+            boolean tty,
+            String label,
+            long total,
+            String unit,
+            LongSupplier clockNanos,
+            long plainIntervalNanos) {
         this.out = out;
         this.tty = tty;
         this.label = label;
@@ -91,7 +97,8 @@ public final class ProgressBar implements AutoCloseable {
         out.flush();
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         finish();
     }
 
@@ -103,7 +110,10 @@ public final class ProgressBar implements AutoCloseable {
         if (total > 0) {
             double frac = Math.min(1.0, (double) done / total);
             int filled = (int) Math.round(frac * WIDTH);
-            sb.append('[').append("=".repeat(filled)).append(" ".repeat(WIDTH - filled)).append("] ");
+            sb.append('[')
+                    .append("=".repeat(filled))
+                    .append(" ".repeat(WIDTH - filled))
+                    .append("] ");
             sb.append(String.format(Locale.ROOT, "%5.1f%% ", 100 * frac));
             sb.append(human(done)).append('/').append(human(total)).append(' ').append(unit);
         } else {
@@ -144,7 +154,8 @@ public final class ProgressBar implements AutoCloseable {
     static String clockTime(double seconds) {
         long s = Math.max(0, Math.round(seconds));
         long h = s / 3600, m = (s % 3600) / 60, sec = s % 60;
-        return h > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, sec)
+        return h > 0
+                ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, sec)
                 : String.format(Locale.ROOT, "%d:%02d", m, sec);
     }
 }

@@ -37,13 +37,15 @@ final class RestClient {
     JsonNode post(String url, JsonNode body) throws IOException, InterruptedException {
         return send(request(url)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build());
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
+                .build());
     }
 
     private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() >= 400) {
-            throw new IOException(request.method() + " " + request.uri() + " → " + response.statusCode() + ": " + response.body());
+            throw new IOException(
+                    request.method() + " " + request.uri() + " → " + response.statusCode() + ": " + response.body());
         }
         return response.body().isBlank() ? json.nullNode() : json.readTree(response.body());
     }

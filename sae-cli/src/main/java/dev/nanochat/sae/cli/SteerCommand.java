@@ -21,31 +21,71 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "steer", description = "Default and steered continuations of a prompt, side by side")
 public final class SteerCommand implements Callable<Integer> {
-    @Mixin NanochatInfoCommand.CheckpointOptions checkpoint;
-    @Option(names = "--sae", required = true, description = "SAELens folder") Path sae;
-    @Option(names = "--feature", required = true) int feature;
-    @Option(names = "--strength", defaultValue = "8", description = "additive strength, or the clamp value (default ${DEFAULT-VALUE})") float strength;
-    @Option(names = "--method", defaultValue = "additive", description = "additive | clamp | ablate") String method;
-    @Option(names = "--prompt", required = true) String prompt;
-    @Option(names = "--max-tokens", defaultValue = "48") int maxTokens;
-    @Option(names = "--temperature", defaultValue = "0.7") float temperature;
-    @Option(names = "--top-k", defaultValue = "50") int topK;
-    @Option(names = "--seed", defaultValue = "42") long seed;
-    @Option(names = "--width", defaultValue = "40", description = "column width") int width;
+    @Mixin
+    NanochatInfoCommand.CheckpointOptions checkpoint;
 
-    @Override public Integer call() {
-        SteerMethod m = switch (method.toLowerCase(Locale.ROOT)) {
-            case "additive", "add" -> SteerMethod.ADDITIVE;
-            case "clamp" -> SteerMethod.CLAMP;
-            case "ablate" -> SteerMethod.ABLATE;
-            default -> throw new IllegalArgumentException("--method must be additive, clamp or ablate, got '" + method + "'");
-        };
+    @Option(names = "--sae", required = true, description = "SAELens folder")
+    Path sae;
+
+    @Option(names = "--feature", required = true)
+    int feature;
+
+    @Option(
+            names = "--strength",
+            defaultValue = "8",
+            description = "additive strength, or the clamp value (default ${DEFAULT-VALUE})")
+    float strength;
+
+    @Option(names = "--method", defaultValue = "additive", description = "additive | clamp | ablate")
+    String method;
+
+    @Option(names = "--prompt", required = true)
+    String prompt;
+
+    @Option(names = "--max-tokens", defaultValue = "48")
+    int maxTokens;
+
+    @Option(names = "--temperature", defaultValue = "0.7")
+    float temperature;
+
+    @Option(names = "--top-k", defaultValue = "50")
+    int topK;
+
+    @Option(names = "--seed", defaultValue = "42")
+    long seed;
+
+    @Option(names = "--width", defaultValue = "40", description = "column width")
+    int width;
+
+    @Override
+    public Integer call() {
+        SteerMethod m =
+                switch (method.toLowerCase(Locale.ROOT)) {
+                    case "additive", "add" -> SteerMethod.ADDITIVE;
+                    case "clamp" -> SteerMethod.CLAMP;
+                    case "ablate" -> SteerMethod.ABLATE;
+                    default -> throw new IllegalArgumentException(
+                            "--method must be additive, clamp or ablate, got '" + method + "'");
+                };
         try (SaeRuntime rt = SaeRuntime.load(checkpoint.resolve(), List.of(sae), Device.cpu())) {
             int[] ids = rt.encodeWithBos(prompt);
-            SamplingOptions opts = new SamplingOptions(maxTokens, temperature, topK, seed, SamplingOptions.nanochatStops(rt.tokenizer()));
-            SteerComparison.Result r = new SteerComparison(rt).run(ids, opts, List.of(new FeatureEdit(0, feature, m, strength)), 0, null);
-            String label = String.format(Locale.ROOT, "STEERED (%s %d %s %s)", rt.sae(0).id(), feature, m.name().toLowerCase(Locale.ROOT), m == SteerMethod.ABLATE ? "" : strength);
-            sideBySide("DEFAULT", prompt + rt.tokenizer().decode(r.defaults().tokens()), label.trim(), prompt + rt.tokenizer().decode(r.steered().tokens()), width);
+            SamplingOptions opts = new SamplingOptions(
+                    maxTokens, temperature, topK, seed, SamplingOptions.nanochatStops(rt.tokenizer()));
+            SteerComparison.Result r =
+                    new SteerComparison(rt).run(ids, opts, List.of(new FeatureEdit(0, feature, m, strength)), 0, null);
+            String label = String.format(
+                    Locale.ROOT,
+                    "STEERED (%s %d %s %s)",
+                    rt.sae(0).id(),
+                    feature,
+                    m.name().toLowerCase(Locale.ROOT),
+                    m == SteerMethod.ABLATE ? "" : strength);
+            sideBySide(
+                    "DEFAULT",
+                    prompt + rt.tokenizer().decode(r.defaults().tokens()),
+                    label.trim(),
+                    prompt + rt.tokenizer().decode(r.steered().tokens()),
+                    width);
         }
         return 0;
     }
@@ -55,7 +95,8 @@ public final class SteerCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%-" + width + "s | %s%n", TrackCommand.clip(leftTitle, width), rightTitle);
         System.out.println("-".repeat(width) + "-+-" + "-".repeat(width));
         for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
-            System.out.printf(Locale.ROOT, "%-" + width + "s | %s%n", i < a.size() ? a.get(i) : "", i < b.size() ? b.get(i) : "");
+            System.out.printf(
+                    Locale.ROOT, "%-" + width + "s | %s%n", i < a.size() ? a.get(i) : "", i < b.size() ? b.get(i) : "");
         }
     }
 
@@ -66,11 +107,17 @@ public final class SteerCommand implements Callable<Integer> {
             StringBuilder line = new StringBuilder();
             for (String word : para.split(" ", -1)) {
                 while (word.length() > width) {
-                    if (line.length() > 0) { out.add(line.toString()); line.setLength(0); }
+                    if (line.length() > 0) {
+                        out.add(line.toString());
+                        line.setLength(0);
+                    }
                     out.add(word.substring(0, width));
                     word = word.substring(width);
                 }
-                if (line.length() > 0 && line.length() + 1 + word.length() > width) { out.add(line.toString()); line.setLength(0); }
+                if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+                    out.add(line.toString());
+                    line.setLength(0);
+                }
                 if (line.length() > 0) line.append(' ');
                 line.append(word);
             }

@@ -19,12 +19,24 @@ import picocli.CommandLine.Option;
 /** `sae track`: one forward over {@code <|bos|> text}, a table of the top features per token and SAE. */
 @Command(name = "track", description = "Top SAE features per token of a text (one column per SAE)")
 public final class TrackCommand implements Callable<Integer> {
-    @Mixin NanochatInfoCommand.CheckpointOptions checkpoint;
-    @Option(names = "--sae", required = true, arity = "1..*", description = "SAELens folder(s); each names its hook in cfg.json") List<Path> saes;
-    @Option(names = "--text", required = true) String text;
-    @Option(names = "--top", defaultValue = "3", description = "features per token and SAE (default ${DEFAULT-VALUE})") int top;
+    @Mixin
+    NanochatInfoCommand.CheckpointOptions checkpoint;
 
-    @Override public Integer call() {
+    @Option(
+            names = "--sae",
+            required = true,
+            arity = "1..*",
+            description = "SAELens folder(s); each names its hook in cfg.json")
+    List<Path> saes;
+
+    @Option(names = "--text", required = true)
+    String text;
+
+    @Option(names = "--top", defaultValue = "3", description = "features per token and SAE (default ${DEFAULT-VALUE})")
+    int top;
+
+    @Override
+    public Integer call() {
         if (top < 1) throw new IllegalArgumentException("--top must be >= 1, got " + top);
         try (SaeRuntime rt = SaeRuntime.load(checkpoint.resolve(), saes, Device.cpu())) {
             int[] ids = rt.encodeWithBos(text);
@@ -39,12 +51,17 @@ public final class TrackCommand implements Callable<Integer> {
             }
             System.out.println(head);
             for (int t = 0; t < ids.length; t++) {
-                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%4d  %-16s", t, clip(show(rt.tokenizer().decode(new int[] {ids[t]})), 16)));
+                StringBuilder line = new StringBuilder(String.format(
+                        Locale.ROOT, "%4d  %-16s", t, clip(show(rt.tokenizer().decode(new int[] {ids[t]})), 16)));
                 for (int s = 0; s < saes.size(); s++) {
                     FeatureTrace.Position p = run.trace(s).position(t);
                     StringBuilder c = new StringBuilder();
-                    for (int k = 0; k < p.indices().length; k++) c.append(String.format(Locale.ROOT, "%d:%.2f ", p.indices()[k], p.values()[k]));
-                    line.append(String.format(Locale.ROOT, "  %-" + cell[s] + "s", c.length() == 0 ? "-" : c.toString().trim()));
+                    for (int k = 0; k < p.indices().length; k++)
+                        c.append(String.format(Locale.ROOT, "%d:%.2f ", p.indices()[k], p.values()[k]));
+                    line.append(String.format(
+                            Locale.ROOT,
+                            "  %-" + cell[s] + "s",
+                            c.length() == 0 ? "-" : c.toString().trim()));
                 }
                 System.out.println(line);
             }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class DemoModelCommandTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private String run(List<String> args) {
         PrintStream old = System.out;
@@ -36,10 +37,35 @@ class DemoModelCommandTest {
 
     private List<String> tiny(Path out, int steps, String... extra) {
         Path corpus = DefaultCorpus.ensure(dir.resolve("home"));
-        List<String> a = new ArrayList<>(List.of("--corpus", corpus.toString(), "--format", "linedoc", "--out", out.toString(),
-                "--vocab", "512", "--depth", "1", "--width", "64", "--heads", "1", "--seq-len", "32", "--batch", "4",
-                "--max-steps", String.valueOf(steps), "--minutes", "10", "--tokenizer-chars", "100000",
-                "--eval-every", "10", "--eval-batches", "4"));
+        List<String> a = new ArrayList<>(List.of(
+                "--corpus",
+                corpus.toString(),
+                "--format",
+                "linedoc",
+                "--out",
+                out.toString(),
+                "--vocab",
+                "512",
+                "--depth",
+                "1",
+                "--width",
+                "64",
+                "--heads",
+                "1",
+                "--seq-len",
+                "32",
+                "--batch",
+                "4",
+                "--max-steps",
+                String.valueOf(steps),
+                "--minutes",
+                "10",
+                "--tokenizer-chars",
+                "100000",
+                "--eval-every",
+                "10",
+                "--eval-batches",
+                "4"));
         a.addAll(List.of(extra));
         return a;
     }
@@ -51,18 +77,25 @@ class DemoModelCommandTest {
         assertTrue(first.contains("held-out bits per byte"), first);
         Path model = out.resolve("base_checkpoints/d1/model_000100.pt");
         Path meta = out.resolve("base_checkpoints/d1/meta_000100.json");
-        assertTrue(Files.isRegularFile(model) && Files.isRegularFile(out.resolve("tokenizer/tokenizer.pkl"))
-                && Files.isRegularFile(out.resolve("tokenizer/token_bytes.pt")), first);
+        assertTrue(
+                Files.isRegularFile(model)
+                        && Files.isRegularFile(out.resolve("tokenizer/tokenizer.pkl"))
+                        && Files.isRegularFile(out.resolve("tokenizer/token_bytes.pt")),
+                first);
 
         JsonNode m = new ObjectMapper().readTree(meta.toFile());
         assertEquals(100, m.get("step").asInt());
-        assertEquals(List.of("sequence_len", "vocab_size", "n_layer", "n_head", "n_kv_head", "n_embd"),
+        assertEquals(
+                List.of("sequence_len", "vocab_size", "n_layer", "n_head", "n_kv_head", "n_embd"),
                 iterable(m.get("model_config")));
         assertEquals(512, m.get("model_config").get("vocab_size").asInt());
         assertEquals(4, m.get("device_batch_size").asInt());
         assertEquals(32, m.get("max_seq_len").asInt());
-        double valBpb = m.get("val_bpb").asDouble(), unigram = m.get("user_config").get("unigram_val_bpb").asDouble();
-        assertTrue(valBpb > 0 && valBpb < unigram, "100 steps must already beat the unigram baseline: " + valBpb + " vs " + unigram);
+        double valBpb = m.get("val_bpb").asDouble(),
+                unigram = m.get("user_config").get("unigram_val_bpb").asDouble();
+        assertTrue(
+                valBpb > 0 && valBpb < unigram,
+                "100 steps must already beat the unigram baseline: " + valBpb + " vs " + unigram);
 
         long modified = Files.getLastModifiedTime(model).toMillis();
         String second = run(tiny(out, 100));

@@ -8,12 +8,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NanochatGenerateCommandTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void continuesThePromptDeterministicallyForASeed() {
         Path base = NanochatInfoCommandTest.makeBaseDir(dir);
-        String[] args = {"--base-dir", base.toString(), "--prompt", "the", "--max-tokens", "6", "--temperature", "0.9", "--seed", "5"};
+        String[] args = {
+            "--base-dir", base.toString(), "--prompt", "the", "--max-tokens", "6", "--temperature", "0.9", "--seed", "5"
+        };
         String[] a = NanochatInfoCommandTest.run(new NanochatGenerateCommand(), args);
         String[] b = NanochatInfoCommandTest.run(new NanochatGenerateCommand(), args);
         assertEquals("0", a[0], a[2]);

@@ -22,8 +22,17 @@ import picocli.CommandLine;
 
 class NanochatInfoCommandTest {
     static final ModelConfig CONFIG = new ModelConfig(32, 266, 2, 4, 2, 32);
-    static final String[] SPECIALS = {"<|bos|>", "<|user_start|>", "<|user_end|>", "<|assistant_start|>", "<|assistant_end|>",
-        "<|python_start|>", "<|python_end|>", "<|output_start|>", "<|output_end|>"};
+    static final String[] SPECIALS = {
+        "<|bos|>",
+        "<|user_start|>",
+        "<|user_end|>",
+        "<|assistant_start|>",
+        "<|assistant_end|>",
+        "<|python_start|>",
+        "<|python_end|>",
+        "<|output_start|>",
+        "<|output_end|>"
+    };
 
     /** A nanochat base dir with a byte-level tokenizer (256 bytes + "th", "e " merges + 9 specials) and a random GQA model. */
     static Path makeBaseDir(Path dir) {
@@ -60,7 +69,8 @@ class NanochatInfoCommandTest {
         }
     }
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void printsConfigParametersAndFiles() {

@@ -13,8 +13,14 @@ class ProgressBarTest {
     void rendersFractionRateEtaAndFields() {
         AtomicLong now = new AtomicLong(0);
         var bytes = new ByteArrayOutputStream();
-        var bar = new ProgressBar(new PrintStream(bytes, true, StandardCharsets.UTF_8), true, "train", 1000, "tok",
-                now::get, 10_000_000_000L);
+        var bar = new ProgressBar(
+                new PrintStream(bytes, true, StandardCharsets.UTF_8),
+                true,
+                "train",
+                1000,
+                "tok",
+                now::get,
+                10_000_000_000L);
         bar.update(0);
         now.set(2_000_000_000L); // 2 s later, 250 of 1000 done → 125 tok/s, 6 s left
         bar.field("loss", 0.012345).percentField("dead", 0.05);
@@ -34,8 +40,14 @@ class ProgressBarTest {
     void plainModePrintsPeriodicLinesOnly() {
         AtomicLong now = new AtomicLong(0);
         var bytes = new ByteArrayOutputStream();
-        var bar = new ProgressBar(new PrintStream(bytes, true, StandardCharsets.UTF_8), false, "eval", 0, "rows",
-                now::get, 10_000_000_000L);
+        var bar = new ProgressBar(
+                new PrintStream(bytes, true, StandardCharsets.UTF_8),
+                false,
+                "eval",
+                0,
+                "rows",
+                now::get,
+                10_000_000_000L);
         for (int i = 1; i <= 100; i++) { // 100 updates over 25 s → lines at 0 s, 10 s, 20 s, + final
             now.addAndGet(250_000_000L);
             bar.update(i * 10L);

@@ -15,7 +15,8 @@ import java.util.Arrays;
 public record ActivationTensor(Path file, String tensor, int rows, int dIn, float[] data) {
     /** Reads and validates; expectedDIn ≤ 0 accepts any width. */
     public static ActivationTensor read(Path file, String tensor, int expectedDIn) {
-        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("activations file " + file + " does not exist");
+        if (!Files.isRegularFile(file))
+            throw new IllegalArgumentException("activations file " + file + " does not exist");
         SafetensorsFile st = Safetensors.read(file);
         if (!st.has(tensor))
             throw new IllegalArgumentException(file + ": no tensor '" + tensor + "' (present: " + st.names() + ")");
@@ -27,9 +28,11 @@ public record ActivationTensor(Path file, String tensor, int rows, int dIn, floa
         long rows = 1;
         for (int i = 0; i < shape.length - 1; i++) rows *= shape[i];
         if (rows == 0 || d == 0)
-            throw new IllegalArgumentException(file + ": tensor '" + tensor + "' is empty, shape " + Arrays.toString(shape));
+            throw new IllegalArgumentException(
+                    file + ": tensor '" + tensor + "' is empty, shape " + Arrays.toString(shape));
         if (rows * d > Integer.MAX_VALUE - 8)
-            throw new IllegalArgumentException(file + ": tensor '" + tensor + "' " + Arrays.toString(shape) + " is too large to load at once");
+            throw new IllegalArgumentException(
+                    file + ": tensor '" + tensor + "' " + Arrays.toString(shape) + " is too large to load at once");
         if (expectedDIn > 0 && d != expectedDIn)
             throw new IllegalArgumentException(file + ": tensor '" + tensor + "' has d_in=" + d + " (shape "
                     + Arrays.toString(shape) + ") but the SAE expects d_in=" + expectedDIn);

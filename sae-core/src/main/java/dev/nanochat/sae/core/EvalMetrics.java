@@ -11,10 +11,20 @@ import java.util.Map;
  * The histogram counts latents per log10-density bin (edges has one more entry than counts; dead latents
  * fall in the first bin at the 1e-10 floor).
  */
-public record EvalMetrics(long tokens, double mse, double fvu, double explainedVariance, double l0, double l1,
-                          double deadFraction, double denseFraction10pct, double denseFraction1pct,
-                          List<Double> log10DensityEdges, List<Long> log10DensityCounts,
-                          double cosine, double l2Ratio) {
+public record EvalMetrics(
+        long tokens,
+        double mse,
+        double fvu,
+        double explainedVariance,
+        double l0,
+        double l1,
+        double deadFraction,
+        double denseFraction10pct,
+        double denseFraction1pct,
+        List<Double> log10DensityEdges,
+        List<Long> log10DensityCounts,
+        double cosine,
+        double l2Ratio) {
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tokens", tokens);

@@ -1,9 +1,8 @@
 package dev.nanochat.sae.core;
 
-import dev.nanochat.sae.core.kernels.SparseCodes;
-
 import ai.djl.ndarray.NDArray;
 import dev.nanochat.sae.core.io.HostTensor;
+import dev.nanochat.sae.core.kernels.SparseCodes;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -55,5 +54,6 @@ public interface Sae extends AutoCloseable {
         return SaeRegistry.load(saeLensDir);
     }
 
-    @Override void close();
+    @Override
+    void close();
 }

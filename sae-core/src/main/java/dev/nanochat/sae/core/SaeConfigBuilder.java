@@ -34,6 +34,7 @@ public final class SaeConfigBuilder {
     private double jumpReluInitThreshold = 0.05;
     /** Global gradient-norm clip (GradientClip); on by default, measured in the README. */
     private double gradClipNorm = 1.0;
+
     private String dtype = "float32";
     private long seed = 42;
 
@@ -44,44 +45,167 @@ public final class SaeConfigBuilder {
 
     SaeConfigBuilder(SaeConfig c) {
         this(c.architecture(), c.dIn());
-        dSae = c.dSae(); k = c.k(); l1Coefficient = c.l1Coefficient(); l1WarmupSteps = c.l1WarmupSteps();
-        normalizeDecoder = c.normalizeDecoder(); normalizeActivations = c.normalizeActivations();
-        hookPoint = c.hookPoint(); modelName = c.modelName(); contextSize = c.contextSize();
-        datasetPath = c.datasetPath(); batchSize = c.batchSize();
-        learningRate = c.learningRate(); warmupSteps = c.warmupSteps();
-        lrDecay = c.lrDecay(); deadLatentThreshold = c.deadLatentThreshold(); deadWindowTokens = c.deadWindowTokens();
+        dSae = c.dSae();
+        k = c.k();
+        l1Coefficient = c.l1Coefficient();
+        l1WarmupSteps = c.l1WarmupSteps();
+        normalizeDecoder = c.normalizeDecoder();
+        normalizeActivations = c.normalizeActivations();
+        hookPoint = c.hookPoint();
+        modelName = c.modelName();
+        contextSize = c.contextSize();
+        datasetPath = c.datasetPath();
+        batchSize = c.batchSize();
+        learningRate = c.learningRate();
+        warmupSteps = c.warmupSteps();
+        lrDecay = c.lrDecay();
+        deadLatentThreshold = c.deadLatentThreshold();
+        deadWindowTokens = c.deadWindowTokens();
         resampleInterval = c.resampleInterval();
-        auxK = c.auxK(); auxKCoefficient = c.auxKCoefficient(); jumpReluBandwidth = c.jumpReluBandwidth();
-        jumpReluInitThreshold = c.jumpReluInitThreshold(); gradClipNorm = c.gradClipNorm(); dtype = c.dtype(); seed = c.seed();
+        auxK = c.auxK();
+        auxKCoefficient = c.auxKCoefficient();
+        jumpReluBandwidth = c.jumpReluBandwidth();
+        jumpReluInitThreshold = c.jumpReluInitThreshold();
+        gradClipNorm = c.gradClipNorm();
+        dtype = c.dtype();
+        seed = c.seed();
     }
 
-    public SaeConfigBuilder architecture(String v) { architecture = v; return this; }
-    public SaeConfigBuilder dIn(int v) { dIn = v; return this; }
-    public SaeConfigBuilder dSae(int v) { dSae = v; return this; }
-    public SaeConfigBuilder expansionFactor(int v) { expansionFactor = v; dSae = null; return this; }
-    public SaeConfigBuilder k(int v) { k = v; return this; }
-    public SaeConfigBuilder l1Coefficient(double v) { l1Coefficient = v; return this; }
-    public SaeConfigBuilder l1WarmupSteps(int v) { l1WarmupSteps = v; return this; }
-    public SaeConfigBuilder normalizeDecoder(boolean v) { normalizeDecoder = v; return this; }
-    public SaeConfigBuilder normalizeActivations(boolean v) { normalizeActivations = v; return this; }
-    public SaeConfigBuilder hookPoint(String v) { hookPoint = v; return this; }
-    public SaeConfigBuilder modelName(String v) { modelName = v; return this; }
-    public SaeConfigBuilder contextSize(int v) { contextSize = v; return this; }
-    public SaeConfigBuilder datasetPath(String v) { datasetPath = v; return this; }
-    public SaeConfigBuilder batchSize(int v) { batchSize = v; return this; }
-    public SaeConfigBuilder learningRate(double v) { learningRate = v; return this; }
-    public SaeConfigBuilder warmupSteps(int v) { warmupSteps = v; return this; }
-    public SaeConfigBuilder lrDecay(String v) { lrDecay = v; return this; }
-    public SaeConfigBuilder deadLatentThreshold(double v) { deadLatentThreshold = v; return this; }
-    public SaeConfigBuilder deadWindowTokens(long v) { deadWindowTokens = v; return this; }
-    public SaeConfigBuilder resampleInterval(int v) { resampleInterval = v; return this; }
-    public SaeConfigBuilder auxK(int v) { auxK = v; return this; }
-    public SaeConfigBuilder auxKCoefficient(double v) { auxKCoefficient = v; return this; }
-    public SaeConfigBuilder jumpReluBandwidth(double v) { jumpReluBandwidth = v; return this; }
-    public SaeConfigBuilder jumpReluInitThreshold(double v) { jumpReluInitThreshold = v; return this; }
-    public SaeConfigBuilder gradClipNorm(double v) { gradClipNorm = v; return this; }
-    public SaeConfigBuilder dtype(String v) { dtype = v; return this; }
-    public SaeConfigBuilder seed(long v) { seed = v; return this; }
+    public SaeConfigBuilder architecture(String v) {
+        architecture = v;
+        return this;
+    }
+
+    public SaeConfigBuilder dIn(int v) {
+        dIn = v;
+        return this;
+    }
+
+    public SaeConfigBuilder dSae(int v) {
+        dSae = v;
+        return this;
+    }
+
+    public SaeConfigBuilder expansionFactor(int v) {
+        expansionFactor = v;
+        dSae = null;
+        return this;
+    }
+
+    public SaeConfigBuilder k(int v) {
+        k = v;
+        return this;
+    }
+
+    public SaeConfigBuilder l1Coefficient(double v) {
+        l1Coefficient = v;
+        return this;
+    }
+
+    public SaeConfigBuilder l1WarmupSteps(int v) {
+        l1WarmupSteps = v;
+        return this;
+    }
+
+    public SaeConfigBuilder normalizeDecoder(boolean v) {
+        normalizeDecoder = v;
+        return this;
+    }
+
+    public SaeConfigBuilder normalizeActivations(boolean v) {
+        normalizeActivations = v;
+        return this;
+    }
+
+    public SaeConfigBuilder hookPoint(String v) {
+        hookPoint = v;
+        return this;
+    }
+
+    public SaeConfigBuilder modelName(String v) {
+        modelName = v;
+        return this;
+    }
+
+    public SaeConfigBuilder contextSize(int v) {
+        contextSize = v;
+        return this;
+    }
+
+    public SaeConfigBuilder datasetPath(String v) {
+        datasetPath = v;
+        return this;
+    }
+
+    public SaeConfigBuilder batchSize(int v) {
+        batchSize = v;
+        return this;
+    }
+
+    public SaeConfigBuilder learningRate(double v) {
+        learningRate = v;
+        return this;
+    }
+
+    public SaeConfigBuilder warmupSteps(int v) {
+        warmupSteps = v;
+        return this;
+    }
+
+    public SaeConfigBuilder lrDecay(String v) {
+        lrDecay = v;
+        return this;
+    }
+
+    public SaeConfigBuilder deadLatentThreshold(double v) {
+        deadLatentThreshold = v;
+        return this;
+    }
+
+    public SaeConfigBuilder deadWindowTokens(long v) {
+        deadWindowTokens = v;
+        return this;
+    }
+
+    public SaeConfigBuilder resampleInterval(int v) {
+        resampleInterval = v;
+        return this;
+    }
+
+    public SaeConfigBuilder auxK(int v) {
+        auxK = v;
+        return this;
+    }
+
+    public SaeConfigBuilder auxKCoefficient(double v) {
+        auxKCoefficient = v;
+        return this;
+    }
+
+    public SaeConfigBuilder jumpReluBandwidth(double v) {
+        jumpReluBandwidth = v;
+        return this;
+    }
+
+    public SaeConfigBuilder jumpReluInitThreshold(double v) {
+        jumpReluInitThreshold = v;
+        return this;
+    }
+
+    public SaeConfigBuilder gradClipNorm(double v) {
+        gradClipNorm = v;
+        return this;
+    }
+
+    public SaeConfigBuilder dtype(String v) {
+        dtype = v;
+        return this;
+    }
+
+    public SaeConfigBuilder seed(long v) {
+        seed = v;
+        return this;
+    }
 
     public SaeConfig build() {
         int n = dSae != null ? dSae : dIn * expansionFactor;
@@ -90,9 +214,33 @@ public final class SaeConfigBuilder {
         // AuxK: k_aux ≈ d/2 (Gao et al.), never more than the dictionary.
         int kAux = auxK != null ? auxK : Math.min(Math.max(1, dIn / 2), Math.max(n, 0));
         double l1 = l1Coefficient != null ? l1Coefficient : defaultSparsityCoefficient(architecture);
-        return new SaeConfig(architecture, dIn, n, k, l1, l1WarmupSteps, normalizeDecoder, normalizeActivations,
-                hookPoint, modelName, contextSize, datasetPath, batchSize, lr,
-                warmupSteps, lrDecay, deadLatentThreshold, deadWindowTokens, resampleInterval, kAux, auxKCoefficient, jumpReluBandwidth, jumpReluInitThreshold, gradClipNorm, dtype, seed);
+        return new SaeConfig(
+                architecture,
+                dIn,
+                n,
+                k,
+                l1,
+                l1WarmupSteps,
+                normalizeDecoder,
+                normalizeActivations,
+                hookPoint,
+                modelName,
+                contextSize,
+                datasetPath,
+                batchSize,
+                lr,
+                warmupSteps,
+                lrDecay,
+                deadLatentThreshold,
+                deadWindowTokens,
+                resampleInterval,
+                kAux,
+                auxKCoefficient,
+                jumpReluBandwidth,
+                jumpReluInitThreshold,
+                gradClipNorm,
+                dtype,
+                seed);
     }
 
     /**

@@ -24,14 +24,22 @@ public final class SaeLensCfg {
 
     public static ObjectNode toJson(SaeConfig cfg, String saeLensArchitecture) {
         ObjectNode o = JSON.createObjectNode();
-        o.put("d_in", cfg.dIn()).put("d_sae", cfg.dSae()).put("dtype", cfg.dtype()).put("device", "cpu")
-                .put("apply_b_dec_to_input", true).put("normalize_activations", "none")
-                .put("reshape_activations", "none").put("architecture", saeLensArchitecture);
+        o.put("d_in", cfg.dIn())
+                .put("d_sae", cfg.dSae())
+                .put("dtype", cfg.dtype())
+                .put("device", "cpu")
+                .put("apply_b_dec_to_input", true)
+                .put("normalize_activations", "none")
+                .put("reshape_activations", "none")
+                .put("architecture", saeLensArchitecture);
         if ("topk".equals(saeLensArchitecture)) o.put("k", cfg.k());
         ObjectNode meta = o.putObject("metadata");
-        meta.put("model_name", cfg.modelName()).put("hook_name", cfg.hookPoint())
-                .put("context_size", cfg.contextSize()).put("prepend_bos", true)
-                .put("dataset_path", cfg.datasetPath()).putNull("neuronpedia_id");
+        meta.put("model_name", cfg.modelName())
+                .put("hook_name", cfg.hookPoint())
+                .put("context_size", cfg.contextSize())
+                .put("prepend_bos", true)
+                .put("dataset_path", cfg.datasetPath())
+                .putNull("neuronpedia_id");
         meta.put("sae_lens_version", SAE_LENS_VERSION).put("sae_lens_training_version", "nanochat-sae-0.1.0");
         meta.set("training_config", cfg.toJson());
         return o;
@@ -60,19 +68,23 @@ public final class SaeLensCfg {
                         + " disagree with metadata.training_config " + c.dIn() + "/" + c.dSae());
             return c;
         }
-        SaeConfigBuilder b = SaeConfig.builder(trainingArchitecture(arch), dIn).dSae(dSae)
-                .normalizeActivations(false);
+        SaeConfigBuilder b =
+                SaeConfig.builder(trainingArchitecture(arch), dIn).dSae(dSae).normalizeActivations(false);
         if ("topk".equals(arch)) b.k(requireInt(cfg, "k"));
         JsonNode meta = cfg.path("metadata");
-        if (meta.path("model_name").isTextual()) b.modelName(meta.get("model_name").asText());
-        if (meta.path("hook_name").isTextual()) b.hookPoint(meta.get("hook_name").asText());
-        if (meta.path("context_size").canConvertToInt()) b.contextSize(meta.get("context_size").asInt());
+        if (meta.path("model_name").isTextual())
+            b.modelName(meta.get("model_name").asText());
+        if (meta.path("hook_name").isTextual())
+            b.hookPoint(meta.get("hook_name").asText());
+        if (meta.path("context_size").canConvertToInt())
+            b.contextSize(meta.get("context_size").asInt());
         return b.build();
     }
 
     private static String requireText(JsonNode o, String f) {
         JsonNode n = o.get(f);
-        if (n == null || !n.isTextual()) throw new IllegalArgumentException("cfg.json: '" + f + "' must be a string, got " + n);
+        if (n == null || !n.isTextual())
+            throw new IllegalArgumentException("cfg.json: '" + f + "' must be a string, got " + n);
         return n.asText();
     }
 

@@ -1,9 +1,8 @@
 package dev.nanochat.sae.core;
 
+import dev.nanochat.sae.core.io.HostTensor;
 import dev.nanochat.sae.core.kernels.Kernels;
 import dev.nanochat.sae.core.kernels.SparseCodes;
-
-import dev.nanochat.sae.core.io.HostTensor;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,13 +51,16 @@ public final class SaeMetrics {
 
         public void add(float[] x, int rows) {
             if ((long) rows * d != x.length)
-                throw new IllegalArgumentException("activations have " + x.length + " floats, expected rows=" + rows + " × d_in=" + d);
+                throw new IllegalArgumentException(
+                        "activations have " + x.length + " floats, expected rows=" + rows + " × d_in=" + d);
             int chunk = Math.max(1, Math.min(rows, (1 << 23) / n)); // ≤ 32 MB of dense features per chunk
             for (int start = 0; start < rows; start += chunk) {
                 int r = Math.min(chunk, rows - start);
                 float[] xs = java.util.Arrays.copyOfRange(x, start * d, (start + r) * d);
                 for (float v : xs)
-                    if (!Float.isFinite(v)) throw new IllegalArgumentException("activations contain NaN/Inf (rows " + start + ".." + (start + r) + ")");
+                    if (!Float.isFinite(v))
+                        throw new IllegalArgumentException(
+                                "activations contain NaN/Inf (rows " + start + ".." + (start + r) + ")");
                 addChunk(xs, sae.encodeSparse(xs, r), r);
             }
         }
@@ -111,9 +113,20 @@ public final class SaeMetrics {
             for (int b = 0; b <= HIST_BINS; b++) edges.add(HIST_MIN + b * HIST_BIN);
             List<Long> c = new ArrayList<>();
             for (long v : counts) c.add(v);
-            return new EvalMetrics(tokens, sqErr / tokens, fvu, 1 - fvu, l0 / tokens, l1 / tokens,
-                    (double) dead / n, (double) dense10 / n, (double) dense1 / n, edges, c,
-                    cosine / tokens, l2Ratio / tokens);
+            return new EvalMetrics(
+                    tokens,
+                    sqErr / tokens,
+                    fvu,
+                    1 - fvu,
+                    l0 / tokens,
+                    l1 / tokens,
+                    (double) dead / n,
+                    (double) dense10 / n,
+                    (double) dense1 / n,
+                    edges,
+                    c,
+                    cosine / tokens,
+                    l2Ratio / tokens);
         }
     }
 }

@@ -42,14 +42,16 @@ public abstract class SaeModel implements Sae {
         this.weights = new LinkedHashMap<>();
         for (Map.Entry<String, long[]> e : expectedShapes().entrySet()) {
             HostTensor t = weights.get(e.getKey());
-            if (t == null) throw new IllegalArgumentException(saeLensArchitecture() + " SAE is missing tensor '"
-                    + e.getKey() + "' (have " + weights.keySet() + ")");
+            if (t == null)
+                throw new IllegalArgumentException(saeLensArchitecture() + " SAE is missing tensor '" + e.getKey()
+                        + "' (have " + weights.keySet() + ")");
             if (!java.util.Arrays.equals(t.shape(), e.getValue()))
                 throw new IllegalArgumentException("tensor '" + e.getKey() + "' has shape "
                         + java.util.Arrays.toString(t.shape()) + ", expected " + java.util.Arrays.toString(e.getValue())
                         + " for d_in=" + dIn + ", d_sae=" + dSae);
             for (float v : t.data())
-                if (!Float.isFinite(v)) throw new IllegalArgumentException("tensor '" + e.getKey() + "' contains NaN/Inf");
+                if (!Float.isFinite(v))
+                    throw new IllegalArgumentException("tensor '" + e.getKey() + "' contains NaN/Inf");
             this.weights.put(e.getKey(), t);
         }
     }
@@ -57,10 +59,10 @@ public abstract class SaeModel implements Sae {
     /** SAELens tensor names and shapes for this architecture. */
     protected Map<String, long[]> expectedShapes() {
         Map<String, long[]> m = new LinkedHashMap<>();
-        m.put("W_enc", new long[]{dIn, dSae});
-        m.put("b_enc", new long[]{dSae});
-        m.put("W_dec", new long[]{dSae, dIn});
-        m.put("b_dec", new long[]{dIn});
+        m.put("W_enc", new long[] {dIn, dSae});
+        m.put("b_enc", new long[] {dSae});
+        m.put("W_dec", new long[] {dSae, dIn});
+        m.put("b_dec", new long[] {dIn});
         return m;
     }
 
@@ -99,25 +101,29 @@ public abstract class SaeModel implements Sae {
         return java.util.Set.copyOf(onDevice.keySet());
     }
 
-    @Override public SaeConfig config() {
+    @Override
+    public SaeConfig config() {
         return cfg;
     }
 
-    @Override public float[] encode(float[] x, int rows) {
+    @Override
+    public float[] encode(float[] x, int rows) {
         checkInput(x, rows);
         try (NDManager scope = NDManager.newBaseManager()) {
             return encodeNd(scope.create(x, new Shape(rows, dIn))).toFloatArray();
         }
     }
 
-    @Override public float[] reconstruct(float[] x, int rows) {
+    @Override
+    public float[] reconstruct(float[] x, int rows) {
         checkInput(x, rows);
         try (NDManager scope = NDManager.newBaseManager()) {
             return reconstruct(scope.create(x, new Shape(rows, dIn))).toFloatArray();
         }
     }
 
-    @Override public NDArray encode(NDArray x) {
+    @Override
+    public NDArray encode(NDArray x) {
         if (x.getShape().tail() != dIn)
             throw new IllegalArgumentException("SAE expects last dim d_in=" + dIn + ", got shape " + x.getShape());
         NDManager owner = x.getManager();
@@ -134,7 +140,8 @@ public abstract class SaeModel implements Sae {
         }
     }
 
-    @Override public NDArray reconstruct(NDArray x) {
+    @Override
+    public NDArray reconstruct(NDArray x) {
         if (x.getShape().tail() != dIn)
             throw new IllegalArgumentException("SAE expects last dim d_in=" + dIn + ", got shape " + x.getShape());
         NDManager owner = x.getManager();
@@ -151,22 +158,27 @@ public abstract class SaeModel implements Sae {
         }
     }
 
-    @Override public float[] decoderRow(int latent) {
-        if (latent < 0 || latent >= dSae) throw new IllegalArgumentException("latent " + latent + " out of [0, " + dSae + ")");
+    @Override
+    public float[] decoderRow(int latent) {
+        if (latent < 0 || latent >= dSae)
+            throw new IllegalArgumentException("latent " + latent + " out of [0, " + dSae + ")");
         float[] row = new float[dIn];
         System.arraycopy(weights.get("W_dec").data(), latent * dIn, row, 0, dIn);
         return row;
     }
 
-    @Override public Map<String, HostTensor> weights() {
+    @Override
+    public Map<String, HostTensor> weights() {
         return java.util.Collections.unmodifiableMap(weights);
     }
 
-    @Override public void save(Path saeLensDir, float[] log10SparsityOrNull) {
+    @Override
+    public void save(Path saeLensDir, float[] log10SparsityOrNull) {
         SaeLensFolder.write(saeLensDir, SaeLensCfg.toJson(cfg, saeLensArchitecture()), weights, log10SparsityOrNull);
     }
 
-    @Override public synchronized void close() {
+    @Override
+    public synchronized void close() {
         managers.values().forEach(NDManager::close);
         managers.clear();
         onDevice.clear();
@@ -174,6 +186,7 @@ public abstract class SaeModel implements Sae {
 
     private void checkInput(float[] x, int rows) {
         if (rows < 0 || (long) rows * dIn != x.length)
-            throw new IllegalArgumentException("input has " + x.length + " floats, expected rows=" + rows + " × d_in=" + dIn);
+            throw new IllegalArgumentException(
+                    "input has " + x.length + " floats, expected rows=" + rows + " × d_in=" + dIn);
     }
 }

@@ -4,7 +4,6 @@ import dev.nanochat.sae.core.arch.gated.GatedSae;
 import dev.nanochat.sae.core.arch.jumprelu.JumpReluSae;
 import dev.nanochat.sae.core.arch.relu.StandardSae;
 import dev.nanochat.sae.core.arch.topk.TopKSae;
-
 import dev.nanochat.sae.core.io.HostTensor;
 import dev.nanochat.sae.core.io.SaeLensFolder;
 import java.nio.file.Path;
@@ -32,8 +31,8 @@ public final class SaeRegistry {
         String arch = c.cfg().path("architecture").asText("");
         var loader = LOADERS.get(arch);
         if (loader == null)
-            throw new IllegalArgumentException(dir.resolve("cfg.json") + ": unknown architecture '" + arch
-                    + "' (known: " + architectures() + ")");
+            throw new IllegalArgumentException(
+                    dir.resolve("cfg.json") + ": unknown architecture '" + arch + "' (known: " + architectures() + ")");
         try {
             return create(arch, SaeLensCfg.fromJson(c.cfg()), c.weights());
         } catch (IllegalArgumentException e) {
@@ -43,8 +42,9 @@ public final class SaeRegistry {
 
     public static Sae create(String saeLensArchitecture, SaeConfig cfg, Map<String, HostTensor> weights) {
         var loader = LOADERS.get(saeLensArchitecture);
-        if (loader == null) throw new IllegalArgumentException("unknown SAELens architecture '" + saeLensArchitecture
-                + "' (known: " + architectures() + ")");
+        if (loader == null)
+            throw new IllegalArgumentException(
+                    "unknown SAELens architecture '" + saeLensArchitecture + "' (known: " + architectures() + ")");
         return loader.apply(cfg, weights);
     }
 }

@@ -44,7 +44,8 @@ public final class HeldOutCapture {
                 throw new IllegalArgumentException("document " + i + " has " + doc.length + " tokens; need 1.."
                         + gpt.config().sequenceLen() + " (the model's context)");
             }
-            float[] act = gpt.forward(new int[][] {doc}, ForwardOptions.captureOnly(Set.of(hook))).activations(hook);
+            float[] act = gpt.forward(new int[][] {doc}, ForwardOptions.captureOnly(Set.of(hook)))
+                    .activations(hook);
             int[] positions = new int[doc.length];
             long[] docIds = new long[doc.length];
             for (int p = 0; p < doc.length; p++) {

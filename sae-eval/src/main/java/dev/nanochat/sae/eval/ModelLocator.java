@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * result with the reasons, not an exception: the spliced metrics are optional.
  */
 public final class ModelLocator {
-    private static final Pattern MODEL_ID = Pattern.compile("(?:(mid|sft|rl)-)?([A-Za-z0-9_][A-Za-z0-9_.]*)-(\\d{1,9})");
+    private static final Pattern MODEL_ID =
+            Pattern.compile("(?:(mid|sft|rl)-)?([A-Za-z0-9_][A-Za-z0-9_.]*)-(\\d{1,9})");
 
     /** Either a checkpoint or why none was found. */
     public record Located(ModelCheckpoint ref, String reason) {

@@ -18,8 +18,13 @@ public final class NextTokenLoss {
     /** Running sums over predicted tokens: CE of each forward and KL(clean ‖ other). */
     public record Sums(long tokens, double ceClean, double ceSpliced, double ceZero, double klSpliced, double klZero) {
         public Sums plus(Sums o) {
-            return new Sums(tokens + o.tokens, ceClean + o.ceClean, ceSpliced + o.ceSpliced, ceZero + o.ceZero,
-                    klSpliced + o.klSpliced, klZero + o.klZero);
+            return new Sums(
+                    tokens + o.tokens,
+                    ceClean + o.ceClean,
+                    ceSpliced + o.ceSpliced,
+                    ceZero + o.ceZero,
+                    klSpliced + o.klSpliced,
+                    klZero + o.klZero);
         }
     }
 
@@ -35,7 +40,8 @@ public final class NextTokenLoss {
         int rows = targets.length;
         for (float[] l : new float[][] {clean, spliced, zero}) {
             if (l.length != (long) rows * vocab) {
-                throw new IllegalArgumentException("logits length " + l.length + " != rows " + rows + " x vocab " + vocab);
+                throw new IllegalArgumentException(
+                        "logits length " + l.length + " != rows " + rows + " x vocab " + vocab);
             }
         }
         long n = 0;
@@ -46,7 +52,8 @@ public final class NextTokenLoss {
                 continue;
             }
             if (t < 0 || t >= vocab) {
-                throw new IllegalArgumentException("target id " + t + " at row " + r + " outside vocab [0," + vocab + ")");
+                throw new IllegalArgumentException(
+                        "target id " + t + " at row " + r + " outside vocab [0," + vocab + ")");
             }
             int off = r * vocab;
             double lseC = logSumExp(clean, off, vocab);

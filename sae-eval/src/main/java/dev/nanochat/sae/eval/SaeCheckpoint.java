@@ -1,7 +1,6 @@
 package dev.nanochat.sae.eval;
 
 import dev.nanochat.sae.core.Sae;
-
 import dev.nanochat.sae.core.io.Digests;
 import java.io.IOException;
 import java.nio.file.Files;

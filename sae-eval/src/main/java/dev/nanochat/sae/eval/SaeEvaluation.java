@@ -2,7 +2,6 @@ package dev.nanochat.sae.eval;
 
 import dev.nanochat.sae.core.Sae;
 import dev.nanochat.sae.core.SaeMetrics;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,15 +22,17 @@ public final class SaeEvaluation {
      * @param spliced      model + hook for ce_* / kl_* metrics, or null to skip them
      * @param maxCeTokens  upper bound on predicted tokens used for the spliced loss
      */
-    public static Map<String, Object> evaluate(Sae sae, HeldOutSet heldOut, SplicedEvaluation spliced, int maxCeTokens) {
+    public static Map<String, Object> evaluate(
+            Sae sae, HeldOutSet heldOut, SplicedEvaluation spliced, int maxCeTokens) {
         if (heldOut.rows() == 0) {
             throw new IllegalArgumentException("held-out set is empty");
         }
         if (sae.config().dIn() != heldOut.dIn()) {
-            throw new IllegalArgumentException("SAE d_in " + sae.config().dIn() + " does not match held-out activations d_in "
-                    + heldOut.dIn());
+            throw new IllegalArgumentException(
+                    "SAE d_in " + sae.config().dIn() + " does not match held-out activations d_in " + heldOut.dIn());
         }
-        Map<String, Object> metrics = new LinkedHashMap<>(SaeMetrics.evaluate(sae, heldOut.activations(), heldOut.rows()).toMap());
+        Map<String, Object> metrics = new LinkedHashMap<>(
+                SaeMetrics.evaluate(sae, heldOut.activations(), heldOut.rows()).toMap());
         // "tokens" would read as tokens trained in a run's evaluation list; name it for what it is.
         metrics.remove("tokens");
         metrics.put("eval_tokens", heldOut.rows());

@@ -1,7 +1,6 @@
 package dev.nanochat.sae.eval;
 
 import dev.nanochat.sae.core.Sae;
-
 import dev.nanochat.sae.nanochat.ForwardOptions;
 import dev.nanochat.sae.nanochat.ForwardResult;
 import dev.nanochat.sae.nanochat.Gpt;
@@ -50,8 +49,8 @@ public final class SplicedEvaluation {
         }
         int dModel = gpt.config().nEmbd();
         if (sae.config().dIn() != dModel) {
-            throw new IllegalArgumentException("SAE d_in " + sae.config().dIn() + " does not match hook "
-                    + hook.name() + " width " + dModel);
+            throw new IllegalArgumentException(
+                    "SAE d_in " + sae.config().dIn() + " does not match hook " + hook.name() + " width " + dModel);
         }
         // x̂ for the activation [B,T,C]; the engine maps any leading shape [..., d_in].
         Intervention splice = (h, act) -> sae.reconstruct(act);
@@ -82,8 +81,8 @@ public final class SplicedEvaluation {
         return SplicedMetrics.from(sums, sequences.size());
     }
 
-    private NextTokenLoss.Sums evaluateBatch(List<int[]> seqs, int width, int vocab, Intervention splice,
-            Intervention ablate) {
+    private NextTokenLoss.Sums evaluateBatch(
+            List<int[]> seqs, int width, int vocab, Intervention splice, Intervention ablate) {
         int b = seqs.size();
         int[][] inputs = new int[b][width];
         int[] targets = new int[b * width];
@@ -91,8 +90,8 @@ public final class SplicedEvaluation {
         for (int s = 0; s < b; s++) {
             int[] seq = seqs.get(s);
             if (seq.length < 2 || seq.length - 1 > maxSequenceLength()) {
-                throw new IllegalArgumentException("sequence " + s + " has " + seq.length
-                        + " tokens; need 2.." + (maxSequenceLength() + 1));
+                throw new IllegalArgumentException(
+                        "sequence " + s + " has " + seq.length + " tokens; need 2.." + (maxSequenceLength() + 1));
             }
             // inputs t_0..t_{L-2} predict targets t_1..t_{L-1}; the rest is padding (token 0, ignored).
             System.arraycopy(seq, 0, inputs[s], 0, seq.length - 1);

@@ -10,8 +10,15 @@ import java.util.Map;
  * token. ceLossRecovered is NaN when zero-ablation costs nothing (the ratio is undefined); it is then
  * left out of {@link #toMap()} rather than reported as a number.
  */
-public record SplicedMetrics(long tokens, int sequences, double ceLossClean, double ceLossSpliced,
-        double ceLossZeroAblated, double ceLossRecovered, double klSpliced, double klZeroAblated) {
+public record SplicedMetrics(
+        long tokens,
+        int sequences,
+        double ceLossClean,
+        double ceLossSpliced,
+        double ceLossZeroAblated,
+        double ceLossRecovered,
+        double klSpliced,
+        double klZeroAblated) {
 
     static SplicedMetrics from(NextTokenLoss.Sums s, int sequences) {
         if (s.tokens() == 0) {
@@ -22,8 +29,8 @@ public record SplicedMetrics(long tokens, int sequences, double ceLossClean, dou
         double denom = zero - clean;
         // Below ~1e-9 nats the ratio is noise over noise: report it as undefined.
         double recovered = Math.abs(denom) < 1e-9 ? Double.NaN : (zero - spliced) / denom;
-        return new SplicedMetrics(s.tokens(), sequences, clean, spliced, zero, recovered, s.klSpliced() / n,
-                s.klZero() / n);
+        return new SplicedMetrics(
+                s.tokens(), sequences, clean, spliced, zero, recovered, s.klSpliced() / n, s.klZero() / n);
     }
 
     public Map<String, Object> toMap() {

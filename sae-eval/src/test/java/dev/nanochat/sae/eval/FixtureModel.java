@@ -2,9 +2,9 @@ package dev.nanochat.sae.eval;
 
 import ai.djl.Device;
 import dev.nanochat.sae.core.io.Safetensors;
+import dev.nanochat.sae.nanochat.Gpt;
 import dev.nanochat.sae.nanochat.ModelCheckpoint;
 import dev.nanochat.sae.nanochat.ModelCheckpoints;
-import dev.nanochat.sae.nanochat.Gpt;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 
@@ -33,7 +33,8 @@ final class FixtureModel {
 
     /** input_ids [2, 23] of the reference forward. */
     static int[][] referenceIds() {
-        long[] flat = Safetensors.read(baseDir().resolve("reference_activations.safetensors")).longs("input_ids");
+        long[] flat = Safetensors.read(baseDir().resolve("reference_activations.safetensors"))
+                .longs("input_ids");
         int[][] ids = new int[2][23];
         for (int i = 0; i < flat.length; i++) {
             ids[i / 23][i % 23] = Math.toIntExact(flat[i]);

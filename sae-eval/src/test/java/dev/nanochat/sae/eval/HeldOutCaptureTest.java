@@ -26,21 +26,32 @@ class HeldOutCaptureTest {
         try (Gpt gpt = FixtureModel.load()) {
             HeldOutSet set = HeldOutCapture.capture(gpt, HOOK, List.of(ids[0], shortDoc));
             assertEquals(23 + 7, set.rows());
-            float[] direct = gpt.forward(new int[][] {ids[0]}, ForwardOptions.captureOnly(Set.of(HOOK))).activations(HOOK);
+            float[] direct = gpt.forward(new int[][] {ids[0]}, ForwardOptions.captureOnly(Set.of(HOOK)))
+                    .activations(HOOK);
             assertArrayEquals(direct, Arrays.copyOf(set.activations(), 23 * 128));
             List<int[]> seqs = set.sequences(128);
             assertArrayEquals(ids[0], seqs.get(0));
             assertArrayEquals(shortDoc, seqs.get(1));
-            var e = assertThrows(IllegalArgumentException.class,
-                    () -> HeldOutCapture.capture(gpt, HOOK, List.of(new int[129])));
+            var e = assertThrows(
+                    IllegalArgumentException.class, () -> HeldOutCapture.capture(gpt, HOOK, List.of(new int[129])));
             assertEquals("document 0 has 129 tokens; need 1..128 (the model's context)", e.getMessage());
         }
     }
 
     @Test
     void records_decoded_from_the_wire_keep_their_order() {
-        ActivationBatch a = new ActivationBatch("c", "d2-000600", "blocks.0.hook_mlp_out", 2, DType.F32, 0, Split.EVAL,
-                ActivationBatchCodec.SCHEMA_VERSION, new float[] {1, 2, 3, 4}, new int[] {5, 6}, new long[] {9, 9},
+        ActivationBatch a = new ActivationBatch(
+                "c",
+                "d2-000600",
+                "blocks.0.hook_mlp_out",
+                2,
+                DType.F32,
+                0,
+                Split.EVAL,
+                ActivationBatchCodec.SCHEMA_VERSION,
+                new float[] {1, 2, 3, 4},
+                new int[] {5, 6},
+                new long[] {9, 9},
                 new int[] {0, 1});
         ActivationBatch decoded = ActivationBatchCodec.decode(ActivationBatchCodec.encode(a));
         HeldOutSet set = HeldOutCapture.fromBatches(List.of(decoded, decoded), 3);

@@ -14,7 +14,8 @@ class HeldOutSetTest {
 
     @Test
     void consecutive_positions_of_one_document_form_a_sequence() {
-        HeldOutSet s = set(new int[] {10, 11, 12, 20, 21, 13, 30, 31, 32, 33, 34},
+        HeldOutSet s = set(
+                new int[] {10, 11, 12, 20, 21, 13, 30, 31, 32, 33, 34},
                 new long[] {1, 1, 1, 2, 2, 1, 3, 3, 3, 3, 3},
                 new int[] {0, 1, 2, 0, 1, 3, 0, 1, 2, 5, 6});
         List<int[]> seqs = s.sequences(128);
@@ -37,8 +38,10 @@ class HeldOutSetTest {
 
     @Test
     void concat_keeps_order_and_caps_rows() {
-        HeldOutSet a = new HeldOutSet(2, new float[] {1, 2, 3, 4}, new int[] {5, 6}, new long[] {0, 0}, new int[] {0, 1});
-        HeldOutSet b = new HeldOutSet(2, new float[] {7, 8, 9, 10}, new int[] {7, 8}, new long[] {1, 1}, new int[] {0, 1});
+        HeldOutSet a =
+                new HeldOutSet(2, new float[] {1, 2, 3, 4}, new int[] {5, 6}, new long[] {0, 0}, new int[] {0, 1});
+        HeldOutSet b =
+                new HeldOutSet(2, new float[] {7, 8, 9, 10}, new int[] {7, 8}, new long[] {1, 1}, new int[] {0, 1});
         HeldOutSet c = HeldOutSet.concat(2, List.of(a, b), 3);
         assertEquals(3, c.rows());
         assertArrayEquals(new float[] {1, 2, 3, 4, 7, 8}, c.activations());
@@ -47,9 +50,11 @@ class HeldOutSetTest {
 
     @Test
     void shape_mismatch_is_reported() {
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new HeldOutSet(4, new float[7], new int[2], new long[2], new int[2]));
-        assertEquals("held-out shapes disagree: activations 7 (expected 2x4), token_ids 2, doc_ids 2, positions 2",
+        assertEquals(
+                "held-out shapes disagree: activations 7 (expected 2x4), token_ids 2, doc_ids 2, positions 2",
                 e.getMessage());
     }
 }

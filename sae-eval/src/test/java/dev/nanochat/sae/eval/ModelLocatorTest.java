@@ -28,7 +28,8 @@ class ModelLocatorTest {
             ModelLocator.Located r = locator.locate(hostile);
             assertFalse(r.found(), hostile);
         }
-        assertEquals("model id '../../etc-000600' is not of the form [source-]tag-step",
+        assertEquals(
+                "model id '../../etc-000600' is not of the form [source-]tag-step",
                 locator.locate("../../etc-000600").reason());
     }
 }

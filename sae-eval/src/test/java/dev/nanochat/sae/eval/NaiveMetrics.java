@@ -7,7 +7,8 @@ package dev.nanochat.sae.eval;
 public final class NaiveMetrics {
     public double mse, fvu, explainedVariance, l0, l1, deadFraction, dense10, dense1, cosine, l2Ratio;
 
-    public static NaiveMetrics relu(float[] x, int rows, int d, int n, float[] wEnc, float[] bEnc, float[] wDec, float[] bDec) {
+    public static NaiveMetrics relu(
+            float[] x, int rows, int d, int n, float[] wEnc, float[] bEnc, float[] wDec, float[] bDec) {
         double[][] z = new double[rows][n];
         double[][] xh = new double[rows][d];
         for (int t = 0; t < rows; t++) {

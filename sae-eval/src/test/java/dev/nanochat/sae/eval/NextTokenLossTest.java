@@ -37,7 +37,8 @@ class NextTokenLossTest {
 
     @Test
     void bad_inputs_are_named() {
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(
+                IllegalArgumentException.class,
                 () -> NextTokenLoss.accumulate(new float[4], new float[4], new float[4], new int[] {7, 0}, 2));
         assertEquals("target id 7 at row 0 outside vocab [0,2)", e.getMessage());
         float[] nan = {Float.NaN, Float.NaN};

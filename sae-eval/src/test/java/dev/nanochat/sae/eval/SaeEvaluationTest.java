@@ -1,12 +1,11 @@
 package dev.nanochat.sae.eval;
 
-import dev.nanochat.sae.core.Sae;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nanochat.sae.core.Sae;
 import dev.nanochat.sae.nanochat.Gpt;
 import dev.nanochat.sae.nanochat.HookPoint;
 import java.nio.file.Path;
@@ -16,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SaeEvaluationTest {
     static final int D = 16, N = 48, ROWS = 200;
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     /** Fixed data: gaussian activations with a per-dimension offset; 8 latents made dead by a very negative bias. */
     private Path fixedSae(float[] wEnc, float[] bEnc, float[] wDec, float[] bDec) throws Exception {
@@ -42,7 +43,8 @@ class SaeEvaluationTest {
         long[] docs = new long[ROWS];
         int[] positions = new int[ROWS];
         try (Sae sae = Sae.load(fixedSae(wEnc, bEnc, wDec, bDec))) {
-            Map<String, Object> got = SaeEvaluation.evaluate(sae, new HeldOutSet(D, x, tokens, docs, positions), null, 0);
+            Map<String, Object> got =
+                    SaeEvaluation.evaluate(sae, new HeldOutSet(D, x, tokens, docs, positions), null, 0);
             assertClose(want.mse, got, "mse");
             assertClose(want.fvu, got, "fvu");
             assertClose(want.explainedVariance, got, "explained_variance");
@@ -56,10 +58,14 @@ class SaeEvaluationTest {
             assertEquals(ROWS, got.get("eval_tokens"));
             assertTrue(want.deadFraction >= 8.0 / N, "fixture has dead latents");
             @SuppressWarnings("unchecked")
-            Map<String, java.util.List<Number>> hist = (Map<String, java.util.List<Number>>) got.get("log10_density_histogram");
-            assertEquals(N, hist.get("counts").stream().mapToLong(Number::longValue).sum(), "every latent in one bin");
+            Map<String, java.util.List<Number>> hist =
+                    (Map<String, java.util.List<Number>>) got.get("log10_density_histogram");
+            assertEquals(
+                    N, hist.get("counts").stream().mapToLong(Number::longValue).sum(), "every latent in one bin");
             assertEquals(hist.get("counts").size() + 1, hist.get("edges").size());
-            assertTrue(hist.get("counts").get(0).longValue() >= Math.round(want.deadFraction * N), "dead latents in the first bin");
+            assertTrue(
+                    hist.get("counts").get(0).longValue() >= Math.round(want.deadFraction * N),
+                    "dead latents in the first bin");
             assertFalse(got.containsKey("ce_loss_recovered"), "no model → no spliced metrics");
         }
     }
@@ -77,7 +83,8 @@ class SaeEvaluationTest {
             positions[r] = r % 23;
         }
         HeldOutSet set = new HeldOutSet(128, TestSaes.gaussian(rows * 128, 1f, 5), tokens, docs, positions);
-        try (Gpt gpt = FixtureModel.load(); Sae sae = Sae.load(TestSaes.identity(tmp.resolve("id"), 128))) {
+        try (Gpt gpt = FixtureModel.load();
+                Sae sae = Sae.load(TestSaes.identity(tmp.resolve("id"), 128))) {
             var spliced = new SplicedEvaluation(gpt, HookPoint.parse("blocks.1.hook_resid_post"));
             Map<String, Object> got = SaeEvaluation.evaluate(sae, set, spliced, 10_000);
             assertEquals(1.0, ((Number) got.get("ce_loss_recovered")).doubleValue(), 1e-4);
@@ -91,8 +98,10 @@ class SaeEvaluationTest {
     @Test
     void width_mismatch_names_both_widths() throws Exception {
         try (Sae sae = Sae.load(TestSaes.identity(tmp.resolve("w"), 8))) {
-            var e = assertThrows(IllegalArgumentException.class, () -> SaeEvaluation.evaluate(sae,
-                    new HeldOutSet(4, new float[8], new int[2], new long[2], new int[2]), null, 0));
+            var e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> SaeEvaluation.evaluate(
+                            sae, new HeldOutSet(4, new float[8], new int[2], new long[2], new int[2]), null, 0));
             assertEquals("SAE d_in 8 does not match held-out activations d_in 4", e.getMessage());
         }
     }

@@ -1,12 +1,11 @@
 package dev.nanochat.sae.eval;
 
-import dev.nanochat.sae.core.Sae;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nanochat.sae.core.Sae;
 import dev.nanochat.sae.nanochat.Gpt;
 import dev.nanochat.sae.nanochat.HookPoint;
 import java.nio.file.Path;
@@ -21,7 +20,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class SplicedEvaluationTest {
     static Gpt gpt;
-    @TempDir static Path tmp;
+
+    @TempDir
+    static Path tmp;
 
     @BeforeAll
     static void load() {
@@ -41,7 +42,8 @@ class SplicedEvaluationTest {
     @ValueSource(strings = {"blocks.0.hook_resid_post", "blocks.1.hook_resid_post", "blocks.1.hook_mlp_out"})
     void an_exact_reconstruction_recovers_all_of_the_loss(String hookName) throws Exception {
         try (Sae sae = Sae.load(TestSaes.identity(tmp.resolve("identity-" + hookName), 128))) {
-            SplicedMetrics m = new SplicedEvaluation(gpt, HookPoint.parse(hookName)).evaluate(sae, referenceSequences());
+            SplicedMetrics m =
+                    new SplicedEvaluation(gpt, HookPoint.parse(hookName)).evaluate(sae, referenceSequences());
             assertEquals(44, m.tokens()); // 2 sequences × 22 predicted tokens
             // the clean loss is the Python reference's (independent check of the CE reduction)
             assertEquals(FixtureModel.REFERENCE_CE, m.ceLossClean(), 2e-4);
@@ -69,8 +71,14 @@ class SplicedEvaluationTest {
         int[][] ids = FixtureModel.referenceIds();
         int[] shortSeq = Arrays.copyOf(ids[1], 9); // batched with a 23-token sequence → 14 padded positions
         SplicedEvaluation eval = new SplicedEvaluation(gpt, HookPoint.parse("blocks.0.hook_resid_post"));
-        try (Sae sae = Sae.load(TestSaes.relu(tmp.resolve("random"), 128, 256, TestSaes.gaussian(128 * 256, 0.05f, 1),
-                new float[256], TestSaes.gaussian(256 * 128, 0.05f, 2), new float[128]))) {
+        try (Sae sae = Sae.load(TestSaes.relu(
+                tmp.resolve("random"),
+                128,
+                256,
+                TestSaes.gaussian(128 * 256, 0.05f, 1),
+                new float[256],
+                TestSaes.gaussian(256 * 128, 0.05f, 2),
+                new float[128]))) {
             SplicedMetrics both = eval.evaluate(sae, List.of(ids[0], shortSeq));
             SplicedMetrics a = eval.evaluate(sae, List.<int[]>of(ids[0]));
             SplicedMetrics b = eval.evaluate(sae, List.<int[]>of(shortSeq));
@@ -85,8 +93,9 @@ class SplicedEvaluationTest {
     @Test
     void width_mismatch_is_a_clear_error() throws Exception {
         try (Sae sae = Sae.load(TestSaes.identity(tmp.resolve("narrow"), 16))) {
-            var e = assertThrows(IllegalArgumentException.class, () -> new SplicedEvaluation(gpt,
-                    HookPoint.parse("blocks.1.hook_resid_post")).evaluate(sae, referenceSequences()));
+            var e = assertThrows(IllegalArgumentException.class, () -> new SplicedEvaluation(
+                            gpt, HookPoint.parse("blocks.1.hook_resid_post"))
+                    .evaluate(sae, referenceSequences()));
             assertEquals("SAE d_in 16 does not match hook blocks.1.hook_resid_post width 128", e.getMessage());
         }
     }

@@ -13,17 +13,25 @@ public final class TestSaes {
     private TestSaes() {}
 
     /** W_enc [d,n], b_enc [n], W_dec [n,d], b_dec [d]. */
-    public static Path relu(Path dir, int d, int n, float[] wEnc, float[] bEnc, float[] wDec, float[] bDec) throws IOException {
+    public static Path relu(Path dir, int d, int n, float[] wEnc, float[] bEnc, float[] wDec, float[] bDec)
+            throws IOException {
         Files.createDirectories(dir);
         ObjectNode cfg = new ObjectMapper().createObjectNode();
-        cfg.put("d_in", d).put("d_sae", n).put("dtype", "float32").put("device", "cpu")
-                .put("apply_b_dec_to_input", true).put("normalize_activations", "none")
-                .put("reshape_activations", "none").put("architecture", "standard");
+        cfg.put("d_in", d)
+                .put("d_sae", n)
+                .put("dtype", "float32")
+                .put("device", "cpu")
+                .put("apply_b_dec_to_input", true)
+                .put("normalize_activations", "none")
+                .put("reshape_activations", "none")
+                .put("architecture", "standard");
         cfg.putObject("metadata").put("model_name", "d2-000600").put("hook_name", "blocks.1.hook_resid_post");
         Files.writeString(dir.resolve("cfg.json"), cfg.toPrettyString());
         new Safetensors.Writer()
-                .f32("W_enc", new long[] {d, n}, wEnc).f32("b_enc", new long[] {n}, bEnc)
-                .f32("W_dec", new long[] {n, d}, wDec).f32("b_dec", new long[] {d}, bDec)
+                .f32("W_enc", new long[] {d, n}, wEnc)
+                .f32("b_enc", new long[] {n}, bEnc)
+                .f32("W_dec", new long[] {n, d}, wDec)
+                .f32("b_dec", new long[] {d}, bDec)
                 .write(dir.resolve("sae_weights.safetensors"));
         return dir;
     }

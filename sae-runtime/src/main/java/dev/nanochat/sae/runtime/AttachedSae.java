@@ -13,7 +13,8 @@ import java.nio.file.Path;
 public record AttachedSae(String id, Sae sae, HookPoint hook) {
     public AttachedSae {
         if (id == null || id.isBlank()) throw new IllegalArgumentException("an attached SAE needs an id");
-        if (sae == null || hook == null) throw new IllegalArgumentException("SAE '" + id + "' needs weights and a hook");
+        if (sae == null || hook == null)
+            throw new IllegalArgumentException("SAE '" + id + "' needs weights and a hook");
     }
 
     public static AttachedSae load(Path saeLensDir, ModelConfig model) {
@@ -25,12 +26,13 @@ public record AttachedSae(String id, Sae sae, HookPoint hook) {
         try {
             String hookName = sae.config().hookPoint();
             if (hookName.isBlank()) {
-                throw new IllegalArgumentException("SAE " + saeLensDir + " names no hook (cfg.json metadata.hook_name)");
+                throw new IllegalArgumentException(
+                        "SAE " + saeLensDir + " names no hook (cfg.json metadata.hook_name)");
             }
             HookPoint hook = HookPoint.parse(hookName).validate(model);
             if (sae.config().dIn() != model.nEmbd()) {
-                throw new IllegalArgumentException("SAE " + saeLensDir + " has d_in " + sae.config().dIn()
-                        + " but hook " + hookName + " is " + model.nEmbd() + " wide");
+                throw new IllegalArgumentException("SAE " + saeLensDir + " has d_in "
+                        + sae.config().dIn() + " but hook " + hookName + " is " + model.nEmbd() + " wide");
             }
             return new AttachedSae(id, sae, hook);
         } catch (RuntimeException e) {
@@ -46,7 +48,8 @@ public record AttachedSae(String id, Sae sae, HookPoint hook) {
     /** Throws unless {@code feature} is one of this SAE's latents. */
     public int checkFeature(int feature) {
         if (feature < 0 || feature >= dSae()) {
-            throw new IllegalArgumentException("feature " + feature + " is out of range for SAE '" + id + "' (0.." + (dSae() - 1) + ")");
+            throw new IllegalArgumentException(
+                    "feature " + feature + " is out of range for SAE '" + id + "' (0.." + (dSae() - 1) + ")");
         }
         return feature;
     }

@@ -43,10 +43,12 @@ public final class FeatureSearch {
         int from = ignoreBos ? 1 : 0;
         for (int t : sortIndexes) {
             if (t < from || t >= ids.length) {
-                throw new IllegalArgumentException("sort index " + t + " is outside the text's tokens " + from + ".." + (ids.length - 1));
+                throw new IllegalArgumentException(
+                        "sort index " + t + " is outside the text's tokens " + from + ".." + (ids.length - 1));
             }
         }
-        RuntimeRun run = rt.forward(ids, new TrackSpec(1, Set.copyOf(saes), Map.of(), true), List.of(), Set.of(), false);
+        RuntimeRun run =
+                rt.forward(ids, new TrackSpec(1, Set.copyOf(saes), Map.of(), true), List.of(), Set.of(), false);
         // Min-heap of the best (score, sae, feature) so far.
         PriorityQueue<float[]> best = new PriorityQueue<>(Comparator.comparingDouble(a -> a[0]));
         for (int s : saes) {
@@ -68,7 +70,9 @@ public final class FeatureSearch {
             }
         }
         List<float[]> ranked = new ArrayList<>(best);
-        ranked.sort(Comparator.<float[]>comparingDouble(a -> -a[0]).thenComparingDouble(a -> a[1]).thenComparingDouble(a -> a[2]));
+        ranked.sort(Comparator.<float[]>comparingDouble(a -> -a[0])
+                .thenComparingDouble(a -> a[1])
+                .thenComparingDouble(a -> a[2]));
         List<Hit> out = new ArrayList<>();
         for (float[] r : ranked) {
             int s = (int) r[1], f = (int) r[2];

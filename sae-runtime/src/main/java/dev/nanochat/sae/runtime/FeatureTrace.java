@@ -23,6 +23,7 @@ public final class FeatureTrace {
     private final boolean keepDense;
     /** With keepDense: the host code arrays of each hook call and the first position each holds. */
     private final List<float[]> dense = new ArrayList<>();
+
     private final List<Integer> denseStart = new ArrayList<>();
 
     FeatureTrace(AttachedSae sae, int topN, int[] chosen, boolean keepDense) {

@@ -21,8 +21,14 @@ import java.util.List;
  */
 final class HookProgram implements Intervention {
     /** One SAE at this hook with its prepared device arrays (null = not needed). */
-    private record Slot(AttachedSae sae, FeatureTrace trace, NDArray chosenIdx, NDArray clampIdx,
-                        NDArray clampTargets, NDArray clampRows, NDArray delta) {}
+    private record Slot(
+            AttachedSae sae,
+            FeatureTrace trace,
+            NDArray chosenIdx,
+            NDArray clampIdx,
+            NDArray clampTargets,
+            NDArray clampRows,
+            NDArray delta) {}
 
     private final List<Slot> slots = new ArrayList<>();
 
@@ -59,7 +65,9 @@ final class HookProgram implements Intervention {
         }
         NDArray chosenIdx = null;
         if (trace != null && trace.chosenFeatures().length > 0) {
-            chosenIdx = m.create(java.util.Arrays.stream(trace.chosenFeatures()).asLongStream().toArray());
+            chosenIdx = m.create(java.util.Arrays.stream(trace.chosenFeatures())
+                    .asLongStream()
+                    .toArray());
         }
         slots.add(new Slot(sae, trace, chosenIdx, clampIdx, targets, rows, delta == null ? null : m.create(delta)));
     }
@@ -68,7 +76,8 @@ final class HookProgram implements Intervention {
         return slots.isEmpty();
     }
 
-    @Override public NDArray apply(HookPoint hook, NDArray x) {
+    @Override
+    public NDArray apply(HookPoint hook, NDArray x) {
         NDArray out = x;
         for (Slot s : slots) {
             NDArray z = s.trace != null || s.clampIdx != null ? s.sae.sae().encode(x) : null;

@@ -15,7 +15,8 @@ public record RuntimeRun(Map<Integer, FeatureTrace> traces, ForwardResult forwar
 
     public FeatureTrace trace(int sae) {
         FeatureTrace t = traces.get(sae);
-        if (t == null) throw new IllegalArgumentException("SAE " + sae + " was not tracked (tracked: " + traces.keySet() + ")");
+        if (t == null)
+            throw new IllegalArgumentException("SAE " + sae + " was not tracked (tracked: " + traces.keySet() + ")");
         return t;
     }
 }

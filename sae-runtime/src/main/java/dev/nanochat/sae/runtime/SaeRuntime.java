@@ -2,13 +2,13 @@ package dev.nanochat.sae.runtime;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import dev.nanochat.sae.nanochat.ModelCheckpoint;
 import dev.nanochat.sae.nanochat.ForwardOptions;
 import dev.nanochat.sae.nanochat.ForwardResult;
 import dev.nanochat.sae.nanochat.Generator;
 import dev.nanochat.sae.nanochat.Gpt;
 import dev.nanochat.sae.nanochat.HookPoint;
 import dev.nanochat.sae.nanochat.Intervention;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
 import dev.nanochat.sae.nanochat.SamplingOptions;
 import dev.nanochat.sae.nanochat.Tokenizer;
 import java.nio.file.Path;
@@ -77,7 +77,8 @@ public final class SaeRuntime implements AutoCloseable {
     }
 
     public AttachedSae sae(int index) {
-        if (index < 0 || index >= saes.size()) throw new IllegalArgumentException("SAE index " + index + " out of range (" + saes.size() + " attached)");
+        if (index < 0 || index >= saes.size())
+            throw new IllegalArgumentException("SAE index " + index + " out of range (" + saes.size() + " attached)");
         return saes.get(index);
     }
 
@@ -94,18 +95,21 @@ public final class SaeRuntime implements AutoCloseable {
      * One forward over {@code ids} (a single sequence). {@code capture} hooks are copied out (seeing the
      * steered activation); without logits the pass stops after the deepest captured or tracked hook.
      */
-    public RuntimeRun forward(int[] ids, TrackSpec track, List<FeatureEdit> edits, Set<HookPoint> capture, boolean logits) {
+    public RuntimeRun forward(
+            int[] ids, TrackSpec track, List<FeatureEdit> edits, Set<HookPoint> capture, boolean logits) {
         try (Run run = new Run(track, edits)) {
             Set<HookPoint> cap = new HashSet<>(capture);
             if (!logits) run.traces.values().forEach(t -> cap.add(t.sae().hook()));
-            if (!logits && cap.isEmpty()) throw new IllegalArgumentException("a forward without logits must track or capture something");
+            if (!logits && cap.isEmpty())
+                throw new IllegalArgumentException("a forward without logits must track or capture something");
             ForwardResult r = gpt.forward(new int[][] {ids}, new ForwardOptions(cap, run.interventions, logits));
             return new RuntimeRun(run.traces, r, null);
         }
     }
 
     /** A KV-cache generation from {@code prompt}, steered and tracked at every position. */
-    public RuntimeRun generate(int[] prompt, SamplingOptions opts, TrackSpec track, List<FeatureEdit> edits, IntConsumer onToken) {
+    public RuntimeRun generate(
+            int[] prompt, SamplingOptions opts, TrackSpec track, List<FeatureEdit> edits, IntConsumer onToken) {
         try (Run run = new Run(track, edits)) {
             Generator.Generation g = new Generator(gpt).generate(prompt, opts, run.interventions, onToken);
             return new RuntimeRun(run.traces, null, g);
@@ -124,7 +128,9 @@ public final class SaeRuntime implements AutoCloseable {
                 Map<HookPoint, HookProgram> programs = new TreeMap<>();
                 for (int i = 0; i < saes.size(); i++) {
                     AttachedSae sae = saes.get(i);
-                    FeatureTrace trace = track.tracks(i) ? new FeatureTrace(sae, track.topN(), track.chosenOf(i), track.keepDense()) : null;
+                    FeatureTrace trace = track.tracks(i)
+                            ? new FeatureTrace(sae, track.topN(), track.chosenOf(i), track.keepDense())
+                            : null;
                     List<FeatureEdit> mine = bySae.getOrDefault(i, List.of());
                     if (trace == null && mine.isEmpty()) continue; // encode only where needed
                     if (trace != null) traces.put(i, trace);
@@ -140,7 +146,8 @@ public final class SaeRuntime implements AutoCloseable {
         private Map<Integer, List<FeatureEdit>> validate(TrackSpec track, List<FeatureEdit> edits) {
             for (int i : track.saes()) sae(i);
             track.chosen().forEach((i, fs) -> {
-                if (!track.saes().contains(i)) throw new IllegalArgumentException("chosen features given for SAE " + i + ", which is not tracked");
+                if (!track.saes().contains(i))
+                    throw new IllegalArgumentException("chosen features given for SAE " + i + ", which is not tracked");
                 for (int f : fs) sae(i).checkFeature(f);
             });
             Map<Integer, List<FeatureEdit>> bySae = new HashMap<>();
@@ -148,19 +155,22 @@ public final class SaeRuntime implements AutoCloseable {
             for (FeatureEdit e : edits) {
                 sae(e.sae()).checkFeature(e.feature());
                 if (!seen.add(((long) e.sae() << 32) | e.feature())) {
-                    throw new IllegalArgumentException("feature " + e.feature() + " of SAE '" + sae(e.sae()).id() + "' is steered twice");
+                    throw new IllegalArgumentException("feature " + e.feature() + " of SAE '"
+                            + sae(e.sae()).id() + "' is steered twice");
                 }
                 bySae.computeIfAbsent(e.sae(), k -> new ArrayList<>()).add(e);
             }
             return bySae;
         }
 
-        @Override public void close() {
+        @Override
+        public void close() {
             manager.close();
         }
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         if (owns) {
             saes.forEach(s -> s.sae().close());
             gpt.close();

@@ -38,12 +38,15 @@ public final class SteerComparison {
         return new Result(def, steered);
     }
 
-    private Completion one(int[] prompt, SamplingOptions opts, List<FeatureEdit> edits, int top, Listener l, boolean steered) {
-        RuntimeRun run = rt.generate(prompt, opts, TrackSpec.none(), edits, l == null ? null : t -> l.token(steered, t));
+    private Completion one(
+            int[] prompt, SamplingOptions opts, List<FeatureEdit> edits, int top, Listener l, boolean steered) {
+        RuntimeRun run =
+                rt.generate(prompt, opts, TrackSpec.none(), edits, l == null ? null : t -> l.token(steered, t));
         int[] tokens = run.generation().tokens();
         List<TokenLogProb> lps = new ArrayList<>();
         if (top > 0) {
-            for (int i = 0; i < tokens.length; i++) lps.add(logProb(run.generation().stepLogits().get(i), tokens[i], top));
+            for (int i = 0; i < tokens.length; i++)
+                lps.add(logProb(run.generation().stepLogits().get(i), tokens[i], top));
         }
         return new Completion(tokens, lps);
     }

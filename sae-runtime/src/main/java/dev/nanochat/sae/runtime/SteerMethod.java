@@ -6,7 +6,9 @@ package dev.nanochat.sae.runtime;
  * ADDITIVE x + s·W_dec[i]; CLAMP x + (v − f_i(x))·W_dec[i] (f_i set to v); ABLATE = CLAMP to 0.
  */
 public enum SteerMethod {
-    ADDITIVE, CLAMP, ABLATE;
+    ADDITIVE,
+    CLAMP,
+    ABLATE;
 
     /** Whether the edit needs the feature's current value f_i(x), i.e. an encode at the hook. */
     boolean needsEncoding() {

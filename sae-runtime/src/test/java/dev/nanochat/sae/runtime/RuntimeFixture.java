@@ -52,15 +52,22 @@ public final class RuntimeFixture {
         try {
             Files.createDirectories(dir);
             ObjectNode cfg = new ObjectMapper().createObjectNode();
-            cfg.put("d_in", d).put("d_sae", dSae).put("dtype", "float32").put("device", "cpu")
-                    .put("apply_b_dec_to_input", true).put("normalize_activations", "none")
-                    .put("reshape_activations", "none").put("architecture", architecture);
+            cfg.put("d_in", d)
+                    .put("d_sae", dSae)
+                    .put("dtype", "float32")
+                    .put("device", "cpu")
+                    .put("apply_b_dec_to_input", true)
+                    .put("normalize_activations", "none")
+                    .put("reshape_activations", "none")
+                    .put("architecture", architecture);
             if (k > 0) cfg.put("k", k);
             cfg.putObject("metadata").put("model_name", MODEL_ID).put("hook_name", hook);
             Files.writeString(dir.resolve("cfg.json"), cfg.toPrettyString());
             new Safetensors.Writer()
-                    .f32("W_enc", new long[] {d, dSae}, wEnc).f32("b_enc", new long[] {dSae}, bEnc)
-                    .f32("W_dec", new long[] {dSae, d}, wDec).f32("b_dec", new long[] {d}, bDec)
+                    .f32("W_enc", new long[] {d, dSae}, wEnc)
+                    .f32("b_enc", new long[] {dSae}, bEnc)
+                    .f32("W_dec", new long[] {dSae, d}, wDec)
+                    .f32("b_dec", new long[] {d}, bDec)
                     .write(dir.resolve("sae_weights.safetensors"));
             return dir;
         } catch (IOException e) {

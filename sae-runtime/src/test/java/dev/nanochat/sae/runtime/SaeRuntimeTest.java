@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import dev.nanochat.sae.nanochat.ModelCheckpoint;
-import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import dev.nanochat.sae.nanochat.ForwardOptions;
 import dev.nanochat.sae.nanochat.ForwardResult;
 import dev.nanochat.sae.nanochat.Generator;
 import dev.nanochat.sae.nanochat.HookPoint;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
+import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import dev.nanochat.sae.nanochat.SamplingOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,19 +35,24 @@ class SaeRuntimeTest {
     static SaeRuntime rt;
     static HookPoint h0, h1, h2;
 
-    @BeforeAll static void load() throws Exception {
+    @BeforeAll
+    static void load() throws Exception {
         tmp = Files.createTempDirectory("sae-runtime-test");
         ModelCheckpoint ref = ModelCheckpoints.resolve(RuntimeFixture.baseDir(), "base", null, null);
-        rt = SaeRuntime.load(ref, List.of(
-                RuntimeFixture.sae(tmp.resolve("res0"), "blocks.0.hook_resid_post", "standard", 512, 0, 1),
-                RuntimeFixture.sae(tmp.resolve("mlp1"), "blocks.1.hook_mlp_out", "topk", 256, 8, 2),
-                RuntimeFixture.sae(tmp.resolve("res1"), "blocks.1.hook_resid_post", "standard", 512, 0, 3)), Device.cpu());
+        rt = SaeRuntime.load(
+                ref,
+                List.of(
+                        RuntimeFixture.sae(tmp.resolve("res0"), "blocks.0.hook_resid_post", "standard", 512, 0, 1),
+                        RuntimeFixture.sae(tmp.resolve("mlp1"), "blocks.1.hook_mlp_out", "topk", 256, 8, 2),
+                        RuntimeFixture.sae(tmp.resolve("res1"), "blocks.1.hook_resid_post", "standard", 512, 0, 3)),
+                Device.cpu());
         h0 = rt.sae(0).hook();
         h1 = rt.sae(1).hook();
         h2 = rt.sae(2).hook();
     }
 
-    @AfterAll static void close() {
+    @AfterAll
+    static void close() {
         rt.close();
     }
 
@@ -55,11 +60,13 @@ class SaeRuntimeTest {
         return rt.gpt().forward(new int[][] {ids}, new ForwardOptions(Set.of(h0, h1, h2), Map.of(), logits));
     }
 
-    @Test void trackedFeaturesEqualTheSaesEncodingOfCleanActivations() {
+    @Test
+    void trackedFeaturesEqualTheSaesEncodingOfCleanActivations() {
         int[] ids = rt.encodeWithBos(TEXT);
         ForwardResult clean = clean(ids, false);
         int[] chosen = {0, 5, 17, 300};
-        RuntimeRun run = rt.forward(ids, new TrackSpec(16, Set.of(0, 1, 2), Map.of(0, chosen)), List.of(), Set.of(), false);
+        RuntimeRun run =
+                rt.forward(ids, new TrackSpec(16, Set.of(0, 1, 2), Map.of(0, chosen)), List.of(), Set.of(), false);
         RuntimeRun chosenOnly = rt.forward(ids, TrackSpec.features(0, chosen), List.of(), Set.of(), false);
         int totalActive = 0;
         for (int s = 0; s < 3; s++) {
@@ -77,7 +84,10 @@ class SaeRuntimeTest {
                 if (s == 0) {
                     for (int k = 0; k < chosen.length; k++) {
                         assertEquals(z[t * n + chosen[k]], p.chosen()[k], 1e-5);
-                        assertEquals(z[t * n + chosen[k]], chosenOnly.trace(0).position(t).chosen()[k], 1e-5);
+                        assertEquals(
+                                z[t * n + chosen[k]],
+                                chosenOnly.trace(0).position(t).chosen()[k],
+                                1e-5);
                     }
                 }
             }
@@ -87,30 +97,45 @@ class SaeRuntimeTest {
         for (float v : chosenOnly.trace(0).chosenSeries(0)) assertEquals(RuntimeFixture.CONSTANT, v, 1e-6);
     }
 
-    @Test void nothingToChangeGivesTheUnsteeredTokensAndActivations() {
+    @Test
+    void nothingToChangeGivesTheUnsteeredTokensAndActivations() {
         int[] prompt = rt.encodeWithBos("Call me Ishmael.");
         SamplingOptions opts = new SamplingOptions(24, 0.9f, 40, 7, Set.of());
-        int[] plain = new Generator(rt.gpt()).generate(prompt, opts, Map.of(), null).tokens();
-        List<FeatureEdit> noop = List.of(FeatureEdit.add(2, 3, 0f), FeatureEdit.clamp(0, 0, RuntimeFixture.CONSTANT), FeatureEdit.add(1, 9, 0f));
+        int[] plain =
+                new Generator(rt.gpt()).generate(prompt, opts, Map.of(), null).tokens();
+        List<FeatureEdit> noop = List.of(
+                FeatureEdit.add(2, 3, 0f), FeatureEdit.clamp(0, 0, RuntimeFixture.CONSTANT), FeatureEdit.add(1, 9, 0f));
         RuntimeRun steered = rt.generate(prompt, opts, TrackSpec.topN(8, Set.of(0, 1, 2)), noop, null);
         assertEquals(24, plain.length);
         assertArrayEquals(plain, steered.generation().tokens());
 
         int[] ids = rt.encodeWithBos(TEXT);
         ForwardResult clean = clean(ids, true);
-        ForwardResult s = rt.forward(ids, TrackSpec.none(), noop, Set.of(h0, h1, h2), true).forward();
-        for (HookPoint h : List.of(h0, h1, h2)) assertTrue(maxAbsDiff(clean.activations(h), s.activations(h)) <= 1e-5, h.name());
+        ForwardResult s = rt.forward(ids, TrackSpec.none(), noop, Set.of(h0, h1, h2), true)
+                .forward();
+        for (HookPoint h : List.of(h0, h1, h2))
+            assertTrue(maxAbsDiff(clean.activations(h), s.activations(h)) <= 1e-5, h.name());
         assertTrue(maxAbsDiff(clean.logits(), s.logits()) <= 1e-4);
 
         // Clamping the constant latent to CONSTANT + 1 is the additive edit of strength 1: the clamp
         // reads f_i from the activation rather than assuming 0 (nor replacing x by x̂).
-        float[] clamped = rt.forward(ids, TrackSpec.none(), List.of(FeatureEdit.clamp(0, 0, RuntimeFixture.CONSTANT + 1)), Set.of(h0), false).forward().activations(h0);
-        float[] added = rt.forward(ids, TrackSpec.none(), List.of(FeatureEdit.add(0, 0, 1f)), Set.of(h0), false).forward().activations(h0);
+        float[] clamped = rt.forward(
+                        ids,
+                        TrackSpec.none(),
+                        List.of(FeatureEdit.clamp(0, 0, RuntimeFixture.CONSTANT + 1)),
+                        Set.of(h0),
+                        false)
+                .forward()
+                .activations(h0);
+        float[] added = rt.forward(ids, TrackSpec.none(), List.of(FeatureEdit.add(0, 0, 1f)), Set.of(h0), false)
+                .forward()
+                .activations(h0);
         assertTrue(maxAbsDiff(clamped, added) <= 1e-5);
         assertTrue(maxAbsDiff(clamped, clean.activations(h0)) > 0.05);
     }
 
-    @Test void ablatingChangesTheHookActivationByExactlyMinusFTimesDecoderRow() {
+    @Test
+    void ablatingChangesTheHookActivationByExactlyMinusFTimesDecoderRow() {
         int[] ids = rt.encodeWithBos(TEXT);
         ForwardResult clean = clean(ids, false);
         for (int s : new int[] {0, 1}) {
@@ -122,7 +147,10 @@ class SaeRuntimeTest {
             for (int i = 0; i < z.length; i++) if (i % n != 0 && z[i] > z[best]) best = i;
             int f = best % n;
             float[] x = clean.activations(sae.hook());
-            float[] steered = rt.forward(ids, TrackSpec.none(), List.of(FeatureEdit.ablate(s, f)), Set.of(sae.hook()), false).forward().activations(sae.hook());
+            float[] steered = rt.forward(
+                            ids, TrackSpec.none(), List.of(FeatureEdit.ablate(s, f)), Set.of(sae.hook()), false)
+                    .forward()
+                    .activations(sae.hook());
             float[] row = sae.sae().decoderRow(f);
             float[] expected = new float[x.length];
             int live = 0;
@@ -136,7 +164,8 @@ class SaeRuntimeTest {
         }
     }
 
-    @Test void strongAdditiveSteerRaisesLogitLensTokensAndKlGrowsWithStrength() {
+    @Test
+    void strongAdditiveSteerRaisesLogitLensTokensAndKlGrowsWithStrength() {
         int[] ids = rt.encodeWithBos(TEXT);
         int f = 3, v = rt.gpt().config().vocabSize(), d = 128;
         float[] lm = rt.gpt().weights().lmHead().toFloatArray(); // [V, C]
@@ -149,25 +178,37 @@ class SaeRuntimeTest {
         }
         Arrays.sort(order, (a, b) -> Double.compare(lens[b], lens[a]));
         int[] top = {order[0], order[1], order[2], order[3], order[4]};
-        float[] base = rt.forward(ids, TrackSpec.none(), List.of(), Set.of(), true).forward().logits();
+        float[] base = rt.forward(ids, TrackSpec.none(), List.of(), Set.of(), true)
+                .forward()
+                .logits();
         double prevKl = 0, prevLens = meanAt(base, top, ids.length, v);
         for (float s : new float[] {1, 3, 10, 30}) {
-            float[] steered = rt.forward(ids, TrackSpec.none(), List.of(FeatureEdit.add(2, f, s)), Set.of(), true).forward().logits();
+            float[] steered = rt.forward(ids, TrackSpec.none(), List.of(FeatureEdit.add(2, f, s)), Set.of(), true)
+                    .forward()
+                    .logits();
             double kl = meanKl(base, steered, ids.length, v), lensLogit = meanAt(steered, top, ids.length, v);
             assertTrue(kl > prevKl, "KL at strength " + s + " = " + kl + " <= " + prevKl);
-            assertTrue(lensLogit > prevLens, "top logit-lens logits at strength " + s + ": " + lensLogit + " <= " + prevLens);
+            assertTrue(
+                    lensLogit > prevLens,
+                    "top logit-lens logits at strength " + s + ": " + lensLogit + " <= " + prevLens);
             prevKl = kl;
             prevLens = lensLogit;
         }
-        assertTrue(prevKl > 0.25, "a strong steer moves the distribution (KL 0.47 measured at strength 30): KL " + prevKl);
+        assertTrue(
+                prevKl > 0.25, "a strong steer moves the distribution (KL 0.47 measured at strength 30): KL " + prevKl);
     }
 
-    @Test void steeringIsLiveAtEveryGeneratedPositionThroughTheKvCache() {
+    @Test
+    void steeringIsLiveAtEveryGeneratedPositionThroughTheKvCache() {
         int[] prompt = rt.encodeWithBos("Call me Ishmael.");
-        List<FeatureEdit> edits = List.of(FeatureEdit.add(2, 3, 6f), FeatureEdit.ablate(1, 4), FeatureEdit.clamp(0, 7, 2f));
-        RuntimeRun g = rt.generate(prompt, new SamplingOptions(12, 0f, 0, 1, Set.of()), TrackSpec.topN(4, Set.of(0)), edits, null);
+        List<FeatureEdit> edits =
+                List.of(FeatureEdit.add(2, 3, 6f), FeatureEdit.ablate(1, 4), FeatureEdit.clamp(0, 7, 2f));
+        RuntimeRun g = rt.generate(
+                prompt, new SamplingOptions(12, 0f, 0, 1, Set.of()), TrackSpec.topN(4, Set.of(0)), edits, null);
         int[] gen = g.generation().tokens();
-        int[] plain = new Generator(rt.gpt()).generate(prompt, new SamplingOptions(12, 0f, 0, 1, Set.of()), Map.of(), null).tokens();
+        int[] plain = new Generator(rt.gpt())
+                .generate(prompt, new SamplingOptions(12, 0f, 0, 1, Set.of()), Map.of(), null)
+                .tokens();
         assertTrue(!Arrays.equals(gen, plain), "the steer changes the greedy continuation");
         // The same edits in one full forward over prompt + generated tokens give each step's logits.
         int[] all = Arrays.copyOf(prompt, prompt.length + gen.length - 1);
@@ -182,21 +223,35 @@ class SaeRuntimeTest {
         // One trace row per position fed: the prompt, then each decoded token but the last.
         assertEquals(all.length, g.trace(0).size());
         for (int t = 0; t < all.length; t++) {
-            assertArrayEquals(full.trace(0).position(t).indices(), g.trace(0).position(t).indices(), "position " + t);
+            assertArrayEquals(
+                    full.trace(0).position(t).indices(), g.trace(0).position(t).indices(), "position " + t);
         }
     }
 
-    @Test void badRequestsFailWithMessagesNamingTheValue() {
+    @Test
+    void badRequestsFailWithMessagesNamingTheValue() {
         int[] ids = rt.encodeWithBos("x");
-        var e1 = assertThrows(IllegalArgumentException.class, () -> rt.forward(ids, TrackSpec.none(), List.of(FeatureEdit.add(0, 512, 1)), Set.of(), true));
+        var e1 = assertThrows(
+                IllegalArgumentException.class,
+                () -> rt.forward(ids, TrackSpec.none(), List.of(FeatureEdit.add(0, 512, 1)), Set.of(), true));
         assertTrue(e1.getMessage().contains("512"), e1.getMessage());
-        var e2 = assertThrows(IllegalArgumentException.class, () -> rt.forward(ids, TrackSpec.topN(3, Set.of(5)), List.of(), Set.of(), true));
+        var e2 = assertThrows(
+                IllegalArgumentException.class,
+                () -> rt.forward(ids, TrackSpec.topN(3, Set.of(5)), List.of(), Set.of(), true));
         assertTrue(e2.getMessage().contains("5"), e2.getMessage());
-        var e3 = assertThrows(IllegalArgumentException.class, () -> rt.forward(ids, TrackSpec.none(), List.of(FeatureEdit.add(0, 1, 1), FeatureEdit.ablate(0, 1)), Set.of(), true));
+        var e3 = assertThrows(
+                IllegalArgumentException.class,
+                () -> rt.forward(
+                        ids,
+                        TrackSpec.none(),
+                        List.of(FeatureEdit.add(0, 1, 1), FeatureEdit.ablate(0, 1)),
+                        Set.of(),
+                        true));
         assertTrue(e3.getMessage().contains("twice"), e3.getMessage());
     }
 
-    @Test void searchAllRanksEveryFeatureOfTheChosenSaesByItsMaximumOverTheText() {
+    @Test
+    void searchAllRanksEveryFeatureOfTheChosenSaesByItsMaximumOverTheText() {
         int[] ids = rt.encodeWithBos(TEXT);
         ForwardResult clean = clean(ids, false);
         List<FeatureSearch.Hit> hits = new FeatureSearch(rt).searchAll(ids, List.of(0, 1), 20, true, new int[0]);
@@ -221,19 +276,28 @@ class SaeRuntimeTest {
             assertEquals(0f, h.values()[0], "BOS is ignored");
             assertEquals(h.maxValue(), h.values()[h.maxValueIndex()]);
         }
-        FeatureSearch.Hit one = new FeatureSearch(rt).activation(ids, hits.get(0).sae(), hits.get(0).feature());
+        FeatureSearch.Hit one = new FeatureSearch(rt)
+                .activation(ids, hits.get(0).sae(), hits.get(0).feature());
         assertEquals(hits.get(0).maxValue(), one.maxValue(), 1e-5);
         assertEquals(hits.get(0).maxValueIndex(), one.maxValueIndex());
     }
 
-    @Test void steerComparisonGivesTheUnsteeredDefaultAndTheSteeredRunFromOneSeed() {
+    @Test
+    void steerComparisonGivesTheUnsteeredDefaultAndTheSteeredRunFromOneSeed() {
         int[] prompt = rt.encodeWithBos("Call me Ishmael.");
         SamplingOptions opts = new SamplingOptions(16, 0.8f, 0, 11, Set.of());
         List<FeatureEdit> edits = List.of(FeatureEdit.add(2, 3, 8f));
         List<Integer> streamed = new java.util.ArrayList<>();
-        SteerComparison.Result r = new SteerComparison(rt).run(prompt, opts, edits, 3, (steered, t) -> streamed.add(steered ? -1 - t : t));
-        assertArrayEquals(new Generator(rt.gpt()).generate(prompt, opts, Map.of(), null).tokens(), r.defaults().tokens());
-        assertArrayEquals(rt.generate(prompt, opts, TrackSpec.none(), edits, null).generation().tokens(), r.steered().tokens());
+        SteerComparison.Result r =
+                new SteerComparison(rt).run(prompt, opts, edits, 3, (steered, t) -> streamed.add(steered ? -1 - t : t));
+        assertArrayEquals(
+                new Generator(rt.gpt()).generate(prompt, opts, Map.of(), null).tokens(),
+                r.defaults().tokens());
+        assertArrayEquals(
+                rt.generate(prompt, opts, TrackSpec.none(), edits, null)
+                        .generation()
+                        .tokens(),
+                r.steered().tokens());
         assertTrue(!Arrays.equals(r.defaults().tokens(), r.steered().tokens()));
         assertEquals(32, streamed.size());
         for (SteerComparison.TokenLogProb lp : r.steered().logprobs()) {

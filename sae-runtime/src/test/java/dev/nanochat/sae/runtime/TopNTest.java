@@ -13,12 +13,17 @@ import org.junit.jupiter.api.Test;
 class TopNTest {
     /** Positive entries of row sorted by value descending, then index ascending, cut to n. */
     static int[] oracle(float[] z, int off, int len, int n) {
-        return IntStream.range(0, len).filter(i -> z[off + i] > 0).boxed()
+        return IntStream.range(0, len)
+                .filter(i -> z[off + i] > 0)
+                .boxed()
                 .sorted(Comparator.<Integer>comparingDouble(i -> -z[off + i]).thenComparingInt(i -> i))
-                .limit(n).mapToInt(Integer::intValue).toArray();
+                .limit(n)
+                .mapToInt(Integer::intValue)
+                .toArray();
     }
 
-    @Test void matchesSortOracleOnRandomRowsWithTiesAndFewPositives() {
+    @Test
+    void matchesSortOracleOnRandomRowsWithTiesAndFewPositives() {
         Random r = new Random(3);
         for (int trial = 0; trial < 500; trial++) {
             int len = 1 + r.nextInt(300), n = 1 + r.nextInt(20), rows = 3;

@@ -27,11 +27,14 @@ class ApiAuthTest {
     @TestHTTPResource("/")
     URL root;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(root + path.substring(1)))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
         if (token != null) b.header("Authorization", ApiAuth.bearer(token));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -42,12 +45,16 @@ class ApiAuthTest {
         HttpResponse<String> anonymous = send("GET", "/api/runs", null, null);
         assertEquals(401, anonymous.statusCode());
         assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
-        assertEquals(401, send("GET", "/api/runs", "not-a-token-of-ours-123", null).statusCode());
+        assertEquals(
+                401, send("GET", "/api/runs", "not-a-token-of-ours-123", null).statusCode());
         assertEquals(401, send("POST", "/api/runs", null, "{}").statusCode());
 
         assertEquals(200, send("GET", "/api/runs", ApiAuth.READ_TOKEN, null).statusCode());
         assertEquals(403, send("POST", "/api/runs", ApiAuth.READ_TOKEN, "{}").statusCode(), "read may not start a run");
-        assertEquals(403, send("POST", "/api/runs/some-id/stop", ApiAuth.READ_TOKEN, null).statusCode(), "nor stop one");
+        assertEquals(
+                403,
+                send("POST", "/api/runs/some-id/stop", ApiAuth.READ_TOKEN, null).statusCode(),
+                "nor stop one");
 
         // The operator passes authentication; the empty request is then the resource's 400.
         HttpResponse<String> bad = send("POST", "/api/runs", ApiAuth.OPERATOR_TOKEN, "{}");
@@ -55,6 +62,7 @@ class ApiAuthTest {
         assertEquals(200, send("GET", "/q/health/live", null, null).statusCode(), "probes need no token");
 
         String huge = "{\"pad\":\"" + "x".repeat(2 << 20) + "\"}";
-        assertEquals(413, send("POST", "/api/runs", ApiAuth.OPERATOR_TOKEN, huge).statusCode());
+        assertEquals(
+                413, send("POST", "/api/runs", ApiAuth.OPERATOR_TOKEN, huge).statusCode());
     }
 }

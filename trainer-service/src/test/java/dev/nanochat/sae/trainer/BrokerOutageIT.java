@@ -49,7 +49,9 @@ class BrokerOutageIT {
             env.put("SAE_TOPICS_SUFFIX", ".outage-" + id8);
             env.put("SAE_TRAINER_GROUP", "sae-trainers-outage-" + id8);
             env.put("SAE_SESSION_TIMEOUT_MS", "6000");
-            env.put("SAE_CHECKPOINT_DIR", Files.createTempDirectory("trainer-outage-").toString());
+            env.put(
+                    "SAE_CHECKPOINT_DIR",
+                    Files.createTempDirectory("trainer-outage-").toString());
             String topic = ActivationTopics.uniqueTopic("sae.activations.outage");
             ActivationTopics.create(broker.bootstrap(), topic, 2);
             try (ActivationTopics producer = new ActivationTopics(broker.bootstrap())) {
@@ -61,15 +63,22 @@ class BrokerOutageIT {
             long distinct = distinctTrainRows(broker.bootstrap(), topic);
             assertEquals((long) RECORDS * ROWS, distinct);
 
-            try (TrainerProcess trainer = TrainerProcess.start("trainer-outage", 18291, env,
-                    Path.of("target", "it-logs", "outage-" + id8))) {
+            try (TrainerProcess trainer =
+                    TrainerProcess.start("trainer-outage", 18291, env, Path.of("target", "it-logs", "outage-" + id8))) {
                 trainer.awaitReady(Duration.ofSeconds(120));
                 Map<String, Object> body = Runs.request(topic, 2 * distinct, 8L * ROWS);
                 body.put("sae", Runs.sae("topk"));
                 ((Map<String, Object>) body.get("sae")).put("d_sae", 512); // slower steps: the outage lands mid-backlog
-                String id = given().baseUri(trainer.baseUrl()).contentType(ContentType.JSON).body(body)
-                        .post("/api/runs").then().statusCode(201).extract().path("id");
-                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+                String id = given().baseUri(trainer.baseUrl())
+                        .contentType(ContentType.JSON)
+                        .body(body)
+                        .post("/api/runs")
+                        .then()
+                        .statusCode(201)
+                        .extract()
+                        .path("id");
+                await().atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(100))
                         .until(() -> get(trainer, id).getLong("tokensCheckpointed") > 0);
                 broker.stop();
                 long atStop = get(trainer, id).getLong("tokensCheckpointed");
@@ -81,21 +90,31 @@ class BrokerOutageIT {
                 }
                 broker.start();
 
-                await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                    JsonPath r = get(trainer, id);
-                    assertNotEquals("FAILED", r.getString("status"), () -> "failed: " + r.getString("error"));
-                    Object lag = r.get("consumerLag");
-                    return r.getLong("tokensTrained") >= distinct && lag != null && ((Number) lag).longValue() == 0;
-                });
+                await().atMost(Duration.ofSeconds(240))
+                        .pollInterval(Duration.ofSeconds(1))
+                        .until(() -> {
+                            JsonPath r = get(trainer, id);
+                            assertNotEquals("FAILED", r.getString("status"), () -> "failed: " + r.getString("error"));
+                            Object lag = r.get("consumerLag");
+                            return r.getLong("tokensTrained") >= distinct
+                                    && lag != null
+                                    && ((Number) lag).longValue() == 0;
+                        });
                 Thread.sleep(3000); // a duplicate still in flight would show up in the count by now
-                given().baseUri(trainer.baseUrl()).post("/api/runs/" + id + "/stop").then().statusCode(200);
-                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                given().baseUri(trainer.baseUrl())
+                        .post("/api/runs/" + id + "/stop")
+                        .then()
+                        .statusCode(200);
+                await().atMost(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofSeconds(1))
                         .until(() -> "STOPPED".equals(get(trainer, id).getString("status")));
                 JsonPath run = get(trainer, id);
-                assertEquals(distinct, run.getLong("tokensCheckpointed"), "every distinct train row trained exactly once");
+                assertEquals(
+                        distinct, run.getLong("tokensCheckpointed"), "every distinct train row trained exactly once");
                 assertTrue(run.getInt("retries") >= 1, "the outage cost at least one retry: " + run.prettify());
-                System.out.printf("broker outage of %s: retries %d, last error: %s%n", OUTAGE, run.getInt("retries"),
-                        run.getString("lastError"));
+                System.out.printf(
+                        "broker outage of %s: retries %d, last error: %s%n",
+                        OUTAGE, run.getInt("retries"), run.getString("lastError"));
             }
         }
     }
@@ -115,6 +134,11 @@ class BrokerOutageIT {
     }
 
     private static JsonPath get(TrainerProcess p, String id) {
-        return given().baseUri(p.baseUrl()).get("/api/runs/" + id).then().statusCode(200).extract().jsonPath();
+        return given().baseUri(p.baseUrl())
+                .get("/api/runs/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 }

@@ -60,7 +60,9 @@ class CollectorReplayTest {
 
             given().post("/api/runs/" + id + "/stop").then().statusCode(200);
             JsonPath stopped = Runs.awaitStatus(id, "STOPPED", Duration.ofSeconds(30));
-            assertEquals(distinct, stopped.getLong("tokensCheckpointed"),
+            assertEquals(
+                    distinct,
+                    stopped.getLong("tokensCheckpointed"),
                     "tokens trained = distinct collector records + the header-less record");
             assertEquals(8 + 16, stopped.getLong("duplicatesSkipped"), "every replayed record skipped once");
             assertEquals(0, stopped.getLong("dlqRecords"), "replays are not dead letters");

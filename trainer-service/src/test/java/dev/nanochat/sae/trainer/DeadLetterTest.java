@@ -51,12 +51,14 @@ class DeadLetterTest {
                     case 8 -> p.send(topic, 0, null);
                     default -> p.send(topic, 0, p.record(data.sample(rows), rows, Runs.D_IN, Split.EVAL));
                 }
-                expectedReasons.put(offset, switch (i) {
-                    case 2, 8 -> "malformed";
-                    case 4 -> "wrong_d_in";
-                    case 6 -> "non_finite";
-                    default -> "eval";
-                });
+                expectedReasons.put(
+                        offset,
+                        switch (i) {
+                            case 2, 8 -> "malformed";
+                            case 4 -> "wrong_d_in";
+                            case 6 -> "non_finite";
+                            default -> "eval";
+                        });
                 offset++;
             }
         }
@@ -68,13 +70,17 @@ class DeadLetterTest {
         assertEquals(4, run.getLong("dlqRecords"));
 
         List<ConsumerRecord<String, byte[]>> letters = TopicReader.readAll(topics.dlq()).stream()
-                .filter(r -> topic.equals(TopicReader.header(r, DeadLetters.HEADER_TOPIC))).toList();
-        Map<Long, String> reasons = letters.stream().collect(Collectors.toMap(
-                r -> Long.parseLong(TopicReader.header(r, DeadLetters.HEADER_OFFSET)),
-                r -> TopicReader.header(r, DeadLetters.HEADER_REASON), (a, b) -> a, TreeMap::new));
+                .filter(r -> topic.equals(TopicReader.header(r, DeadLetters.HEADER_TOPIC)))
+                .toList();
+        Map<Long, String> reasons = letters.stream()
+                .collect(Collectors.toMap(
+                        r -> Long.parseLong(TopicReader.header(r, DeadLetters.HEADER_OFFSET)),
+                        r -> TopicReader.header(r, DeadLetters.HEADER_REASON),
+                        (a, b) -> a,
+                        TreeMap::new));
         assertEquals(expectedReasons.keySet(), reasons.keySet(), "exactly the bad offsets are dead-lettered");
-        expectedReasons.forEach((offset, code) -> assertTrue(reasons.get(offset).startsWith(code),
-                "offset " + offset + " reason: " + reasons.get(offset)));
+        expectedReasons.forEach((offset, code) -> assertTrue(
+                reasons.get(offset).startsWith(code), "offset " + offset + " reason: " + reasons.get(offset)));
         assertTrue(reasons.values().stream().anyMatch(r -> r.contains("16")), "wrong d_in names the value: " + reasons);
     }
 

@@ -62,7 +62,11 @@ class EveryArchitectureTest {
             String engine = run.getString("engine");
             assertTrue(engine.contains(SaeConfig.usesK(arch) ? "sparse path" : "dense path"), arch + ": " + engine);
             List<Map<String, Object>> checkpoints = given().get("/api/runs/" + e.getValue() + "/checkpoints")
-                    .then().statusCode(200).extract().jsonPath().getList("$");
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath()
+                    .getList("$");
             Map<String, Object> last = checkpoints.get(checkpoints.size() - 1);
             assertEquals(true, last.get("isFinal"), arch);
             Path dir = Path.of((String) last.get("path"));
@@ -82,9 +86,16 @@ class EveryArchitectureTest {
         Map<String, Object> sae = Runs.sae("relu");
         sae.put("d_sae", 4_000_000); // 2·d_sae·d_in floats × (params, grads, Adam m, v) ≈ 4 GiB before activations
         request.put("sae", sae);
-        given().contentType("application/json").body(request).post("/api/runs")
-                .then().statusCode(400).contentType("application/problem+json")
-                .body("detail", containsString("more than the per-run limit of " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB"))
+        given().contentType("application/json")
+                .body(request)
+                .post("/api/runs")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body(
+                        "detail",
+                        containsString("more than the per-run limit of "
+                                + (Runtime.getRuntime().maxMemory() >> 20) + " MiB"))
                 .body("detail", containsString("d_sae 4000000"));
     }
 

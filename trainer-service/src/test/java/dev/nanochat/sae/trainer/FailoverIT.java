@@ -62,23 +62,35 @@ class FailoverIT {
             }
             long trainTokens = (long) RECORDS * ROWS;
             Map<String, Object> body = Runs.request(topic, 2 * trainTokens, 16 * ROWS);
-            String id = given().baseUri(processes.get(0).baseUrl()).contentType(ContentType.JSON).body(body)
-                    .post("/api/runs").then().statusCode(201).extract().path("id");
+            String id = given().baseUri(processes.get(0).baseUrl())
+                    .contentType(ContentType.JSON)
+                    .body(body)
+                    .post("/api/runs")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("id");
 
             // Activations keep arriving while we kill the owner: the run is genuinely mid-stream.
             AtomicLong sent = new AtomicLong();
             Thread feeder = new Thread(() -> feed(producer, topic, sent));
             feeder.start();
-            await().atMost(Duration.ofSeconds(90)).until(() -> get(processes.get(1), id).getLong("tokensCheckpointed") > 0);
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> get(processes.get(1), id).getLong("tokensCheckpointed") > 0);
             String owner = get(processes.get(1), id).getString("ownerInstance");
-            TrainerProcess victim = processes.stream().filter(p -> p.name().equals(owner)).findFirst().orElseThrow();
-            TrainerProcess survivor = processes.stream().filter(p -> p != victim).findFirst().orElseThrow();
+            TrainerProcess victim = processes.stream()
+                    .filter(p -> p.name().equals(owner))
+                    .findFirst()
+                    .orElseThrow();
+            TrainerProcess survivor =
+                    processes.stream().filter(p -> p != victim).findFirst().orElseThrow();
             victim.kill9();
             long checkpointedAtKill = get(survivor, id).getLong("tokensCheckpointed");
             assertTrue(checkpointedAtKill < trainTokens, "killed mid-run at " + checkpointedAtKill);
 
             // The survivor gets the slot after the session timeout and resumes from the last checkpoint.
-            await().atMost(Duration.ofSeconds(60)).until(() -> survivor.name().equals(get(survivor, id).getString("ownerInstance")));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> survivor.name().equals(get(survivor, id).getString("ownerInstance")));
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> survivor.log().contains("starts at " + checkpointedAtKill + " tokens"));
 
@@ -89,32 +101,47 @@ class FailoverIT {
             long distinctTrainRows = distinctTrainRows(topic);
             assertEquals(trainTokens, distinctTrainRows, "the feeder's records are all in the topic");
             // Consumed everything (the live count can only overshoot, never undershoot, if rows were trained twice).
-            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
+            await().atMost(Duration.ofSeconds(180))
+                    .pollInterval(Duration.ofSeconds(1))
                     .until(() -> get(survivor, id).getLong("tokensTrained") >= distinctTrainRows);
             Thread.sleep(3000); // a duplicate still in flight would show up in the count by now
-            given().baseUri(survivor.baseUrl()).post("/api/runs/" + id + "/stop").then().statusCode(200);
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+            given().baseUri(survivor.baseUrl())
+                    .post("/api/runs/" + id + "/stop")
+                    .then()
+                    .statusCode(200);
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofSeconds(1))
                     .until(() -> "STOPPED".equals(get(survivor, id).getString("status")));
 
             JsonPath run = get(restarted, id);
-            assertEquals(distinctTrainRows, run.getLong("tokensCheckpointed"), "every distinct train row trained exactly once");
+            assertEquals(
+                    distinctTrainRows,
+                    run.getLong("tokensCheckpointed"),
+                    "every distinct train row trained exactly once");
             assertEquals(RECORDS / BAD_EVERY, run.getLong("dlqRecords"), "bad records counted once per run");
 
             // Events are at-least-once (a new owner re-announces the checkpoint it resumes from): de-duplicate by id.
             Map<String, CheckpointEvent> byId = new java.util.LinkedHashMap<>();
-            TopicReader.readAll(Topics.CHECKPOINTS + env.get("SAE_TOPICS_SUFFIX")).stream().filter(r -> id.equals(r.key()))
-                    .map(r -> CheckpointEvents.fromCloudEventJson(r.value())).forEach(e -> byId.putIfAbsent(e.id(), e));
+            TopicReader.readAll(Topics.CHECKPOINTS + env.get("SAE_TOPICS_SUFFIX")).stream()
+                    .filter(r -> id.equals(r.key()))
+                    .map(r -> CheckpointEvents.fromCloudEventJson(r.value()))
+                    .forEach(e -> byId.putIfAbsent(e.id(), e));
             List<CheckpointEvent> events = List.copyOf(byId.values());
             for (int i = 1; i < events.size(); i++) {
                 assertTrue(events.get(i).tokens() > events.get(i - 1).tokens(), "checkpoints only move forward");
             }
-            assertTrue(events.stream().anyMatch(e -> e.tokens() == checkpointedAtKill), "the resumed-from checkpoint is announced");
-            assertTrue(events.stream().anyMatch(e -> !e.instance().equals(victim.name())), "another instance continued");
+            assertTrue(
+                    events.stream().anyMatch(e -> e.tokens() == checkpointedAtKill),
+                    "the resumed-from checkpoint is announced");
+            assertTrue(
+                    events.stream().anyMatch(e -> !e.instance().equals(victim.name())), "another instance continued");
             assertEquals(distinctTrainRows, events.get(events.size() - 1).tokens());
 
             long distinctBadOffsets = TopicReader.readAll(Topics.DLQ + env.get("SAE_TOPICS_SUFFIX")).stream()
                     .map(r -> TopicReader.header(r, DeadLetters.HEADER_PARTITION) + "@"
-                            + TopicReader.header(r, DeadLetters.HEADER_OFFSET)).distinct().count();
+                            + TopicReader.header(r, DeadLetters.HEADER_OFFSET))
+                    .distinct()
+                    .count();
             assertEquals(RECORDS / BAD_EVERY, distinctBadOffsets, "each bad record dead-lettered (at least once)");
         } finally {
             for (TrainerProcess p : processes) {
@@ -130,8 +157,11 @@ class FailoverIT {
             try {
                 var b = dev.nanochat.sae.core.records.ActivationBatchCodec.decode(r.value());
                 if (b.split() == Split.TRAIN) {
-                    rowsByContent.put(java.util.HexFormat.of().formatHex(
-                            java.security.MessageDigest.getInstance("SHA-256").digest(r.value())), b.rows());
+                    rowsByContent.put(
+                            java.util.HexFormat.of()
+                                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                            .digest(r.value())),
+                            b.rows());
                 }
             } catch (dev.nanochat.sae.core.records.InvalidRecordException | java.security.NoSuchAlgorithmException e) {
                 // garbage records: the DLQ's business, not training data
@@ -141,7 +171,12 @@ class FailoverIT {
     }
 
     private static JsonPath get(TrainerProcess p, String id) {
-        return given().baseUri(p.baseUrl()).get("/api/runs/" + id).then().statusCode(200).extract().jsonPath();
+        return given().baseUri(p.baseUrl())
+                .get("/api/runs/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     /** 400 train records of 256 rows at ~40 records/s over two partitions, a garbage record every 100. */

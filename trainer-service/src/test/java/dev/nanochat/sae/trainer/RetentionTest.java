@@ -76,33 +76,46 @@ class RetentionTest {
 
         String suffix = ConfigProvider.getConfig().getValue("sae.topics.suffix", String.class);
         Map<Long, CheckpointEvent> byTokens = new LinkedHashMap<>();
-        TopicReader.readAll(Topics.CHECKPOINTS + suffix).stream().filter(r -> id.equals(r.key()))
-                .map(r -> CheckpointEvents.fromCloudEventJson(r.value())).forEach(e -> byTokens.put(e.tokens(), e));
+        TopicReader.readAll(Topics.CHECKPOINTS + suffix).stream()
+                .filter(r -> id.equals(r.key()))
+                .map(r -> CheckpointEvents.fromCloudEventJson(r.value()))
+                .forEach(e -> byTokens.put(e.tokens(), e));
         assertTrue(byTokens.size() >= 8, "enough checkpoints to prune: " + byTokens.keySet());
         List<Long> tokens = byTokens.keySet().stream().sorted().toList();
-        long best = byTokens.values().stream().min(Comparator.comparingDouble(e -> e.metrics().get("loss")))
-                .orElseThrow().tokens();
+        long best = byTokens.values().stream()
+                .min(Comparator.comparingDouble(e -> e.metrics().get("loss")))
+                .orElseThrow()
+                .tokens();
         Set<Long> expected = new java.util.TreeSet<>(tokens.subList(tokens.size() - 2, tokens.size()));
         expected.add(best);
 
-        List<Map<String, Object>> rows = given().get("/api/runs/" + id + "/checkpoints").then().statusCode(200)
-                .extract().jsonPath().getList("$");
-        Set<Long> kept = rows.stream().map(r -> ((Number) r.get("tokens")).longValue())
+        List<Map<String, Object>> rows = given().get("/api/runs/" + id + "/checkpoints")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
+        Set<Long> kept = rows.stream()
+                .map(r -> ((Number) r.get("tokens")).longValue())
                 .collect(Collectors.toCollection(java.util.TreeSet::new));
         assertEquals(expected, kept, "last two + best loss " + best + " + final " + total);
         assertTrue(kept.contains(total));
 
-        Path runDir = Path.of(ConfigProvider.getConfig().getValue("sae.trainer.checkpoint-dir", String.class)).resolve(id);
+        Path runDir = Path.of(ConfigProvider.getConfig().getValue("sae.trainer.checkpoint-dir", String.class))
+                .resolve(id);
         Set<String> folders;
         try (Stream<Path> s = Files.list(runDir)) {
             folders = s.map(Path::toString).collect(Collectors.toCollection(java.util.TreeSet::new));
         }
-        Set<String> rowPaths = rows.stream().map(r -> Path.of((String) r.get("path")).toString())
+        Set<String> rowPaths = rows.stream()
+                .map(r -> Path.of((String) r.get("path")).toString())
                 .collect(Collectors.toCollection(java.util.TreeSet::new));
         assertEquals(rowPaths, folders, "exactly the kept rows' folders remain on disk");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> meters.find("trainer.tokens").tag("run", id).counter() == null);
-        assertTrue(meters.getMeters().stream().noneMatch(m -> id.equals(m.getId().getTag("run"))),
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> meters.find("trainer.tokens").tag("run", id).counter() == null);
+        assertTrue(
+                meters.getMeters().stream().noneMatch(m -> id.equals(m.getId().getTag("run"))),
                 "every per-run meter of the finished run is pruned");
     }
 }

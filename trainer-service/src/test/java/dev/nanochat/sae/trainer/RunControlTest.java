@@ -60,7 +60,10 @@ class RunControlTest {
             given().post("/api/runs/" + id + "/stop").then().statusCode(200);
             JsonPath stopped = Runs.awaitStatus(id, "STOPPED", Duration.ofSeconds(30));
             assertEquals(first + second, stopped.getLong("tokensCheckpointed"));
-            List<Boolean> finals = given().get("/api/runs/" + id + "/checkpoints").then().extract().jsonPath()
+            List<Boolean> finals = given().get("/api/runs/" + id + "/checkpoints")
+                    .then()
+                    .extract()
+                    .jsonPath()
                     .getList("isFinal", Boolean.class);
             assertEquals(List.of(false, true), finals, "pause checkpoint, then the final one at stop");
             given().post("/api/runs/" + id + "/resume").then().statusCode(409);
@@ -78,9 +81,11 @@ class RunControlTest {
         // makes progress while the client listens however fast this machine trains.
         String id = Runs.create(Runs.request(topic, produced, 10_000));
         HttpRequest request = HttpRequest.newBuilder(URI.create(runs + "/" + id + "/events"))
-                .header("Accept", "text/event-stream").header("Authorization", ApiAuth.bearer(ApiAuth.READ_TOKEN)).build();
-        HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient()
-                .send(request, HttpResponse.BodyHandlers.ofInputStream());
+                .header("Accept", "text/event-stream")
+                .header("Authorization", ApiAuth.bearer(ApiAuth.READ_TOKEN))
+                .build();
+        HttpResponse<java.io.InputStream> response =
+                HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode());
         List<JsonNode> events = java.util.Collections.synchronizedList(new ArrayList<>());
         ObjectMapper json = new ObjectMapper();
@@ -108,7 +113,10 @@ class RunControlTest {
         assertEquals("COMPLETED", last.get("status").asText(), "the stream ends with the completed run");
         assertEquals(produced, last.get("tokensCheckpointed").asLong());
         assertTrue(events.size() >= 3, "several progress events, got " + events.size());
-        assertTrue(events.stream().anyMatch(e -> e.hasNonNull("loss") && e.get("tokensTrained").asLong() > 0),
+        assertTrue(
+                events.stream()
+                        .anyMatch(e ->
+                                e.hasNonNull("loss") && e.get("tokensTrained").asLong() > 0),
                 "events carry training metrics");
     }
 }

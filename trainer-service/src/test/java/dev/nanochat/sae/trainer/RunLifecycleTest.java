@@ -1,12 +1,12 @@
 package dev.nanochat.sae.trainer;
 
-import dev.nanochat.sae.core.io.Digests;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nanochat.sae.core.io.Digests;
 import dev.nanochat.sae.core.records.CheckpointEvent;
 import dev.nanochat.sae.core.records.CheckpointEvents;
 import dev.nanochat.sae.support.kafka.TopicNames;
@@ -25,10 +25,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** A run end to end on the real broker and database: exact token count, checkpoints, events, FVU. */
@@ -63,8 +61,14 @@ class RunLifecycleTest {
         assertNull(run.get("slot"), "a completed run releases its slot");
 
         List<Map<String, Object>> checkpoints = given().get("/api/runs/" + id + "/checkpoints")
-                .then().statusCode(200).extract().jsonPath().getList("$");
-        List<Long> tokens = checkpoints.stream().map(c -> ((Number) c.get("tokens")).longValue()).toList();
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
+        List<Long> tokens = checkpoints.stream()
+                .map(c -> ((Number) c.get("tokens")).longValue())
+                .toList();
         assertEquals(List.of(19_200L, 38_400L, 57_600L, produced), tokens, "a checkpoint every 19200 tokens + final");
         double firstFvu = ((Number) ((Map<?, ?>) checkpoints.get(0).get("metrics")).get("fvu")).doubleValue();
         Map<String, Object> last = checkpoints.get(checkpoints.size() - 1);
@@ -73,7 +77,9 @@ class RunLifecycleTest {
         assertEquals(Digests.sha256(finalDir.resolve("sae_weights.safetensors")), last.get("sha256"));
 
         List<CheckpointEvent> events = TopicReader.readAll(topics.checkpoints()).stream()
-                .filter(r -> id.equals(r.key())).map(r -> CheckpointEvents.fromCloudEventJson(r.value())).toList();
+                .filter(r -> id.equals(r.key()))
+                .map(r -> CheckpointEvents.fromCloudEventJson(r.value()))
+                .toList();
         assertEquals(checkpoints.size(), events.size(), "one CloudEvent per checkpoint");
         CheckpointEvent done = events.get(events.size() - 1);
         assertTrue(done.finalCheckpoint());
@@ -88,34 +94,62 @@ class RunLifecycleTest {
 
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", ActivationTopics.BOOTSTRAP))) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("sae-run-" + id)
-                    .partitionsToOffsetAndMetadata().get();
-            long committedTotal = committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum();
+                    .partitionsToOffsetAndMetadata()
+                    .get();
+            long committedTotal = committed.values().stream()
+                    .mapToLong(OffsetAndMetadata::offset)
+                    .sum();
             assertEquals(240, committedTotal, "offsets committed after the final checkpoint cover every record");
         }
     }
 
     @Test
     void bad_requests_are_problem_json_naming_the_problem() {
-        given().contentType("application/json").body(Map.of("activationTopic", "t")).post("/api/runs")
-                .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("sae"));
+        given().contentType("application/json")
+                .body(Map.of("activationTopic", "t"))
+                .post("/api/runs")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("sae"));
         Map<String, Object> unknownField = Runs.request("sae.activations.x", null, 1000);
         ((Map<String, Object>) unknownField.get("sae")).put("bogus", 1);
-        given().contentType("application/json").body(unknownField).post("/api/runs")
-                .then().statusCode(400).body("detail", containsString("bogus"));
+        given().contentType("application/json")
+                .body(unknownField)
+                .post("/api/runs")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("bogus"));
         Map<String, Object> gpu = Runs.request("sae.activations.x", null, 1000);
         gpu.put("device", "gpu");
-        given().contentType("application/json").body(gpu).post("/api/runs")
-                .then().statusCode(400).body("detail", containsString("no CUDA GPU"));
+        given().contentType("application/json")
+                .body(gpu)
+                .post("/api/runs")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("no CUDA GPU"));
         gpu.put("device", "tpu");
-        given().contentType("application/json").body(gpu).post("/api/runs")
-                .then().statusCode(400).body("detail", containsString("device must be 'cpu', 'gpu' or 'gpu:N'"));
+        given().contentType("application/json")
+                .body(gpu)
+                .post("/api/runs")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("device must be 'cpu', 'gpu' or 'gpu:N'"));
         Map<String, Object> badBatch = Runs.request("sae.activations.x", null, 1000);
         badBatch.put("batchTokens", 0);
-        given().contentType("application/json").body(badBatch).post("/api/runs")
-                .then().statusCode(400).body("detail", containsString("batchTokens must be positive, got 0"));
+        given().contentType("application/json")
+                .body(badBatch)
+                .post("/api/runs")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("batchTokens must be positive, got 0"));
         Map<String, Object> badTopic = Runs.request("bad topic/../x", null, 1000);
-        given().contentType("application/json").body(badTopic).post("/api/runs")
-                .then().statusCode(400).body("detail", containsString("not a legal Kafka topic"));
+        given().contentType("application/json")
+                .body(badTopic)
+                .post("/api/runs")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("not a legal Kafka topic"));
         given().get("/api/runs/no-such-run").then().statusCode(404).body("detail", containsString("no-such-run"));
         given().post("/api/runs/no-such-run/pause").then().statusCode(404);
     }

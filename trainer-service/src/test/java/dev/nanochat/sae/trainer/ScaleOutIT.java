@@ -51,7 +51,9 @@ class ScaleOutIT {
         env.put("SAE_DLQ_TOPIC", "sae.dlq.scale-" + id8);
         env.put("SAE_TRAINER_RUN_SLOTS", Integer.toString(RUNS));
         env.put("SAE_SESSION_TIMEOUT_MS", Integer.toString(SESSION_TIMEOUT_MS));
-        env.put("SAE_CHECKPOINT_DIR", Files.createTempDirectory("trainer-scale-").toString());
+        env.put(
+                "SAE_CHECKPOINT_DIR",
+                Files.createTempDirectory("trainer-scale-").toString());
         Path logs = Path.of("target", "it-logs", "scale-" + id8);
         String topic = ActivationTopics.uniqueTopic("sae.activations.scale");
         ActivationTopics.create(topic, 2);
@@ -70,22 +72,31 @@ class ScaleOutIT {
             feeder.start();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < RUNS; i++) {
-                ids.add(given().baseUri(processes.get(i % 3).baseUrl()).contentType(ContentType.JSON)
-                        .body(Runs.request(topic, null, 8L * ROWS)).post("/api/runs").then().statusCode(201)
-                        .extract().path("id"));
+                ids.add(given().baseUri(processes.get(i % 3).baseUrl())
+                        .contentType(ContentType.JSON)
+                        .body(Runs.request(topic, null, 8L * ROWS))
+                        .post("/api/runs")
+                        .then()
+                        .statusCode(201)
+                        .extract()
+                        .path("id"));
             }
 
             // 1. Spread: every run checkpointing, two per instance.
             long t0 = System.nanoTime();
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> owners(processes.get(0), ids).values().stream().allMatch(n -> n == 2)
-                            && ids.stream().allMatch(id -> get(processes.get(0), id).getLong("tokensCheckpointed") > 0));
+                            && ids.stream()
+                                    .allMatch(id -> get(processes.get(0), id).getLong("tokensCheckpointed") > 0));
             double spreadS = seconds(t0);
             assertEquals(Map.of("trainer-a", 2, "trainer-b", 2, "trainer-c", 2), owners(processes.get(0), ids));
 
             // 2. Kill one: its runs resume on the survivors from their last checkpoints.
             TrainerProcess victim = processes.get(0);
-            List<String> victimRuns = ids.stream().filter(id -> victim.name().equals(owner(processes.get(1), id))).toList();
+            List<String> victimRuns = ids.stream()
+                    .filter(id -> victim.name().equals(owner(processes.get(1), id)))
+                    .toList();
             victim.kill9();
             long tKill = System.nanoTime();
             List<TrainerProcess> alive = List.of(processes.get(1), processes.get(2));
@@ -106,14 +117,21 @@ class ScaleOutIT {
             added.awaitReady(Duration.ofSeconds(180));
             double startupS = seconds(tJoin);
             long tReady = System.nanoTime();
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> owners(added, ids).getOrDefault("trainer-d", 0) == 2
                             && owners(added, ids).values().stream().allMatch(n -> n == 2));
             double rebalanceS = seconds(tReady);
             assertEquals(Map.of("trainer-b", 2, "trainer-c", 2, "trainer-d", 2), owners(added, ids));
-            for (String id : ids.stream().filter(id -> "trainer-d".equals(owner(added, id))).toList()) {
+            for (String id : ids.stream()
+                    .filter(id -> "trainer-d".equals(owner(added, id)))
+                    .toList()) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> added.log().contains("run " + id + " (epoch"));
-                String line = added.log().lines().filter(l -> l.contains("run " + id + " (epoch")).findFirst().orElseThrow();
+                String line = added.log()
+                        .lines()
+                        .filter(l -> l.contains("run " + id + " (epoch"))
+                        .findFirst()
+                        .orElseThrow();
                 long from = Long.parseLong(line.replaceAll(".* starts at (\\d+) tokens.*", "$1"));
                 assertTrue(from > 0, "a moved run resumes from a checkpoint, not from zero: " + line);
             }
@@ -122,11 +140,19 @@ class ScaleOutIT {
                 JsonPath r = get(added, id);
                 assertEquals("RUNNING", r.getString("status"), "run " + id + ": " + r.getString("error"));
             }
-            System.out.printf("SCALE-OUT: 3 trainers, %d runs: spread 2/2/2 and checkpointing after %.1f s; "
-                    + "SIGKILL of one: its %d runs resumed from their checkpoints on the survivors after %.1f s "
-                    + "(session timeout %.1f s, ratio %.2f); 4th trainer: ready after %.1f s, rebalanced to 2/2/2 "
-                    + "after a further %.1f s%n", RUNS, spreadS, victimRuns.size(), failoverS,
-                    SESSION_TIMEOUT_MS / 1000.0, failoverS / (SESSION_TIMEOUT_MS / 1000.0), startupS, rebalanceS);
+            System.out.printf(
+                    "SCALE-OUT: 3 trainers, %d runs: spread 2/2/2 and checkpointing after %.1f s; "
+                            + "SIGKILL of one: its %d runs resumed from their checkpoints on the survivors after %.1f s "
+                            + "(session timeout %.1f s, ratio %.2f); 4th trainer: ready after %.1f s, rebalanced to 2/2/2 "
+                            + "after a further %.1f s%n",
+                    RUNS,
+                    spreadS,
+                    victimRuns.size(),
+                    failoverS,
+                    SESSION_TIMEOUT_MS / 1000.0,
+                    failoverS / (SESSION_TIMEOUT_MS / 1000.0),
+                    startupS,
+                    rebalanceS);
         } finally {
             feeding.set(false);
             if (feeder != null) {
@@ -143,8 +169,11 @@ class ScaleOutIT {
         String owner = owner(alive.get(0), id);
         try {
             for (TrainerProcess p : alive) {
-                if (p.name().equals(owner) && p.log().lines().anyMatch(l -> l.contains("run " + id + " (epoch")
-                        && l.contains("starts at " + checkpointed + " tokens"))) {
+                if (p.name().equals(owner)
+                        && p.log()
+                                .lines()
+                                .anyMatch(l -> l.contains("run " + id + " (epoch")
+                                        && l.contains("starts at " + checkpointed + " tokens"))) {
                     return true;
                 }
             }
@@ -155,7 +184,9 @@ class ScaleOutIT {
     }
 
     private static Map<String, Integer> owners(TrainerProcess via, List<String> ids) {
-        return ids.stream().map(id -> owner(via, id)).filter(o -> o != null)
+        return ids.stream()
+                .map(id -> owner(via, id))
+                .filter(o -> o != null)
                 .collect(Collectors.toMap(o -> o, o -> 1, Integer::sum, TreeMap::new));
     }
 
@@ -165,7 +196,12 @@ class ScaleOutIT {
     }
 
     private static JsonPath get(TrainerProcess p, String id) {
-        return given().baseUri(p.baseUrl()).get("/api/runs/" + id).then().statusCode(200).extract().jsonPath();
+        return given().baseUri(p.baseUrl())
+                .get("/api/runs/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     private static double seconds(long since) {

@@ -38,8 +38,13 @@ class ScalingEndpointTest {
     public static class Fresh implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("sae.trainer.scaling.lag-threshold", "10", "sae.trainer.scaling.runs-per-trainer", "2",
-                    "sae.trainer.scaling.cache-ms", "0");
+            return Map.of(
+                    "sae.trainer.scaling.lag-threshold",
+                    "10",
+                    "sae.trainer.scaling.runs-per-trainer",
+                    "2",
+                    "sae.trainer.scaling.cache-ms",
+                    "0");
         }
     }
 
@@ -50,14 +55,21 @@ class ScalingEndpointTest {
 
     /** Polled like KEDA does: no token. */
     private JsonNode poll() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(scaling.toString()))
-                .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(scaling.toString()))
+                                .header("Accept", "application/json")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         return JSON.readTree(r.body());
     }
 
     private static List<Long> figures(JsonNode d) {
-        return List.of(d.get("totalLag").asLong(), d.get("unfinishedRuns").asLong(), d.get("runsBehind").asLong(),
+        return List.of(
+                d.get("totalLag").asLong(),
+                d.get("unfinishedRuns").asLong(),
+                d.get("runsBehind").asLong(),
                 d.get("desiredTrainers").asLong());
     }
 
@@ -85,7 +97,9 @@ class ScalingEndpointTest {
             p.produceTrain(topicA, 2, data, 30, rows);
             p.produceTrain(topicB, 1, data, 12, rows);
         }
-        assertEquals(List.of(42L, 2L, 0L, 0L), figures(poll()),
+        assertEquals(
+                List.of(42L, 2L, 0L, 0L),
+                figures(poll()),
                 "30 + 12 records waiting; paused runs ask for no trainer however far behind");
 
         // Resumed, run A trains its 30 records and commits them at its checkpoints: its share of the lag
@@ -98,7 +112,11 @@ class ScalingEndpointTest {
         for (JsonNode d = poll(); d.get("totalLag").asLong() != 12; d = poll()) {
             long lagA = d.get("totalLag").asLong() - 12;
             int behind = lagA >= 10 ? 1 : 0;
-            assertEquals(List.of(behind, behind), List.of(d.get("runsBehind").asInt(), d.get("desiredTrainers").asInt()),
+            assertEquals(
+                    List.of(behind, behind),
+                    List.of(
+                            d.get("runsBehind").asInt(),
+                            d.get("desiredTrainers").asInt()),
                     "A's lag " + lagA + ": " + d);
             sawBehind += behind;
             if (System.nanoTime() > deadline) throw new AssertionError("A's lag never drained: " + d);
@@ -109,7 +127,8 @@ class ScalingEndpointTest {
         assertEquals(List.of(12L, 2L, 0L, 0L), figures(poll()), "B's 12 records, B still paused");
 
         given().post("/api/runs/" + b + "/resume").then().statusCode(200);
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> poll().get("totalLag").asLong() == 0);
         assertEquals(12L * rows, Runs.get(b).getLong("tokensCheckpointed"));
 

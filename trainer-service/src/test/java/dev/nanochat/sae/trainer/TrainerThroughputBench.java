@@ -1,16 +1,14 @@
 package dev.nanochat.sae.trainer;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.train.LoopSettings;
 import dev.nanochat.sae.core.train.StepMetrics;
 import dev.nanochat.sae.core.train.Trainer;
 import dev.nanochat.sae.core.train.TrainingLoop;
 import dev.nanochat.sae.core.train.TrainingOptions;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nanochat.sae.core.records.Split;
 import dev.nanochat.sae.trainer.kafka.KafkaRecordSource;
 import dev.nanochat.sae.trainer.support.ActivationTopics;
 import dev.nanochat.sae.trainer.support.SyntheticActivations;
@@ -41,9 +39,10 @@ class TrainerThroughputBench {
 
     @Test
     void kafka_run_keeps_up_with_the_engine() throws Exception {
-        SaeConfig config = SaeConfig.fromJson(new ObjectMapper().readTree(String.format(
-                "{\"architecture\":\"topk\",\"d_in\":%d,\"d_sae\":%d,\"k\":%d,\"batch_size\":%d,\"seed\":1}",
-                D_IN, D_SAE, K, BATCH)));
+        SaeConfig config = SaeConfig.fromJson(new ObjectMapper()
+                .readTree(String.format(
+                        "{\"architecture\":\"topk\",\"d_in\":%d,\"d_sae\":%d,\"k\":%d,\"batch_size\":%d,\"seed\":1}",
+                        D_IN, D_SAE, K, BATCH)));
         long tokens = (long) STEPS * BATCH;
         SyntheticActivations data = new SyntheticActivations(D_IN, 2 * D_IN, 8, 3);
         float[] pool = data.sample(8 * BATCH); // engine-alone batches cycle through this pool
@@ -79,22 +78,30 @@ class TrainerThroughputBench {
 
     private static double kafkaRun(SaeConfig config, String topic, long tokens) throws Exception {
         Path dir = Files.createTempDirectory("bench-ckpt-");
-        Map<String, Object> props = Map.of("bootstrap.servers", ActivationTopics.BOOTSTRAP,
-                "group.id", "bench-" + UUID.randomUUID(), "enable.auto.commit", false,
-                "auto.offset.reset", "earliest", "key.deserializer", StringDeserializer.class,
-                "value.deserializer", ByteArrayDeserializer.class);
+        Map<String, Object> props = Map.of(
+                "bootstrap.servers",
+                ActivationTopics.BOOTSTRAP,
+                "group.id",
+                "bench-" + UUID.randomUUID(),
+                "enable.auto.commit",
+                false,
+                "auto.offset.reset",
+                "earliest",
+                "key.deserializer",
+                StringDeserializer.class,
+                "value.deserializer",
+                ByteArrayDeserializer.class);
         try (Trainer trainer = new Trainer(config, TrainingOptions.defaults(tokens));
-             KafkaRecordSource source = new KafkaRecordSource(new KafkaConsumer<>(props), topic, D_IN, Map.of(), 0, 0,
-                     (r, why) -> {
-                         throw new AssertionError("bench data must be clean: " + why.getMessage());
-                     })) {
+                KafkaRecordSource source =
+                        new KafkaRecordSource(new KafkaConsumer<>(props), topic, D_IN, Map.of(), 0, 0, (r, why) -> {
+                            throw new AssertionError("bench data must be clean: " + why.getMessage());
+                        })) {
             // Shuffle buffer of 4 batches; one intermediate checkpoint + the final one, as a real run does.
-            LoopSettings settings = new LoopSettings(BATCH, 4 * BATCH, tokens / 2, tokens, Duration.ofMillis(100),
-                    Duration.ofSeconds(2));
+            LoopSettings settings = new LoopSettings(
+                    BATCH, 4 * BATCH, tokens / 2, tokens, Duration.ofMillis(100), Duration.ofSeconds(2));
             TrainingLoop.Listener listener = new TrainingLoop.Listener() {
                 @Override
-                public void stepped(StepMetrics metrics, long tokensTrained) {
-                }
+                public void stepped(StepMetrics metrics, long tokensTrained) {}
 
                 @Override
                 public void checkpoint(long at, boolean last) {

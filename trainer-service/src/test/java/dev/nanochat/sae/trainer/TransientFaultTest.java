@@ -43,12 +43,15 @@ class TransientFaultTest {
         long distinct = (long) RECORDS * ROWS;
         String id = Runs.create(Runs.request(topic, distinct, 512));
         String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
-        String user = ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.username", String.class)
+        String user = ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.datasource.username", String.class)
                 .orElse("postgres");
-        String password = ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.password", String.class)
+        String password = ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.datasource.password", String.class)
                 .orElse("");
         int kills = 0;
-        try (Connection admin = DriverManager.getConnection(url, user, password); Statement st = admin.createStatement()) {
+        try (Connection admin = DriverManager.getConnection(url, user, password);
+                Statement st = admin.createStatement()) {
             long end = System.currentTimeMillis() + 60_000;
             while (System.currentTimeMillis() < end && kills < 6) {
                 Thread.sleep(400);
@@ -67,7 +70,8 @@ class TransientFaultTest {
                 }
             }
         }
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> {
                     JsonPath r = get(id);
                     if (r != null && r.getString("status").equals("FAILED")) {
@@ -78,7 +82,8 @@ class TransientFaultTest {
         JsonPath done = get(id);
         assertTrue(kills > 0, "the test killed the pool's sessions at least once");
         assertTrue(done.getInt("retries") >= 1, "a transient failure was survived: " + done.prettify());
-        assertTrue(done.getString("lastError") != null && !done.getString("lastError").isBlank());
+        assertTrue(done.getString("lastError") != null
+                && !done.getString("lastError").isBlank());
         assertEquals(distinct, done.getLong("tokensCheckpointed"), "every record trained once, none twice");
         assertEquals(distinct, done.getLong("tokensTrained"));
         assertEquals(0, done.getLong("dlqRecords"));

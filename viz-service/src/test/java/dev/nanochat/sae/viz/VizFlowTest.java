@@ -236,7 +236,8 @@ class VizFlowTest {
     void the_live_runtime_serves_an_analysed_sae_with_no_restart() throws Exception {
         ensureDashboard();
         // No runtime folder is configured in this test: the SAE comes from viz's own registry, loaded on demand
-        // with the model its analysis used. Text = doc 2 of the sent activations, so its codes are rows of denseCodes().
+        // with the model its analysis used. Text = doc 2 of the sent activations, so its codes are rows of
+        // denseCodes().
         float[] z = denseCodes();
         int[] doc = docs.get(2);
         int from = docs.get(0).length + docs.get(1).length;
@@ -251,10 +252,15 @@ class VizFlowTest {
             }
         }
         assertTrue(f >= 2, "some feature fires on doc 2");
-        String body = JSON.writeValueAsString(Map.of(
-                "feature", Map.of("modelId", MODEL_ID, "source", source, "index", f), "customText", TEXT[2]));
-        JsonNode r = JSON.readTree(given().contentType("application/json").body(body).post("/api/activation/new")
-                .then().statusCode(200).extract().asString());
+        String body = JSON.writeValueAsString(
+                Map.of("feature", Map.of("modelId", MODEL_ID, "source", source, "index", f), "customText", TEXT[2]));
+        JsonNode r = JSON.readTree(given().contentType("application/json")
+                .body(body)
+                .post("/api/activation/new")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
         assertEquals(doc.length, r.get("values").size());
         assertEquals("<|bos|>", r.get("tokens").get(0).asText());
         int argmax = 0;
@@ -267,14 +273,20 @@ class VizFlowTest {
         assertEquals(argmax, r.get("maxValueTokenIndex").asInt());
         // The playground lists it; an SAE nobody analysed is a 400 naming it.
         long id = given().get("/api/saes").jsonPath().getLong("[0].id");
-        given().get("/playground").then().statusCode(200)
+        given().get("/playground")
+                .then()
+                .statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("source: \"" + source + "\""))
                 .body(org.hamcrest.Matchers.containsString("page: \"/saes/" + id + "/features/\""))
                 .body(org.hamcrest.Matchers.containsString("<a href=\"/playground\">Playground</a>")); // viz's nav
         String unknown = JSON.writeValueAsString(Map.of(
                 "feature", Map.of("modelId", MODEL_ID, "source", "9-res-nobody", "index", 0), "customText", "hi"));
-        given().contentType("application/json").body(unknown).post("/api/activation/new")
-                .then().statusCode(400).body(org.hamcrest.Matchers.containsString("9-res-nobody"));
+        given().contentType("application/json")
+                .body(unknown)
+                .post("/api/activation/new")
+                .then()
+                .statusCode(400)
+                .body(org.hamcrest.Matchers.containsString("9-res-nobody"));
     }
 
     static List<String> readAll(String topic) {

@@ -32,23 +32,31 @@ public class CollectionResource {
     }
 
     @POST
-    @Operation(summary = "Start a collection", description = "Validates the request, queues it and returns 202 with its id")
+    @Operation(
+            summary = "Start a collection",
+            description = "Validates the request, queues it and returns 202 with its id")
     public Response start(CollectionRequest request) {
         String id = manager.submit(request);
-        return Response.accepted(Map.of("id", id)).location(URI.create("/api/collections/" + id)).build();
+        return Response.accepted(Map.of("id", id))
+                .location(URI.create("/api/collections/" + id))
+                .build();
     }
 
     @GET
     @Operation(summary = "All collections, newest first")
     public List<CollectionView> list() {
-        return repository.newestFirst().stream().map(e -> CollectionView.of(e, manager.active(e.id))).toList();
+        return repository.newestFirst().stream()
+                .map(e -> CollectionView.of(e, manager.active(e.id)))
+                .toList();
     }
 
     @GET
     @Path("{id}")
     @Operation(summary = "One collection: status, tokens, tokens/s, ETA, offsets per topic, resume position")
     public CollectionView get(@PathParam("id") String id) {
-        return repository.byId(id).map(e -> CollectionView.of(e, manager.active(e.id)))
+        return repository
+                .byId(id)
+                .map(e -> CollectionView.of(e, manager.active(e.id)))
                 .orElseThrow(() -> new NotFoundException("no collection with id " + id));
     }
 

@@ -16,19 +16,55 @@ import java.util.Map;
  * @param position where a restart resumes: corpus slot {@code file:slot}, tokens of that document
  *        already sent, next record sequence number
  */
-public record CollectionView(String id, CollectionStatus status, String message, String modelId,
-        CollectionRequest request, long tokens, long evalTokens, long records, long bytes, long documents,
-        long invalidUtf8Skipped, double tokensPerSecond, Double etaSeconds, Map<String, Map<Integer, Long>> offsets,
-        Map<String, Object> position, Instant createdAt, Instant updatedAt, Instant finishedAt) {
+public record CollectionView(
+        String id,
+        CollectionStatus status,
+        String message,
+        String modelId,
+        CollectionRequest request,
+        long tokens,
+        long evalTokens,
+        long records,
+        long bytes,
+        long documents,
+        long invalidUtf8Skipped,
+        double tokensPerSecond,
+        Double etaSeconds,
+        Map<String, Map<Integer, Long>> offsets,
+        Map<String, Object> position,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant finishedAt) {
 
     public static CollectionView of(CollectionEntity e, boolean active) {
         Map<String, Map<Integer, Long>> offsets = new LinkedHashMap<>();
         e.topics.forEach(t -> offsets.put(t, e.offsets.getOrDefault(t, Map.of())));
         double rate = active ? e.tokensPerSecond : 0;
-        return new CollectionView(e.id, e.status, e.statusMessage, e.modelId, e.request, e.tokens, e.evalTokens,
-                e.records, e.bytes, e.documents, e.invalidUtf8, rate, eta(e, rate), offsets,
-                Map.of("corpus", e.positionCorpus, "tokenOffset", e.positionTokenOffset, "nextSequence", e.nextSequence),
-                e.createdAt, e.updatedAt, e.finishedAt);
+        return new CollectionView(
+                e.id,
+                e.status,
+                e.statusMessage,
+                e.modelId,
+                e.request,
+                e.tokens,
+                e.evalTokens,
+                e.records,
+                e.bytes,
+                e.documents,
+                e.invalidUtf8,
+                rate,
+                eta(e, rate),
+                offsets,
+                Map.of(
+                        "corpus",
+                        e.positionCorpus,
+                        "tokenOffset",
+                        e.positionTokenOffset,
+                        "nextSequence",
+                        e.nextSequence),
+                e.createdAt,
+                e.updatedAt,
+                e.finishedAt);
     }
 
     private static Double eta(CollectionEntity e, double rate) {

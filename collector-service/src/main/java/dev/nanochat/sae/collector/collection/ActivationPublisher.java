@@ -34,12 +34,18 @@ public final class ActivationPublisher implements AutoCloseable {
      * Appends one record, retrying while Kafka cannot take it. Returns false if {@code cancelled}
      * became true while waiting (the record was not sent).
      */
-    public boolean send(String topic, int partition, String key, byte[] value, Map<String, String> headers,
-            Callback onDone, BooleanSupplier cancelled) {
+    public boolean send(
+            String topic,
+            int partition,
+            String key,
+            byte[] value,
+            Map<String, String> headers,
+            Callback onDone,
+            BooleanSupplier cancelled) {
         RecordHeaders h = new RecordHeaders();
         headers.forEach((k, v) -> h.add(new RecordHeader(k, v.getBytes(StandardCharsets.UTF_8))));
-        ProducerRecord<byte[], byte[]> rec = new ProducerRecord<>(topic, partition, null,
-                key.getBytes(StandardCharsets.UTF_8), value, h);
+        ProducerRecord<byte[], byte[]> rec =
+                new ProducerRecord<>(topic, partition, null, key.getBytes(StandardCharsets.UTF_8), value, h);
         boolean waited = false;
         while (true) {
             SyncRejection sync = new SyncRejection(Thread.currentThread(), onDone);

@@ -19,9 +19,18 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * stays flat. {@code maxRecordBytes} stays under the broker's default {@code message.max.bytes}
  * (1 MiB) unless raised together with the topic's {@code max.message.bytes}, which we set on creation.
  */
-public record ActivationStreamSettings(KafkaClientProperties clients, String compression, long bufferMemoryBytes,
-        long maxBlockMs, int lingerMs, int batchSizeBytes, int deliveryTimeoutMs, int maxRecordBytes, int partitions,
-        short replicationFactor, long retentionMs) {
+public record ActivationStreamSettings(
+        KafkaClientProperties clients,
+        String compression,
+        long bufferMemoryBytes,
+        long maxBlockMs,
+        int lingerMs,
+        int batchSizeBytes,
+        int deliveryTimeoutMs,
+        int maxRecordBytes,
+        int partitions,
+        short replicationFactor,
+        long retentionMs) {
 
     private static final Set<String> COMPRESSIONS = Set.of("none", "gzip", "snappy", "lz4", "zstd");
 
@@ -38,8 +47,8 @@ public record ActivationStreamSettings(KafkaClientProperties clients, String com
                     + ") must hold at least two records of " + maxRecordBytes + " bytes");
         }
         if (partitions < 1 || replicationFactor < 1) {
-            throw new IllegalArgumentException("partitions and replication factor must be >= 1, got "
-                    + partitions + " and " + replicationFactor);
+            throw new IllegalArgumentException(
+                    "partitions and replication factor must be >= 1, got " + partitions + " and " + replicationFactor);
         }
     }
 
@@ -48,35 +57,62 @@ public record ActivationStreamSettings(KafkaClientProperties clients, String com
     }
 
     public ActivationStreamSettings withCompression(String codec) {
-        return new ActivationStreamSettings(clients, codec, bufferMemoryBytes, maxBlockMs, lingerMs, batchSizeBytes,
-                deliveryTimeoutMs, maxRecordBytes, partitions, replicationFactor, retentionMs);
+        return new ActivationStreamSettings(
+                clients,
+                codec,
+                bufferMemoryBytes,
+                maxBlockMs,
+                lingerMs,
+                batchSizeBytes,
+                deliveryTimeoutMs,
+                maxRecordBytes,
+                partitions,
+                replicationFactor,
+                retentionMs);
     }
 
     /** Same dials against other brokers (tests: an unreachable one); only bootstrap.servers is kept. */
     public ActivationStreamSettings withBootstrap(String servers) {
-        return new ActivationStreamSettings(new KafkaClientProperties(Map.of("bootstrap.servers", servers)), compression,
-                bufferMemoryBytes, maxBlockMs, lingerMs, batchSizeBytes, deliveryTimeoutMs, maxRecordBytes, partitions,
-                replicationFactor, retentionMs);
+        return new ActivationStreamSettings(
+                new KafkaClientProperties(Map.of("bootstrap.servers", servers)),
+                compression,
+                bufferMemoryBytes,
+                maxBlockMs,
+                lingerMs,
+                batchSizeBytes,
+                deliveryTimeoutMs,
+                maxRecordBytes,
+                partitions,
+                replicationFactor,
+                retentionMs);
     }
 
     public Properties producerProperties(String clientId) {
-        return clients.producer(clientId, Map.ofEntries(
-                Map.entry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5), // the idempotent maximum: ordered retries
-                Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression),
-                Map.entry(ProducerConfig.BUFFER_MEMORY_CONFIG, bufferMemoryBytes),
-                Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, maxBlockMs),
-                Map.entry(ProducerConfig.LINGER_MS_CONFIG, lingerMs),
-                Map.entry(ProducerConfig.BATCH_SIZE_CONFIG, batchSizeBytes),
-                Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryTimeoutMs),
-                Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(30_000, deliveryTimeoutMs - lingerMs)),
-                Map.entry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes),
-                // Keys are the record's sequence bytes, not strings.
-                Map.entry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName())));
+        return clients.producer(
+                clientId,
+                Map.ofEntries(
+                        Map.entry(
+                                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                                5), // the idempotent maximum: ordered retries
+                        Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression),
+                        Map.entry(ProducerConfig.BUFFER_MEMORY_CONFIG, bufferMemoryBytes),
+                        Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, maxBlockMs),
+                        Map.entry(ProducerConfig.LINGER_MS_CONFIG, lingerMs),
+                        Map.entry(ProducerConfig.BATCH_SIZE_CONFIG, batchSizeBytes),
+                        Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryTimeoutMs),
+                        Map.entry(
+                                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                                Math.min(30_000, deliveryTimeoutMs - lingerMs)),
+                        Map.entry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes),
+                        // Keys are the record's sequence bytes, not strings.
+                        Map.entry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName())));
     }
 
     public Properties adminProperties(String clientId) {
-        return clients.admin(clientId, Map.of(
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 8_000));
+        return clients.admin(
+                clientId,
+                Map.of(
+                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 8_000));
     }
 }

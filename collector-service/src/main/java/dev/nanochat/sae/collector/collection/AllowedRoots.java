@@ -56,8 +56,10 @@ public final class AllowedRoots {
         if (firstGlob < 0) {
             Path p = resolve(field, userPathOrGlob);
             if (Files.isDirectory(p)) {
-                throw new RequestRejectedException(field, field + ": '" + userPathOrGlob
-                        + "' is a directory; give files or a glob such as '" + userPathOrGlob + "/*.txt'");
+                throw new RequestRejectedException(
+                        field,
+                        field + ": '" + userPathOrGlob + "' is a directory; give files or a glob such as '"
+                                + userPathOrGlob + "/*.txt'");
             }
             return List.of(p);
         }
@@ -92,8 +94,10 @@ public final class AllowedRoots {
         Path p = Path.of(userPath);
         for (Path part : p) {
             if (part.toString().equals("..")) {
-                throw new RequestRejectedException(field, field + ": " + kind + " path '" + userPath
-                        + "' contains '..'; paths must stay under the " + kind + " roots " + roots);
+                throw new RequestRejectedException(
+                        field,
+                        field + ": " + kind + " path '" + userPath + "' contains '..'; paths must stay under the "
+                                + kind + " roots " + roots);
             }
         }
         if (p.isAbsolute()) {
@@ -119,8 +123,10 @@ public final class AllowedRoots {
 
     /** One answer for "missing", "unreadable" and "outside the roots (after symlinks)". */
     private RequestRejectedException notUnderRoots(String field, String userPath) {
-        return new RequestRejectedException(field, field + ": " + kind + " path '" + userPath
-                + "' is not a readable path under the configured " + kind + " roots " + roots);
+        return new RequestRejectedException(
+                field,
+                field + ": " + kind + " path '" + userPath + "' is not a readable path under the configured " + kind
+                        + " roots " + roots);
     }
 
     private static int firstGlobChar(String s) {

@@ -17,10 +17,22 @@ import java.util.Map;
  * @param maxRowsPerRecord rows per Kafka record so that a record stays under the size limit
  * @param offsets offsets acknowledged by earlier runs (topic → partition → offset)
  */
-public record CollectionJob(String collectionId, String modelId, Gpt model, Tokenizer tokenizer,
-        List<HookPoint> hooks, Corpus corpus, int contextSize, int batchSequences, long maxTokens, EvalSplit split,
-        DType payloadDtype, int maxRowsPerRecord, CollectionPosition start,
-        Map<String, Map<Integer, Long>> offsets) implements AutoCloseable {
+public record CollectionJob(
+        String collectionId,
+        String modelId,
+        Gpt model,
+        Tokenizer tokenizer,
+        List<HookPoint> hooks,
+        Corpus corpus,
+        int contextSize,
+        int batchSequences,
+        long maxTokens,
+        EvalSplit split,
+        DType payloadDtype,
+        int maxRowsPerRecord,
+        CollectionPosition start,
+        Map<String, Map<Integer, Long>> offsets)
+        implements AutoCloseable {
 
     public int dIn() {
         return model.config().nEmbd();

@@ -6,10 +6,10 @@ import dev.nanochat.sae.core.records.ActivationBatchCodec;
 import dev.nanochat.sae.corpus.Corpus;
 import dev.nanochat.sae.corpus.CorpusFormat;
 import dev.nanochat.sae.corpus.CorpusReader;
-import dev.nanochat.sae.nanochat.ModelCheckpoint;
-import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import dev.nanochat.sae.nanochat.Gpt;
 import dev.nanochat.sae.nanochat.HookPoint;
+import dev.nanochat.sae.nanochat.ModelCheckpoint;
+import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import dev.nanochat.sae.nanochat.ModelConfig;
 import dev.nanochat.sae.nanochat.Tokenizer;
 import java.nio.file.Path;
@@ -37,15 +37,17 @@ public final class CollectionPlanner {
     private final int batchSequences;
     private final int maxRecordBytes;
 
-    public CollectionPlanner(AllowedRoots modelRoots, AllowedRoots dataRoots, int batchSequences,
-            int maxRecordBytes) {
+    public CollectionPlanner(AllowedRoots modelRoots, AllowedRoots dataRoots, int batchSequences, int maxRecordBytes) {
         this.modelRoots = modelRoots;
         this.dataRoots = dataRoots;
         this.batchSequences = batchSequences;
         this.maxRecordBytes = maxRecordBytes;
     }
 
-    public CollectionJob plan(String collectionId, CollectionRequest req, CollectionPosition start,
+    public CollectionJob plan(
+            String collectionId,
+            CollectionRequest req,
+            CollectionPosition start,
             Map<String, Map<Integer, Long>> offsets) {
         if (req == null) {
             throw new RequestRejectedException("body", "request body is missing");
@@ -57,44 +59,65 @@ public final class CollectionPlanner {
         }
         long maxTokens = req.maxTokens() == null ? 0 : req.maxTokens();
         if (maxTokens < 0) {
-            throw new RequestRejectedException("maxTokens", "maxTokens must be >= 0 (0 = whole corpus), got " + maxTokens);
+            throw new RequestRejectedException(
+                    "maxTokens", "maxTokens must be >= 0 (0 = whole corpus), got " + maxTokens);
         }
         ModelCheckpoint ref = checkpoint(req.model());
         ModelConfig cfg = ref.config();
         int contextSize = req.contextSize() == null ? cfg.sequenceLen() : req.contextSize();
         if (contextSize < 1 || contextSize > cfg.sequenceLen()) {
-            throw new RequestRejectedException("contextSize", "contextSize must be in [1, " + cfg.sequenceLen()
-                    + "] (the model's sequence_len), got " + contextSize);
+            throw new RequestRejectedException(
+                    "contextSize",
+                    "contextSize must be in [1, " + cfg.sequenceLen() + "] (the model's sequence_len), got "
+                            + contextSize);
         }
         List<HookPoint> hooks = hooks(req.hooks(), cfg);
         Corpus corpus = corpus(req.corpus());
-        Tokenizer tokenizer = load("model.baseDir", "tokenizer", ref.tokenizerDir(), () -> Tokenizer.load(ref.tokenizerDir()));
+        Tokenizer tokenizer =
+                load("model.baseDir", "tokenizer", ref.tokenizerDir(), () -> Tokenizer.load(ref.tokenizerDir()));
         if (tokenizer.vocabSize() > cfg.vocabSize()) {
-            throw new RequestRejectedException("model.baseDir", "tokenizer in " + ref.tokenizerDir() + " has "
-                    + tokenizer.vocabSize() + " tokens, more than the checkpoint's vocab_size " + cfg.vocabSize());
+            throw new RequestRejectedException(
+                    "model.baseDir",
+                    "tokenizer in " + ref.tokenizerDir() + " has " + tokenizer.vocabSize()
+                            + " tokens, more than the checkpoint's vocab_size " + cfg.vocabSize());
         }
         Gpt gpt = load("model", "checkpoint", ref.modelFile(), () -> Gpt.load(ref, Device.cpu()));
         int maxRows = ActivationBatchCodec.maxRowsFor(cfg.nEmbd(), dtype, maxRecordBytes);
-        return new CollectionJob(collectionId, ref.modelId(), gpt, tokenizer, hooks, corpus, contextSize,
-                batchSequences, maxTokens, new EvalSplit(req.seed() == null ? 0 : req.seed(), evalFraction), dtype,
-                maxRows, start, offsets);
+        return new CollectionJob(
+                collectionId,
+                ref.modelId(),
+                gpt,
+                tokenizer,
+                hooks,
+                corpus,
+                contextSize,
+                batchSequences,
+                maxTokens,
+                new EvalSplit(req.seed() == null ? 0 : req.seed(), evalFraction),
+                dtype,
+                maxRows,
+                start,
+                offsets);
     }
 
     private ModelCheckpoint checkpoint(CollectionRequest.Model m) {
         if (m == null || m.baseDir() == null) {
-            throw new RequestRejectedException("model.baseDir", "model.baseDir is required (a nanochat base dir under "
-                    + modelRoots.roots() + ")");
+            throw new RequestRejectedException(
+                    "model.baseDir",
+                    "model.baseDir is required (a nanochat base dir under " + modelRoots.roots() + ")");
         }
-        if (m.tag() != null && !SAFE_NAME.matcher(m.tag()).matches() || m.tag() != null && m.tag().startsWith(".")) {
-            throw new RequestRejectedException("model.tag", "model.tag '" + m.tag() + "' must be a plain directory name");
+        if (m.tag() != null && !SAFE_NAME.matcher(m.tag()).matches()
+                || m.tag() != null && m.tag().startsWith(".")) {
+            throw new RequestRejectedException(
+                    "model.tag", "model.tag '" + m.tag() + "' must be a plain directory name");
         }
         Path baseDir = modelRoots.resolve("model.baseDir", m.baseDir());
         ModelCheckpoint ref;
         try {
             ref = ModelCheckpoints.resolve(baseDir, m.source(), m.tag(), m.step());
         } catch (RuntimeException e) {
-            throw new RequestRejectedException("model", "cannot resolve checkpoint in " + m.baseDir() + ": "
-                    + e.getMessage(), e);
+            throw new RequestRejectedException(
+                    "model", "cannot resolve checkpoint in " + m.baseDir() + ": " + e.getMessage(), e);
         }
         modelRoots.resolve("model", ref.modelFile().toString());
         modelRoots.resolve("model", ref.metaFile().toString());
@@ -104,7 +127,8 @@ public final class CollectionPlanner {
 
     private static List<HookPoint> hooks(List<String> names, ModelConfig cfg) {
         if (names == null || names.isEmpty()) {
-            throw new RequestRejectedException("hooks", "hooks must name at least one hook, e.g. blocks.0.hook_resid_post");
+            throw new RequestRejectedException(
+                    "hooks", "hooks must name at least one hook, e.g. blocks.0.hook_resid_post");
         }
         LinkedHashSet<HookPoint> hooks = new LinkedHashSet<>();
         for (int i = 0; i < names.size(); i++) {
@@ -123,8 +147,8 @@ public final class CollectionPlanner {
 
     private Corpus corpus(CollectionRequest.Corpus c) {
         if (c == null || c.paths() == null || c.paths().isEmpty()) {
-            throw new RequestRejectedException("corpus.paths", "corpus.paths must list files or globs under "
-                    + dataRoots.roots());
+            throw new RequestRejectedException(
+                    "corpus.paths", "corpus.paths must list files or globs under " + dataRoots.roots());
         }
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < c.paths().size(); i++) {
@@ -138,15 +162,17 @@ public final class CollectionPlanner {
         }
         for (Path f : files) {
             if (c.format() == null && CorpusFormat.detect(f) != format) {
-                throw new RequestRejectedException("corpus.paths", "corpus files mix formats (" + files.get(0)
-                        + " is " + format + ", " + f + " is " + CorpusFormat.detect(f) + "); give one format per collection");
+                throw new RequestRejectedException(
+                        "corpus.paths",
+                        "corpus files mix formats (" + files.get(0) + " is " + format + ", " + f + " is "
+                                + CorpusFormat.detect(f) + "); give one format per collection");
             }
         }
         Corpus corpus = Corpus.of(files, format);
         try (CorpusReader probe = corpus.open()) {
             if (probe.next() == null) {
-                throw new RequestRejectedException("corpus.paths", "corpus " + corpus + " holds no readable document ("
-                        + probe.stats() + ")");
+                throw new RequestRejectedException(
+                        "corpus.paths", "corpus " + corpus + " holds no readable document (" + probe.stats() + ")");
             }
         } catch (RuntimeException e) {
             if (e instanceof RequestRejectedException r) {

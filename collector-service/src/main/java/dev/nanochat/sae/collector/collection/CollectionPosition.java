@@ -10,8 +10,15 @@ import dev.nanochat.sae.corpus.CorpusPosition;
  * and the next record sequence number. {@code invalidUtf8} and {@code documents} are the reader's
  * counts (and UTF-8 bytes of documents read) <em>before</em> that document, so a resumed reader's counts add on without double counting.
  */
-public record CollectionPosition(CorpusPosition corpus, int tokenOffset, long nextSequence, long tokens,
-        long evalTokens, long documents, long invalidUtf8, long textBytes) {
+public record CollectionPosition(
+        CorpusPosition corpus,
+        int tokenOffset,
+        long nextSequence,
+        long tokens,
+        long evalTokens,
+        long documents,
+        long invalidUtf8,
+        long textBytes) {
 
     public static final CollectionPosition START = new CollectionPosition(CorpusPosition.START, 0, 0, 0, 0, 0, 0, 0);
 
@@ -24,7 +31,14 @@ public record CollectionPosition(CorpusPosition corpus, int tokenOffset, long ne
 
     /** The same place with the record counters advanced by one forward step. */
     public CollectionPosition withOutput(long sequences, long addTokens, long addEvalTokens) {
-        return new CollectionPosition(corpus, tokenOffset, nextSequence + sequences, tokens + addTokens,
-                evalTokens + addEvalTokens, documents, invalidUtf8, textBytes);
+        return new CollectionPosition(
+                corpus,
+                tokenOffset,
+                nextSequence + sequences,
+                tokens + addTokens,
+                evalTokens + addEvalTokens,
+                documents,
+                invalidUtf8,
+                textBytes);
     }
 }

@@ -12,6 +12,9 @@ import java.util.Map;
  * @param bytesThisRun payload bytes acknowledged since this runner started
  * @param tokensPerSecond acknowledged tokens per second of this run's wall time
  */
-public record CollectionProgress(CollectionPosition committed, Map<String, Map<Integer, Long>> offsets,
-        long recordsThisRun, long bytesThisRun, double tokensPerSecond) {
-}
+public record CollectionProgress(
+        CollectionPosition committed,
+        Map<String, Map<Integer, Long>> offsets,
+        long recordsThisRun,
+        long bytesThisRun,
+        double tokensPerSecond) {}

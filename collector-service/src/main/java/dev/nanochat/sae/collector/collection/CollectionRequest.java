@@ -16,14 +16,19 @@ import java.util.List;
  * @param dtype payload dtype, {@code f32} or {@code f16}
  * @param seed seeds the eval-split hash
  */
-public record CollectionRequest(Model model, List<String> hooks, Corpus corpus, Integer contextSize, Long maxTokens,
-        Double evalFraction, String dtype, Long seed) {
+public record CollectionRequest(
+        Model model,
+        List<String> hooks,
+        Corpus corpus,
+        Integer contextSize,
+        Long maxTokens,
+        Double evalFraction,
+        String dtype,
+        Long seed) {
 
     /** @param baseDir nanochat base dir; {@code source} base|mid|sft|rl; tag/step null = newest */
-    public record Model(String baseDir, String source, String tag, Integer step) {
-    }
+    public record Model(String baseDir, String source, String tag, Integer step) {}
 
     /** @param format lines|paragraphs|linedoc|jsonl|parquet, or null to detect from the file name */
-    public record Corpus(List<String> paths, String format) {
-    }
+    public record Corpus(List<String> paths, String format) {}
 }

@@ -117,8 +117,13 @@ public final class CollectionRunner implements Runnable {
         ForwardOptions capture = new ForwardOptions(new LinkedHashSet<>(job.hooks()), Map.of(), false);
         String clientId = "collector-" + job.collectionId();
         try (ActivationPublisher publisher = new ActivationPublisher(kafka, clientId, listener);
-                SequencePacker packer = new SequencePacker(job.corpus(), job.tokenizer()::encodeOrdinary,
-                        job.tokenizer().bosId(), job.split(), job.contextSize(), tracker.committed())) {
+                SequencePacker packer = new SequencePacker(
+                        job.corpus(),
+                        job.tokenizer()::encodeOrdinary,
+                        job.tokenizer().bosId(),
+                        job.split(),
+                        job.contextSize(),
+                        tracker.committed())) {
             listener.running();
             CollectionPosition pos = tracker.committed();
             PackedSequence carry = null;
@@ -164,9 +169,15 @@ public final class CollectionRunner implements Runnable {
     }
 
     /** Forward once, send every record of the step; returns the position after the step. */
-    private CollectionPosition sendStep(ActivationPublisher publisher, AckTracker tracker,
-            Map<String, Integer> partitions, ForwardOptions capture, List<PackedSequence> windows, StepRows rows,
-            CollectionPosition before, CollectionPosition packerAfter) {
+    private CollectionPosition sendStep(
+            ActivationPublisher publisher,
+            AckTracker tracker,
+            Map<String, Integer> partitions,
+            ForwardOptions capture,
+            List<PackedSequence> windows,
+            StepRows rows,
+            CollectionPosition before,
+            CollectionPosition packerAfter) {
         int[][] ids = new int[windows.size()][];
         for (int b = 0; b < ids.length; b++) {
             ids[b] = windows.get(b).tokens();
@@ -179,16 +190,29 @@ public final class CollectionRunner implements Runnable {
         }
         CollectionPosition corpusAfter = packerAfter;
         long eval = rows.evalRows();
-        CollectionPosition after = new CollectionPosition(corpusAfter.corpus(), corpusAfter.tokenOffset(),
-                before.nextSequence() + chunks.size(), before.tokens() + rows.rows(), before.evalTokens() + eval,
-                corpusAfter.documents(), corpusAfter.invalidUtf8(), corpusAfter.textBytes());
+        CollectionPosition after = new CollectionPosition(
+                corpusAfter.corpus(),
+                corpusAfter.tokenOffset(),
+                before.nextSequence() + chunks.size(),
+                before.tokens() + rows.rows(),
+                before.evalTokens() + eval,
+                corpusAfter.documents(),
+                corpusAfter.invalidUtf8(),
+                corpusAfter.textBytes());
         List<byte[]> values = new ArrayList<>();
         List<ActivationBatch> batches = new ArrayList<>();
         long bytes = 0;
         for (RecordSlicer.Chunk c : chunks) {
             for (HookPoint h : job.hooks()) {
-                ActivationBatch b = RecordSlicer.batch(job.collectionId(), job.modelId(), h.name(), job.dIn(),
-                        job.payloadDtype(), c, rows, acts.get(h));
+                ActivationBatch b = RecordSlicer.batch(
+                        job.collectionId(),
+                        job.modelId(),
+                        h.name(),
+                        job.dIn(),
+                        job.payloadDtype(),
+                        c,
+                        rows,
+                        acts.get(h));
                 byte[] v = ActivationBatchCodec.encode(b);
                 bytes += v.length;
                 batches.add(b);
@@ -200,14 +224,20 @@ public final class CollectionRunner implements Runnable {
             ActivationBatch b = batches.get(i);
             String topic = topics.get(i % job.hooks().size());
             int partition = (int) (b.sequence() % partitions.get(topic));
-            boolean sent = publisher.send(topic, partition, job.collectionId() + ":" + b.sequence(), values.get(i),
-                    ActivationBatchCodec.headers(b), (md, e) -> {
+            boolean sent = publisher.send(
+                    topic,
+                    partition,
+                    job.collectionId() + ":" + b.sequence(),
+                    values.get(i),
+                    ActivationBatchCodec.headers(b),
+                    (md, e) -> {
                         if (e == null) {
                             tracker.acked(step, md);
                         } else {
                             tracker.failed(e);
                         }
-                    }, this::halted);
+                    },
+                    this::halted);
             if (!sent) {
                 break;
             }
@@ -218,7 +248,11 @@ public final class CollectionRunner implements Runnable {
     private CollectionProgress progress(AckTracker tracker, long startNanos, long startTokens) {
         CollectionPosition c = tracker.committed();
         double seconds = (System.nanoTime() - startNanos) / 1e9;
-        return new CollectionProgress(c, tracker.offsets(), tracker.ackedRecords(), tracker.ackedBytes(),
+        return new CollectionProgress(
+                c,
+                tracker.offsets(),
+                tracker.ackedRecords(),
+                tracker.ackedBytes(),
                 seconds > 0 ? (c.tokens() - startTokens) / seconds : 0);
     }
 

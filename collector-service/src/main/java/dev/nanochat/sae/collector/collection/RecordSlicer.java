@@ -15,12 +15,10 @@ import java.util.List;
  * hooks, and a replay after a restart reproduces the same numbers (consumers dedup on them).
  */
 public final class RecordSlicer {
-    private RecordSlicer() {
-    }
+    private RecordSlicer() {}
 
     /** Row indices of one record, shared by all hooks. */
-    public record Chunk(long sequence, Split split, int[] rows) {
-    }
+    public record Chunk(long sequence, Split split, int[] rows) {}
 
     public static List<Chunk> chunks(StepRows step, int maxRows, long firstSequence) {
         List<Chunk> out = new ArrayList<>();
@@ -47,8 +45,15 @@ public final class RecordSlicer {
      *
      * @param activations [rows ≥ step rows, d] row-major, as returned by the forward pass for this hook
      */
-    public static ActivationBatch batch(String collectionId, String modelId, String hook, int d, DType dtype,
-            Chunk chunk, StepRows step, float[] activations) {
+    public static ActivationBatch batch(
+            String collectionId,
+            String modelId,
+            String hook,
+            int d,
+            DType dtype,
+            Chunk chunk,
+            StepRows step,
+            float[] activations) {
         int n = chunk.rows().length;
         float[] acts = new float[n * d];
         int[] ids = new int[n];
@@ -61,7 +66,18 @@ public final class RecordSlicer {
             docs[i] = step.docKeys()[r];
             pos[i] = step.positions()[r];
         }
-        return new ActivationBatch(collectionId, modelId, hook, d, dtype, chunk.sequence(), chunk.split(),
-                ActivationBatchCodec.SCHEMA_VERSION, acts, ids, docs, pos);
+        return new ActivationBatch(
+                collectionId,
+                modelId,
+                hook,
+                d,
+                dtype,
+                chunk.sequence(),
+                chunk.split(),
+                ActivationBatchCodec.SCHEMA_VERSION,
+                acts,
+                ids,
+                docs,
+                pos);
     }
 }

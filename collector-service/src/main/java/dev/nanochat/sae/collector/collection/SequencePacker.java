@@ -26,16 +26,21 @@ public final class SequencePacker implements AutoCloseable {
     private final int contextSize;
     private final CollectionPosition start;
 
-    private int[] doc;          // [<|bos|>, tokens...] of the document in progress, null before the first
+    private int[] doc; // [<|bos|>, tokens...] of the document in progress, null before the first
     private long docKey;
     private boolean docEval;
-    private int offset;         // tokens of doc already packed
+    private int offset; // tokens of doc already packed
     private CorpusPosition docStart;
     private CorpusStats statsBeforeDoc = new CorpusStats(0, 0, 0, 0, 0);
     private boolean ended;
 
-    public SequencePacker(Corpus corpus, Function<String, int[]> encoder, int bosId, EvalSplit split,
-            int contextSize, CollectionPosition start) {
+    public SequencePacker(
+            Corpus corpus,
+            Function<String, int[]> encoder,
+            int bosId,
+            EvalSplit split,
+            int contextSize,
+            CollectionPosition start) {
         if (contextSize < 1) {
             throw new IllegalArgumentException("context size must be >= 1, got " + contextSize);
         }
@@ -48,8 +53,9 @@ public final class SequencePacker implements AutoCloseable {
         this.docStart = start.corpus();
         if (advance()) {
             if (start.tokenOffset() > doc.length) {
-                throw new IllegalArgumentException("cannot resume: document at " + start.corpus().encode()
-                        + " has " + doc.length + " tokens, position says " + start.tokenOffset() + " were packed");
+                throw new IllegalArgumentException(
+                        "cannot resume: document at " + start.corpus().encode() + " has " + doc.length
+                                + " tokens, position says " + start.tokenOffset() + " were packed");
             }
             offset = start.tokenOffset();
         }
@@ -75,15 +81,23 @@ public final class SequencePacker implements AutoCloseable {
         if (filled == 0) {
             return null;
         }
-        return filled == contextSize ? new PackedSequence(tokens, keys, eval)
-                : new PackedSequence(Arrays.copyOf(tokens, filled), Arrays.copyOf(keys, filled), Arrays.copyOf(eval, filled));
+        return filled == contextSize
+                ? new PackedSequence(tokens, keys, eval)
+                : new PackedSequence(
+                        Arrays.copyOf(tokens, filled), Arrays.copyOf(keys, filled), Arrays.copyOf(eval, filled));
     }
 
     /** Resume point after the windows returned so far (record counters copied from the start position). */
     public CollectionPosition position() {
-        return new CollectionPosition(docStart, ended ? 0 : offset, start.nextSequence(), start.tokens(),
-                start.evalTokens(), start.documents() + statsBeforeDoc.documents(),
-                start.invalidUtf8() + statsBeforeDoc.invalidUtf8(), start.textBytes() + statsBeforeDoc.textBytes());
+        return new CollectionPosition(
+                docStart,
+                ended ? 0 : offset,
+                start.nextSequence(),
+                start.tokens(),
+                start.evalTokens(),
+                start.documents() + statsBeforeDoc.documents(),
+                start.invalidUtf8() + statsBeforeDoc.invalidUtf8(),
+                start.textBytes() + statsBeforeDoc.textBytes());
     }
 
     /** Reader counts since this packer opened (add to the start position's counts for totals). */

@@ -32,9 +32,10 @@ public final class TopicProvisioner {
         try (Admin admin = Admin.create(settings.adminProperties(clientId))) {
             List<NewTopic> wanted = new ArrayList<>();
             for (String t : topics) {
-                wanted.add(new NewTopic(t, settings.partitions(), settings.replicationFactor()).configs(Map.of(
-                        TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.retentionMs()),
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(settings.maxRecordBytes()))));
+                wanted.add(new NewTopic(t, settings.partitions(), settings.replicationFactor())
+                        .configs(Map.of(
+                                TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.retentionMs()),
+                                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(settings.maxRecordBytes()))));
             }
             var created = admin.createTopics(wanted).values();
             for (var e : created.entrySet()) {
@@ -46,8 +47,8 @@ public final class TopicProvisioner {
                     }
                 }
             }
-            Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames()
-                    .get(10, TimeUnit.SECONDS);
+            Map<String, TopicDescription> described =
+                    admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS);
             Map<String, Integer> partitions = new LinkedHashMap<>();
             for (String t : topics) {
                 partitions.put(t, described.get(t).partitions().size());

@@ -12,8 +12,17 @@ public class ActivationStreamSettingsProducer {
     ActivationStreamSettings activationStreamSettings(CollectorConfig config, KafkaClientProperties clients) {
         CollectorConfig.Producer p = config.producer();
         CollectorConfig.Topics t = config.topics();
-        return new ActivationStreamSettings(clients, p.compression(), p.bufferMemory(), p.maxBlock().toMillis(),
-                p.lingerMs(), p.batchSize(), (int) p.deliveryTimeout().toMillis(), p.maxRecordBytes(), t.partitions(),
-                t.replicationFactor(), t.retention().toMillis());
+        return new ActivationStreamSettings(
+                clients,
+                p.compression(),
+                p.bufferMemory(),
+                p.maxBlock().toMillis(),
+                p.lingerMs(),
+                p.batchSize(),
+                (int) p.deliveryTimeout().toMillis(),
+                p.maxRecordBytes(),
+                t.partitions(),
+                t.replicationFactor(),
+                t.retention().toMillis());
     }
 }

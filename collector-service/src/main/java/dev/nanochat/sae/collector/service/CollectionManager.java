@@ -1,14 +1,14 @@
 package dev.nanochat.sae.collector.service;
 
-import dev.nanochat.sae.collector.config.CollectorConfig;
+import dev.nanochat.sae.collector.collection.ActivationStreamSettings;
 import dev.nanochat.sae.collector.collection.AllowedRoots;
 import dev.nanochat.sae.collector.collection.CollectionJob;
 import dev.nanochat.sae.collector.collection.CollectionPlanner;
 import dev.nanochat.sae.collector.collection.CollectionPosition;
 import dev.nanochat.sae.collector.collection.CollectionRequest;
 import dev.nanochat.sae.collector.collection.CollectionRunner;
-import dev.nanochat.sae.collector.collection.ActivationStreamSettings;
 import dev.nanochat.sae.collector.collection.RequestRejectedException;
+import dev.nanochat.sae.collector.config.CollectorConfig;
 import dev.nanochat.sae.collector.store.CollectionEntity;
 import dev.nanochat.sae.collector.store.CollectionRepository;
 import dev.nanochat.sae.collector.store.ProgressMetrics;
@@ -31,7 +31,10 @@ public class CollectionManager {
     private final CollectionRepository store;
     private final MeterRegistry registry;
 
-    CollectionManager(CollectorConfig config, ActivationStreamSettings kafka, CollectionRepository store,
+    CollectionManager(
+            CollectorConfig config,
+            ActivationStreamSettings kafka,
+            CollectionRepository store,
             MeterRegistry registry) {
         this.config = config;
         this.kafka = kafka;
@@ -46,8 +49,11 @@ public class CollectionManager {
     @PostConstruct
     void init() {
         runners = new RunnerPool(config.maxConcurrent());
-        planner = new CollectionPlanner(new AllowedRoots("model", config.modelRoots()),
-                new AllowedRoots("data", config.dataRoots()), config.batchSequences(), kafka.maxRecordBytes());
+        planner = new CollectionPlanner(
+                new AllowedRoots("model", config.modelRoots()),
+                new AllowedRoots("data", config.dataRoots()),
+                config.batchSequences(),
+                kafka.maxRecordBytes());
         registry.gauge("sae.collector.tokens.per.second", tokensPerSecond);
     }
 

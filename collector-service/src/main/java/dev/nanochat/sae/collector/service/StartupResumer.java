@@ -1,7 +1,7 @@
 package dev.nanochat.sae.collector.service;
 
-import dev.nanochat.sae.collector.config.CollectorConfig;
 import dev.nanochat.sae.collector.collection.ActivationStreamSettings;
+import dev.nanochat.sae.collector.config.CollectorConfig;
 import dev.nanochat.sae.collector.store.CollectionEntity;
 import dev.nanochat.sae.collector.store.CollectionRepository;
 import io.quarkus.runtime.StartupEvent;
@@ -19,7 +19,10 @@ public class StartupResumer {
     private final CollectionRepository repository;
     private final CollectionManager manager;
 
-    StartupResumer(CollectorConfig config, ActivationStreamSettings kafka, CollectionRepository repository,
+    StartupResumer(
+            CollectorConfig config,
+            ActivationStreamSettings kafka,
+            CollectionRepository repository,
             CollectionManager manager) {
         this.config = config;
         this.kafka = kafka;
@@ -28,15 +31,22 @@ public class StartupResumer {
     }
 
     void onStart(@Observes StartupEvent ev) {
-        LOG.infof("collector: model roots %s, data roots %s, Kafka %s (compression %s, %d partitions), "
-                + "%d sequences per forward on CPU", config.modelRoots(), config.dataRoots(), kafka.bootstrapServers(),
-                kafka.compression(), kafka.partitions(), config.batchSequences());
+        LOG.infof(
+                "collector: model roots %s, data roots %s, Kafka %s (compression %s, %d partitions), "
+                        + "%d sequences per forward on CPU",
+                config.modelRoots(),
+                config.dataRoots(),
+                kafka.bootstrapServers(),
+                kafka.compression(),
+                kafka.partitions(),
+                config.batchSequences());
         if (!config.resumeOnStart()) {
             return;
         }
         for (CollectionEntity e : repository.unfinished()) {
-            LOG.infof("resuming collection %s (%s) at corpus %s + %d tokens, sequence %d", e.id, e.status,
-                    e.positionCorpus, e.positionTokenOffset, e.nextSequence);
+            LOG.infof(
+                    "resuming collection %s (%s) at corpus %s + %d tokens, sequence %d",
+                    e.id, e.status, e.positionCorpus, e.positionTokenOffset, e.nextSequence);
             manager.resume(e);
         }
     }

@@ -28,7 +28,9 @@ public class CollectionRepository implements PanacheRepositoryBase<CollectionEnt
         e.modelId = job.modelId();
         e.topics = topics;
         e.maxTokens = job.maxTokens();
-        e.corpusBytes = job.corpus().files().stream().mapToLong(CollectionRepository::size).sum();
+        e.corpusBytes = job.corpus().files().stream()
+                .mapToLong(CollectionRepository::size)
+                .sum();
         e.position(CollectionPosition.START);
         e.offsets = Map.of();
         e.createdAt = Instant.now();
@@ -49,7 +51,8 @@ public class CollectionRepository implements PanacheRepositoryBase<CollectionEnt
 
     @Transactional
     public List<CollectionEntity> unfinished() {
-        return list("status in ?1 order by createdAt",
+        return list(
+                "status in ?1 order by createdAt",
                 List.of(CollectionStatus.QUEUED, CollectionStatus.WAITING_FOR_KAFKA, CollectionStatus.RUNNING));
     }
 

@@ -88,7 +88,11 @@ public final class ProgressRecorder implements CollectionListener {
             }
             backoff = Math.min(backoff * 2, 5_000);
         }
-        LOG.infof("collection %s %s: %d tokens%s", id, status, latest == null ? 0 : latest.committed().tokens(),
+        LOG.infof(
+                "collection %s %s: %d tokens%s",
+                id,
+                status,
+                latest == null ? 0 : latest.committed().tokens(),
                 message == null ? "" : " (" + message + ")");
     }
 
@@ -128,7 +132,9 @@ public final class ProgressRecorder implements CollectionListener {
             return true;
         } catch (RuntimeException ex) {
             if (!dbDown) {
-                LOG.warnf("collection %s: cannot write its progress to the database (%s); collecting on", id, ex.toString());
+                LOG.warnf(
+                        "collection %s: cannot write its progress to the database (%s); collecting on",
+                        id, ex.toString());
             }
             dbDown = true;
             return false;

@@ -29,15 +29,23 @@ class KafkaDownTest {
         String id = given().contentType(ContentType.JSON)
                 .body("{\"model\":{\"baseDir\":\"nanochat-d2\"},\"hooks\":[\"blocks.0.hook_resid_post\"],"
                         + "\"corpus\":{\"paths\":[\"moby-dick-ch1.txt\"]}}")
-                .post("/api/collections").then().statusCode(202).extract().path("id");
-        await().atMost(Duration.ofSeconds(60)).until(() -> "WAITING_FOR_KAFKA".equals(
-                given().get("/api/collections/" + id).then().extract().path("status")));
-        given().get("/api/collections/" + id).then().body("message", containsString("127.0.0.1:1"))
+                .post("/api/collections")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        await().atMost(Duration.ofSeconds(60)).until(() -> "WAITING_FOR_KAFKA"
+                .equals(given().get("/api/collections/" + id).then().extract().path("status")));
+        given().get("/api/collections/" + id)
+                .then()
+                .body("message", containsString("127.0.0.1:1"))
                 .body("tokens", equalTo(0));
-        given().get("/q/health/ready").then().statusCode(503)
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(503)
                 .body("checks.find { it.name == 'kafka' }.status", equalTo("DOWN"));
         given().delete("/api/collections/" + id).then().statusCode(202);
-        await().atMost(Duration.ofSeconds(60)).until(() -> "CANCELLED".equals(
-                given().get("/api/collections/" + id).then().extract().path("status")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "CANCELLED"
+                .equals(given().get("/api/collections/" + id).then().extract().path("status")));
     }
 }

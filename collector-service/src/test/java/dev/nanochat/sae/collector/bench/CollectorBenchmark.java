@@ -15,9 +15,9 @@ import dev.nanochat.sae.collector.collection.StepRows;
 import dev.nanochat.sae.collector.support.Fixtures;
 import dev.nanochat.sae.collector.support.RecordingListener;
 import dev.nanochat.sae.core.records.ActivationBatchCodec;
-import dev.nanochat.sae.nanochat.ModelCheckpointWriter;
 import dev.nanochat.sae.nanochat.ForwardOptions;
 import dev.nanochat.sae.nanochat.ForwardResult;
+import dev.nanochat.sae.nanochat.ModelCheckpointWriter;
 import dev.nanochat.sae.nanochat.ModelConfig;
 import dev.nanochat.sae.nanochat.StateDictLayout;
 import dev.nanochat.sae.nanochat.torch.StorageType;
@@ -59,11 +59,20 @@ class CollectorBenchmark {
                 out.write(text);
             }
         }
-        CollectionPlanner planner = new CollectionPlanner(new AllowedRoots("model", List.of(root.resolve("models"))),
-                new AllowedRoots("data", List.of(data)), BATCH, 1_000_000);
-        CollectionRequest req = new CollectionRequest(new CollectionRequest.Model("bench-d8", "base", null, null),
-                List.of(HOOK), new CollectionRequest.Corpus(List.of("moby-x60.txt"), null), CONTEXT, TOKENS, 0.0,
-                "f32", 1L);
+        CollectionPlanner planner = new CollectionPlanner(
+                new AllowedRoots("model", List.of(root.resolve("models"))),
+                new AllowedRoots("data", List.of(data)),
+                BATCH,
+                1_000_000);
+        CollectionRequest req = new CollectionRequest(
+                new CollectionRequest.Model("bench-d8", "base", null, null),
+                List.of(HOOK),
+                new CollectionRequest.Corpus(List.of("moby-x60.txt"), null),
+                CONTEXT,
+                TOKENS,
+                0.0,
+                "f32",
+                1L);
 
         double fwd1 = forwardAlone(planner, req);
         Map<String, double[]> kafka = new HashMap<>();
@@ -74,20 +83,28 @@ class CollectorBenchmark {
         double fwd = (fwd1 + fwd2) / 2;
         Map<String, Double> ratios = compressionRatios(planner, req);
 
-        System.out.printf("%n=== collector benchmark: d8×512 random-init nanochat, hook %s, [%d, %d] batches, %d tokens ===%n",
+        System.out.printf(
+                "%n=== collector benchmark: d8×512 random-init nanochat, hook %s, [%d, %d] batches, %d tokens ===%n",
                 HOOK, BATCH, CONTEXT, TOKENS);
-        System.out.printf("forward alone (same batches, capture only): %.0f tokens/s (runs: %.0f, %.0f)%n", fwd, fwd1, fwd2);
+        System.out.printf(
+                "forward alone (same batches, capture only): %.0f tokens/s (runs: %.0f, %.0f)%n", fwd, fwd1, fwd2);
         for (String codec : List.of("none", "lz4", "zstd")) {
             double[] k = kafka.get(codec);
-            System.out.printf("into Kafka, compression %-4s: %.0f tokens/s = %.2f× forward, %.1f MB/s payload, record ratio %.3f%n",
+            System.out.printf(
+                    "into Kafka, compression %-4s: %.0f tokens/s = %.2f× forward, %.1f MB/s payload, record ratio %.3f%n",
                     codec, k[0], k[0] / fwd, k[1] / 1e6, ratios.get(codec));
         }
     }
 
     static double forwardAlone(CollectionPlanner planner, CollectionRequest req) {
         try (CollectionJob job = planner.plan("bench-fwd", req, CollectionPosition.START, Map.of());
-                SequencePacker packer = new SequencePacker(job.corpus(), job.tokenizer()::encodeOrdinary,
-                        job.tokenizer().bosId(), new EvalSplit(1, 0), CONTEXT, CollectionPosition.START)) {
+                SequencePacker packer = new SequencePacker(
+                        job.corpus(),
+                        job.tokenizer()::encodeOrdinary,
+                        job.tokenizer().bosId(),
+                        new EvalSplit(1, 0),
+                        CONTEXT,
+                        CollectionPosition.START)) {
             List<int[][]> batches = new ArrayList<>();
             for (long t = 0; t < TOKENS; t += (long) BATCH * CONTEXT) {
                 int[][] ids = new int[BATCH][];
@@ -109,7 +126,8 @@ class CollectorBenchmark {
 
     /** Returns {tokens/s, payload bytes/s} of a whole collection run (tokenize + forward + encode + send + acks). */
     static double[] intoKafka(CollectionPlanner planner, CollectionRequest req, String codec) {
-        CollectionJob job = planner.plan("bench-" + codec + "-" + UUID.randomUUID(), req, CollectionPosition.START, Map.of());
+        CollectionJob job =
+                planner.plan("bench-" + codec + "-" + UUID.randomUUID(), req, CollectionPosition.START, Map.of());
         RecordingListener l = new RecordingListener();
         long t0 = System.nanoTime();
         new CollectionRunner(job, Fixtures.kafka(codec), l).run();
@@ -123,8 +141,13 @@ class CollectorBenchmark {
     /** Compressed/raw size of one full record of real activations, per codec (as Kafka would compress it). */
     static Map<String, Double> compressionRatios(CollectionPlanner planner, CollectionRequest req) throws Exception {
         try (CollectionJob job = planner.plan("bench-ratio", req, CollectionPosition.START, Map.of());
-                SequencePacker packer = new SequencePacker(job.corpus(), job.tokenizer()::encodeOrdinary,
-                        job.tokenizer().bosId(), new EvalSplit(1, 0), CONTEXT, CollectionPosition.START)) {
+                SequencePacker packer = new SequencePacker(
+                        job.corpus(),
+                        job.tokenizer()::encodeOrdinary,
+                        job.tokenizer().bosId(),
+                        new EvalSplit(1, 0),
+                        CONTEXT,
+                        CollectionPosition.START)) {
             List<PackedSequence> windows = new ArrayList<>();
             int[][] ids = new int[BATCH][];
             for (int b = 0; b < BATCH; b++) {
@@ -134,8 +157,15 @@ class CollectorBenchmark {
             ForwardResult r = job.model().forward(ids, new ForwardOptions(Set.copyOf(job.hooks()), Map.of(), false));
             StepRows rows = StepRows.of(windows, Long.MAX_VALUE);
             var chunk = RecordSlicer.chunks(rows, job.maxRowsPerRecord(), 0).get(0);
-            byte[] value = ActivationBatchCodec.encode(RecordSlicer.batch("bench", job.modelId(), HOOK, job.dIn(),
-                    job.payloadDtype(), chunk, rows, r.activations(job.hooks().get(0))));
+            byte[] value = ActivationBatchCodec.encode(RecordSlicer.batch(
+                    "bench",
+                    job.modelId(),
+                    HOOK,
+                    job.dIn(),
+                    job.payloadDtype(),
+                    chunk,
+                    rows,
+                    r.activations(job.hooks().get(0))));
             Map<String, Double> out = new HashMap<>();
             out.put("none", 1.0);
             var lz4 = new java.io.ByteArrayOutputStream();

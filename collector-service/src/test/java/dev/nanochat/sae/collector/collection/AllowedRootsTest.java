@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AllowedRootsTest {
     @TempDir
     Path tmp;
+
     Path root;
     Path outside;
     AllowedRoots roots;
@@ -39,7 +40,8 @@ class AllowedRootsTest {
 
     @Test
     void dot_dot_is_refused_even_when_it_would_land_inside() {
-        var e = assertThrows(RequestRejectedException.class, () -> roots.resolve("corpus.paths[0]", "books/../books/a.txt"));
+        var e = assertThrows(
+                RequestRejectedException.class, () -> roots.resolve("corpus.paths[0]", "books/../books/a.txt"));
         assertTrue(e.getMessage().contains("contains '..'"), e.getMessage());
         assertEquals("corpus.paths[0]", e.field());
         assertThrows(RequestRejectedException.class, () -> roots.resolve("f", "../secret/passwd.txt"));
@@ -53,8 +55,10 @@ class AllowedRootsTest {
 
     @Test
     void missing_and_outside_paths_get_the_same_message_so_callers_cannot_probe_the_file_system() {
-        var outsideExisting = assertThrows(RequestRejectedException.class, () -> roots.resolve("f", outside + "/passwd.txt"));
-        var outsideMissing = assertThrows(RequestRejectedException.class, () -> roots.resolve("f", outside + "/nothing.txt"));
+        var outsideExisting =
+                assertThrows(RequestRejectedException.class, () -> roots.resolve("f", outside + "/passwd.txt"));
+        var outsideMissing =
+                assertThrows(RequestRejectedException.class, () -> roots.resolve("f", outside + "/nothing.txt"));
         var insideMissing = assertThrows(RequestRejectedException.class, () -> roots.resolve("f", "books/none.txt"));
         String a = outsideExisting.getMessage().replace(outside + "/passwd.txt", "P");
         assertEquals(a, outsideMissing.getMessage().replace(outside + "/nothing.txt", "P"));
@@ -80,7 +84,10 @@ class AllowedRootsTest {
 
     @Test
     void glob_expands_sorted_and_an_empty_match_is_an_error() throws Exception {
-        assertEquals(List.of(root.resolve("books/a.txt").toRealPath(), root.resolve("books/b.txt").toRealPath()),
+        assertEquals(
+                List.of(
+                        root.resolve("books/a.txt").toRealPath(),
+                        root.resolve("books/b.txt").toRealPath()),
                 roots.expand("f", "books/*.txt"));
         var e = assertThrows(RequestRejectedException.class, () -> roots.expand("f", "books/*.parquet"));
         assertTrue(e.getMessage().contains("matched no files"), e.getMessage());
@@ -89,7 +96,8 @@ class AllowedRootsTest {
     @Test
     void missing_file_and_directory_without_glob_are_explained() {
         var missing = assertThrows(RequestRejectedException.class, () -> roots.expand("f", "books/none.txt"));
-        assertTrue(missing.getMessage().contains("is not a readable path under the configured data roots"),
+        assertTrue(
+                missing.getMessage().contains("is not a readable path under the configured data roots"),
                 missing.getMessage());
         var dir = assertThrows(RequestRejectedException.class, () -> roots.expand("f", "books"));
         assertTrue(dir.getMessage().contains("is a directory"), dir.getMessage());

@@ -18,7 +18,6 @@ import dev.nanochat.sae.nanochat.ForwardOptions;
 import dev.nanochat.sae.nanochat.HookPoint;
 import dev.nanochat.sae.nanochat.Tokenizer;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +46,8 @@ class CollectionRunnerKafkaTest {
         for (String topic : CollectionRunner.topics(job)) {
             TreeMap<Long, List<ActivationBatch>> bySeq = new TreeMap<>();
             for (Received r : TopicReader.read(topic, job.collectionId())) {
-                bySeq.computeIfAbsent(r.batch().sequence(), s -> new ArrayList<>()).add(r.batch());
+                bySeq.computeIfAbsent(r.batch().sequence(), s -> new ArrayList<>())
+                        .add(r.batch());
                 assertEquals(Long.toString(r.batch().sequence()), r.headers().get("sae-sequence"));
                 assertEquals(r.batch().split().wire(), r.headers().get("sae-split"));
             }
@@ -59,8 +59,8 @@ class CollectionRunnerKafkaTest {
     @Test
     void activations_read_back_from_kafka_equal_a_direct_forward_on_the_same_tokens() {
         String id = newId();
-        CollectionJob job = planner.plan(id, Fixtures.request(Fixtures.HOOKS, CONTEXT, 0, "f32"),
-                CollectionPosition.START, Map.of());
+        CollectionJob job = planner.plan(
+                id, Fixtures.request(Fixtures.HOOKS, CONTEXT, 0, "f32"), CollectionPosition.START, Map.of());
         // Oracle: the corpus tokenized independently, packed, and forwarded in the same [4, 64] batches.
         Tokenizer tok = job.tokenizer();
         List<Integer> stream = new ArrayList<>();
@@ -82,7 +82,8 @@ class CollectionRunnerKafkaTest {
         int d = 128;
         for (int h = 0; h < job.hooks().size(); h++) {
             HookPoint hook = job.hooks().get(h);
-            TreeMap<Long, List<ActivationBatch>> bySeq = readBack(job).get(CollectionRunner.topics(job).get(h));
+            TreeMap<Long, List<ActivationBatch>> bySeq =
+                    readBack(job).get(CollectionRunner.topics(job).get(h));
             assertEquals(l.last().committed().nextSequence(), bySeq.size());
             assertEquals(0L, bySeq.firstKey());
             assertEquals(bySeq.size() - 1, bySeq.lastKey()); // contiguous: no gaps
@@ -146,8 +147,10 @@ class CollectionRunnerKafkaTest {
         // Which documents are held out, computed independently from the corpus text.
         EvalSplit split = new EvalSplit(42, 0.3);
         Map<Long, Split> docSplit = new HashMap<>();
-        try (CorpusReader r = Corpus.of(List.of(Fixtures.resource("/data/" + Fixtures.MOBY)),
-                dev.nanochat.sae.corpus.CorpusFormat.LINES).open()) {
+        try (CorpusReader r = Corpus.of(
+                        List.of(Fixtures.resource("/data/" + Fixtures.MOBY)),
+                        dev.nanochat.sae.corpus.CorpusFormat.LINES)
+                .open()) {
             for (Document d; (d = r.next()) != null; ) {
                 docSplit.put(d.key(), split.of(d.text()));
             }
@@ -165,7 +168,8 @@ class CollectionRunnerKafkaTest {
         assertTrue(evalRows > 0);
         assertEquals(runs.get(0).keySet(), runs.get(1).keySet());
         for (long seq : runs.get(0).keySet()) {
-            ActivationBatch a = runs.get(0).get(seq).get(0), b = runs.get(1).get(seq).get(0);
+            ActivationBatch a = runs.get(0).get(seq).get(0),
+                    b = runs.get(1).get(seq).get(0);
             assertEquals(a.split(), b.split());
             assertArrayEquals(a.docIds(), b.docIds());
             assertArrayEquals(a.tokenIds(), b.tokenIds());
@@ -179,7 +183,8 @@ class CollectionRunnerKafkaTest {
         CollectionJob reference = planner.plan(newId(), req, CollectionPosition.START, Map.of());
         RecordingListener refListener = new RecordingListener();
         new CollectionRunner(reference, kafka, refListener).run();
-        TreeMap<Long, List<ActivationBatch>> want = readBack(reference).values().iterator().next();
+        TreeMap<Long, List<ActivationBatch>> want =
+                readBack(reference).values().iterator().next();
 
         String id = newId();
         CollectionJob first = planner.plan(id, req, CollectionPosition.START, Map.of());
@@ -195,7 +200,8 @@ class CollectionRunnerKafkaTest {
         holder[0].run();
         assertEquals(null, stopping.finished);
         CollectionPosition resumeAt = stopping.last().committed();
-        assertTrue(resumeAt.nextSequence() > 0 && resumeAt.nextSequence() < want.size(),
+        assertTrue(
+                resumeAt.nextSequence() > 0 && resumeAt.nextSequence() < want.size(),
                 "stopped mid-way at sequence " + resumeAt.nextSequence() + " of " + want.size());
 
         CollectionJob second = planner.plan(id, req, resumeAt, stopping.last().offsets());
@@ -204,7 +210,8 @@ class CollectionRunnerKafkaTest {
         assertEquals(CollectionStatus.COMPLETED, l2.finished, l2.finishedMessage);
         assertEquals(refListener.last().committed(), l2.last().committed());
 
-        TreeMap<Long, List<ActivationBatch>> got = readBack(second).values().iterator().next();
+        TreeMap<Long, List<ActivationBatch>> got =
+                readBack(second).values().iterator().next();
         assertEquals(want.keySet(), got.keySet(), "every sequence number present after the restart");
         for (long seq : want.keySet()) {
             ActivationBatch w = want.get(seq).get(0);
@@ -219,8 +226,8 @@ class CollectionRunnerKafkaTest {
 
     @Test
     void kafka_unreachable_at_start_makes_the_runner_wait_and_report_it_until_cancelled() throws Exception {
-        CollectionJob job = planner.plan(newId(), Fixtures.request(Fixtures.HOOKS, CONTEXT, 0, "f32"),
-                CollectionPosition.START, Map.of());
+        CollectionJob job = planner.plan(
+                newId(), Fixtures.request(Fixtures.HOOKS, CONTEXT, 0, "f32"), CollectionPosition.START, Map.of());
         RecordingListener l = new RecordingListener();
         CollectionRunner runner = new CollectionRunner(job, kafka.withBootstrap("127.0.0.1:1"), l);
         Thread t = new Thread(runner);
@@ -244,8 +251,14 @@ class CollectionRunnerKafkaTest {
         java.util.concurrent.atomic.AtomicBoolean cancel = new java.util.concurrent.atomic.AtomicBoolean();
         try (ActivationPublisher p = new ActivationPublisher(kafka.withBootstrap("127.0.0.1:1"), "down-test", waits)) {
             List<Exception> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
-            Thread t = new Thread(() -> p.send("sae.activations.down", 0, "k", new byte[1000], Map.of(),
-                    (md, e) -> delivered.add(e), cancel::get));
+            Thread t = new Thread(() -> p.send(
+                    "sae.activations.down",
+                    0,
+                    "k",
+                    new byte[1000],
+                    Map.of(),
+                    (md, e) -> delivered.add(e),
+                    cancel::get));
             t.start();
             t.join(5_000);
             assertTrue(t.isAlive(), "send must block while Kafka cannot take the record");

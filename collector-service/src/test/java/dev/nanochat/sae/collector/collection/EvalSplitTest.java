@@ -30,7 +30,9 @@ class EvalSplitTest {
 
     @Test
     void held_out_share_matches_the_fraction() {
-        long eval = splits(new EvalSplit(1, 0.2), 20000).stream().filter(s -> s == Split.EVAL).count();
+        long eval = splits(new EvalSplit(1, 0.2), 20000).stream()
+                .filter(s -> s == Split.EVAL)
+                .count();
         // binomial(20000, 0.2): sd ≈ 57, so ±300 is > 5 sd
         assertTrue(Math.abs(eval - 4000) < 300, "eval documents: " + eval);
     }

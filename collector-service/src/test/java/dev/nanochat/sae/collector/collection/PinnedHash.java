@@ -7,8 +7,7 @@ import java.security.MessageDigest;
 
 /** Independent (BigInteger-based) computation of the eval-split hash, the oracle for EvalSplit. */
 final class PinnedHash {
-    private PinnedHash() {
-    }
+    private PinnedHash() {}
 
     static double expected(long seed, String text) {
         try {

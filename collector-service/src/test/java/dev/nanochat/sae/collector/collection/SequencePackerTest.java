@@ -28,7 +28,8 @@ class SequencePackerTest {
     };
 
     static Path moby() throws Exception {
-        return Path.of(SequencePackerTest.class.getResource("/data/moby-dick-ch1.txt").toURI());
+        return Path.of(
+                SequencePackerTest.class.getResource("/data/moby-dick-ch1.txt").toURI());
     }
 
     static List<PackedSequence> drain(SequencePacker p) {
@@ -42,9 +43,13 @@ class SequencePackerTest {
     @Test
     void documents_start_with_bos_and_windows_are_cut_at_the_context_size() throws Exception {
         Corpus corpus = Corpus.of(List.of(moby()), CorpusFormat.LINES);
-        List<String> paragraphs = Files.readAllLines(moby()).stream().filter(l -> !l.isBlank()).toList();
-        long expectedTokens = paragraphs.stream().mapToLong(l -> l.getBytes(StandardCharsets.UTF_8).length + 1).sum();
-        try (SequencePacker p = new SequencePacker(corpus, BYTES, BOS, new EvalSplit(0, 0), 256, CollectionPosition.START)) {
+        List<String> paragraphs =
+                Files.readAllLines(moby()).stream().filter(l -> !l.isBlank()).toList();
+        long expectedTokens = paragraphs.stream()
+                .mapToLong(l -> l.getBytes(StandardCharsets.UTF_8).length + 1)
+                .sum();
+        try (SequencePacker p =
+                new SequencePacker(corpus, BYTES, BOS, new EvalSplit(0, 0), 256, CollectionPosition.START)) {
             List<PackedSequence> windows = drain(p);
             long total = windows.stream().mapToLong(PackedSequence::length).sum();
             assertEquals(expectedTokens, total);
@@ -54,7 +59,10 @@ class SequencePackerTest {
             assertTrue(windows.get(windows.size() - 1).length() < 256);
             assertEquals(BOS, windows.get(0).tokens()[0]);
             assertEquals('C', windows.get(0).tokens()[1]);
-            long bos = windows.stream().flatMapToInt(w -> java.util.Arrays.stream(w.tokens())).filter(t -> t == BOS).count();
+            long bos = windows.stream()
+                    .flatMapToInt(w -> java.util.Arrays.stream(w.tokens()))
+                    .filter(t -> t == BOS)
+                    .count();
             assertEquals(paragraphs.size(), bos);
             assertEquals(paragraphs.size(), p.position().documents());
         }
@@ -107,10 +115,20 @@ class SequencePackerTest {
     void invalid_utf8_lines_are_skipped_and_counted(@TempDir Path tmp) throws Exception {
         Path f = tmp.resolve("mixed.txt");
         byte[] bad = {(byte) 0xC3, (byte) 0x28, '\n'}; // 0xC3 must be followed by a continuation byte
-        Files.write(f, concat("Call me Ishmael.\n".getBytes(StandardCharsets.UTF_8), bad, bad,
-                "Some years ago.\n".getBytes(StandardCharsets.UTF_8)));
-        try (SequencePacker p = new SequencePacker(Corpus.of(List.of(f), CorpusFormat.LINES), BYTES, BOS,
-                new EvalSplit(0, 0), 1000, CollectionPosition.START)) {
+        Files.write(
+                f,
+                concat(
+                        "Call me Ishmael.\n".getBytes(StandardCharsets.UTF_8),
+                        bad,
+                        bad,
+                        "Some years ago.\n".getBytes(StandardCharsets.UTF_8)));
+        try (SequencePacker p = new SequencePacker(
+                Corpus.of(List.of(f), CorpusFormat.LINES),
+                BYTES,
+                BOS,
+                new EvalSplit(0, 0),
+                1000,
+                CollectionPosition.START)) {
             PackedSequence w = p.next();
             assertEquals("Call me Ishmael.".length() + "Some years ago.".length() + 2, w.length());
             assertEquals(2, p.stats().invalidUtf8());

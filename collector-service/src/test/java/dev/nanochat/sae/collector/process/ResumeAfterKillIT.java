@@ -39,17 +39,18 @@ class ResumeAfterKillIT {
     static final int CONTEXT = 128;
     /** 24 × Moby-Dick ch. 1 = 216 documents, 74 448 tokens: several seconds of collection on this CPU. */
     static final int COPIES = 24;
+
     static final Duration STARTUP = Duration.ofSeconds(120);
 
     /** What the first process left in the database and in the topic when it was killed. */
-    record KillPoint(String status, long tokens, long nextSequence, long appended) {
-    }
+    record KillPoint(String status, long tokens, long nextSequence, long appended) {}
 
     @Test
     void a_killed_collector_resumes_on_restart_and_the_topic_holds_every_token_once_plus_identical_replays()
             throws Exception {
         long t0 = System.nanoTime();
-        try (ScratchDatabase db = new ScratchDatabase(); ScratchModel model = new ScratchModel(COPIES, List.of(HOOK))) {
+        try (ScratchDatabase db = new ScratchDatabase();
+                ScratchModel model = new ScratchModel(COPIES, List.of(HOOK))) {
             List<Integer> expected = new ArrayList<>();
             int documents = tokenize(model, expected);
             String topic = model.topic(HOOK);
@@ -59,29 +60,45 @@ class ResumeAfterKillIT {
             try (CollectorProcess first = new CollectorProcess("first-" + model.tag(), db.url(), model)) {
                 first.awaitReady(STARTUP);
                 log(t0, "first collector ready");
-                id = given().baseUri(first.baseUri()).contentType(ContentType.JSON).body(request(model))
-                        .post("/api/collections").then().statusCode(202).extract().path("id");
+                id = given().baseUri(first.baseUri())
+                        .contentType(ContentType.JSON)
+                        .body(request(model))
+                        .post("/api/collections")
+                        .then()
+                        .statusCode(202)
+                        .extract()
+                        .path("id");
                 kill = killAheadOfPersistedPosition(first, db, id, topic, expected.size());
             }
             log(t0, "killed at " + kill);
             assertEquals("RUNNING", kill.status(), "a kill leaves a non-terminal row");
-            assertTrue(kill.tokens() > 0 && kill.tokens() < expected.size(),
+            assertTrue(
+                    kill.tokens() > 0 && kill.tokens() < expected.size(),
                     "killed mid-collection: " + kill.tokens() + " of " + expected.size() + " tokens persisted");
 
             long next;
             try (CollectorProcess second = new CollectorProcess("second-" + model.tag(), db.url(), model)) {
                 second.awaitReady(STARTUP);
                 log(t0, "second collector ready");
-                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                    String status = given().baseUri(second.baseUri()).get("/api/collections/" + id).then()
-                            .statusCode(200).extract().path("status");
-                    if (status.equals("FAILED") || status.equals("CANCELLED")) {
-                        fail("resumed collection ended " + status + "; log:\n" + second.logText());
-                    }
-                    return status.equals("COMPLETED");
-                });
+                await().atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> {
+                            String status = given().baseUri(second.baseUri())
+                                    .get("/api/collections/" + id)
+                                    .then()
+                                    .statusCode(200)
+                                    .extract()
+                                    .path("status");
+                            if (status.equals("FAILED") || status.equals("CANCELLED")) {
+                                fail("resumed collection ended " + status + "; log:\n" + second.logText());
+                            }
+                            return status.equals("COMPLETED");
+                        });
                 log(t0, "completed after restart");
-                var done = given().baseUri(second.baseUri()).get("/api/collections/" + id).then().statusCode(200);
+                var done = given().baseUri(second.baseUri())
+                        .get("/api/collections/" + id)
+                        .then()
+                        .statusCode(200);
                 assertEquals(expected.size(), ((Number) done.extract().path("tokens")).intValue());
                 assertEquals(documents, ((Number) done.extract().path("documents")).intValue());
                 next = ((Number) done.extract().path("position.nextSequence")).longValue();
@@ -93,14 +110,20 @@ class ResumeAfterKillIT {
             TreeMap<Long, List<Received>> bySequence = new TreeMap<>();
             for (Received r : records) {
                 assertEquals(Long.toString(r.batch().sequence()), r.headers().get("sae-sequence"));
-                bySequence.computeIfAbsent(r.batch().sequence(), s -> new ArrayList<>()).add(r);
+                bySequence
+                        .computeIfAbsent(r.batch().sequence(), s -> new ArrayList<>())
+                        .add(r);
             }
-            assertEquals(LongStream.range(0, next).boxed().toList(), List.copyOf(bySequence.keySet()),
+            assertEquals(
+                    LongStream.range(0, next).boxed().toList(),
+                    List.copyOf(bySequence.keySet()),
                     "every sequence 0.." + (next - 1) + " present, none beyond");
             for (List<Received> copies : bySequence.values()) {
                 for (Received dup : copies.subList(1, copies.size())) {
-                    assertArrayEquals(copies.get(0).value(), dup.value(), "replayed record " + dup.batch().sequence()
-                            + " is byte-identical");
+                    assertArrayEquals(
+                            copies.get(0).value(),
+                            dup.value(),
+                            "replayed record " + dup.batch().sequence() + " is byte-identical");
                     assertEquals(copies.get(0).headers(), dup.headers());
                 }
             }
@@ -117,19 +140,23 @@ class ResumeAfterKillIT {
                 }
             }
             assertEquals(expected.size(), row, "distinct rows = tokens of the corpus");
-            log(t0, "checked " + next + " sequences, " + (records.size() - next) + " replayed duplicates, "
-                    + row + " tokens");
+            log(
+                    t0,
+                    "checked " + next + " sequences, " + (records.size() - next) + " replayed duplicates, " + row
+                            + " tokens");
         }
     }
 
     /** Kills the process as soon as the topic holds records past the persisted resume position. */
-    static KillPoint killAheadOfPersistedPosition(CollectorProcess process, ScratchDatabase db, String id, String topic,
-            long totalTokens) throws Exception {
-        try (var consumer = TopicReader.consumer(); Connection c = db.connect()) {
+    static KillPoint killAheadOfPersistedPosition(
+            CollectorProcess process, ScratchDatabase db, String id, String topic, long totalTokens) throws Exception {
+        try (var consumer = TopicReader.consumer();
+                Connection c = db.connect()) {
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (System.nanoTime() < deadline) {
                 KillPoint now = persisted(c, id, 0);
-                if (!now.status().equals("RUNNING") && !now.status().equals("QUEUED")
+                if (!now.status().equals("RUNNING")
+                        && !now.status().equals("QUEUED")
                         && !now.status().equals("WAITING_FOR_KAFKA")) {
                     fail("collection ended " + now.status() + " before the kill; log:\n" + process.logText());
                 }
@@ -144,8 +171,8 @@ class ResumeAfterKillIT {
     }
 
     static KillPoint persisted(Connection c, String id, long appended) throws Exception {
-        try (PreparedStatement s = c.prepareStatement(
-                "select status, tokens, next_sequence from collector.collections where id = ?")) {
+        try (PreparedStatement s =
+                c.prepareStatement("select status, tokens, next_sequence from collector.collections where id = ?")) {
             s.setString(1, id);
             try (ResultSet r = s.executeQuery()) {
                 assertTrue(r.next(), "collection " + id + " is in the database");

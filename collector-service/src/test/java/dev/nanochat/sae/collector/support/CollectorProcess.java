@@ -32,15 +32,21 @@ public final class CollectorProcess implements AutoCloseable {
         try {
             port = freePort();
             log = Files.createDirectories(Path.of("target/it-logs")).resolve(name + ".log");
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx1g", "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true",
+            List<String> cmd = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx1g",
+                    "--add-modules",
+                    "jdk.incubator.vector",
+                    "-Dai.djl.offline=true",
                     "-Dquarkus.http.port=" + port,
                     "-Dquarkus.datasource.jdbc.url=" + jdbcUrl,
                     "-Dkafka.bootstrap.servers=" + TopicReader.BOOTSTRAP,
                     "-Dsae.collector.model-roots=" + roots.modelRoot(),
                     "-Dsae.collector.data-roots=" + roots.dataRoot(),
-                    "-jar", jar.toString()));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+                    "-jar",
+                    jar.toString()));
+            ProcessBuilder pb =
+                    new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
             pb.environment().put("SAE_API_TOKENS", dev.nanochat.sae.support.test.ApiAuth.TOKENS);
             dev.nanochat.sae.support.test.ApiAuth.install();
@@ -56,13 +62,16 @@ public final class CollectorProcess implements AutoCloseable {
 
     /** Waits for /q/health/ready (Kafka, database, model roots) to answer 200. */
     public CollectorProcess awaitReady(Duration timeout) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUri() + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(5)).build();
+                .timeout(Duration.ofSeconds(5))
+                .build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("collector exited with " + process.exitValue() + "; log:\n" + logText());
+                throw new IllegalStateException(
+                        "collector exited with " + process.exitValue() + "; log:\n" + logText());
             }
             try {
                 if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {

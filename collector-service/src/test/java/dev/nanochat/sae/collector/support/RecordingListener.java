@@ -16,7 +16,7 @@ public class RecordingListener implements CollectionListener {
     private final Consumer<RecordingListener> onProgress;
 
     public RecordingListener() {
-        this(l -> { });
+        this(l -> {});
     }
 
     public RecordingListener(Consumer<RecordingListener> onProgress) {

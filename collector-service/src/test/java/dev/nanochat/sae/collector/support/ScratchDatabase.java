@@ -46,8 +46,9 @@ public final class ScratchDatabase implements AutoCloseable {
     }
 
     private void execute(String sql) {
-        try (Connection c = DriverManager.getConnection(adminUrl, env("SAE_DB_USER", "postgres"),
-                env("SAE_DB_PASSWORD", "")); var s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(
+                        adminUrl, env("SAE_DB_USER", "postgres"), env("SAE_DB_PASSWORD", ""));
+                var s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(sql + " on " + adminUrl + " failed: " + e.getMessage(), e);

@@ -32,8 +32,10 @@ public final class ScratchModel implements AutoCloseable {
         dir = Path.of("target", "it-" + tag).toAbsolutePath();
         try {
             Path fixture = Fixtures.resource("/models/" + BASE_DIR);
-            copyFiles(fixture.resolve("tokenizer"), modelRoot().resolve(BASE_DIR).resolve("tokenizer"));
-            copyFiles(fixture.resolve("base_checkpoints/d2"), modelRoot().resolve(BASE_DIR + "/base_checkpoints/" + tag));
+            copyFiles(
+                    fixture.resolve("tokenizer"), modelRoot().resolve(BASE_DIR).resolve("tokenizer"));
+            copyFiles(
+                    fixture.resolve("base_checkpoints/d2"), modelRoot().resolve(BASE_DIR + "/base_checkpoints/" + tag));
             byte[] text = Files.readAllBytes(Fixtures.resource("/data/" + Fixtures.MOBY));
             Files.createDirectories(dataRoot());
             try (var out = Files.newOutputStream(corpus())) {

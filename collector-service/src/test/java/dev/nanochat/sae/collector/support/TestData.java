@@ -16,8 +16,7 @@ public final class TestData {
     public static final Path MODELS = Path.of("target/test-models");
     public static final int INVALID_LINES = 3;
 
-    private TestData() {
-    }
+    private TestData() {}
 
     public static synchronized void create() {
         try {
@@ -25,7 +24,8 @@ public final class TestData {
             Files.createDirectories(MODELS);
             Path moby = Fixtures.resource("/data/" + Fixtures.MOBY);
             byte[] text = Files.readAllBytes(moby);
-            byte[] bad = {'W', 'h', 'a', 'l', 'e', ' ', (byte) 0xC3, (byte) 0x28, '\n'}; // 0xC3 needs a continuation byte
+            byte[] bad = {'W', 'h', 'a', 'l', 'e', ' ', (byte) 0xC3, (byte) 0x28, '\n'
+            }; // 0xC3 needs a continuation byte
             try (var out = Files.newOutputStream(DATA.resolve("with-invalid-utf8.txt"))) {
                 for (int i = 0; i < INVALID_LINES; i++) {
                     out.write(bad);
@@ -50,7 +50,9 @@ public final class TestData {
             Files.createDirectories(corrupt);
             Path good = Fixtures.resource("/models/nanochat-d2");
             copyDir(good.resolve("tokenizer"), MODELS.resolve("corrupt/tokenizer"));
-            Files.copy(good.resolve("base_checkpoints/d2/meta_000600.json"), corrupt.resolve("meta_000600.json"),
+            Files.copy(
+                    good.resolve("base_checkpoints/d2/meta_000600.json"),
+                    corrupt.resolve("meta_000600.json"),
                     StandardCopyOption.REPLACE_EXISTING);
             byte[] model = Files.readAllBytes(good.resolve("base_checkpoints/d2/model_000600.pt"));
             Files.write(corrupt.resolve("model_000600.pt"), java.util.Arrays.copyOf(model, model.length / 3));

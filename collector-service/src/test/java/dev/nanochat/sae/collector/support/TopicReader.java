@@ -23,12 +23,10 @@ public final class TopicReader {
     public static final String BOOTSTRAP = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:19092");
 
     /** A decoded record with its raw value and Kafka headers. */
-    public record Received(ActivationBatch batch, byte[] value, Map<String, String> headers, int partition,
-            long offset) {
-    }
+    public record Received(
+            ActivationBatch batch, byte[] value, Map<String, String> headers, int partition, long offset) {}
 
-    private TopicReader() {
-    }
+    private TopicReader() {}
 
     public static List<Received> read(String topic, String collectionId) {
         Properties p = new Properties();
@@ -38,8 +36,8 @@ public final class TopicReader {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 << 20);
         List<Received> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
             for (PartitionInfo info : c.partitionsFor(topic, Duration.ofSeconds(10))) {
                 parts.add(new TopicPartition(topic, info.partition()));
@@ -55,8 +53,8 @@ public final class TopicReader {
                         headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
                     }
                     if (collectionId.equals(headers.get(ActivationBatchCodec.HEADER_COLLECTION))) {
-                        out.add(new Received(ActivationBatchCodec.decode(r.value()), r.value(), headers, r.partition(),
-                                r.offset()));
+                        out.add(new Received(
+                                ActivationBatchCodec.decode(r.value()), r.value(), headers, r.partition(), r.offset()));
                     }
                 }
             }

@@ -13,8 +13,7 @@ final class ApiVersions {
     private static final Pattern VERSION = Pattern.compile("v(\\d+)(?:(alpha|beta)(\\d+))?");
     static final Comparator<String> ORDER = Comparator.comparingLong(ApiVersions::rank);
 
-    private ApiVersions() {
-    }
+    private ApiVersions() {}
 
     private static long rank(String v) {
         Matcher m = VERSION.matcher(v.trim());

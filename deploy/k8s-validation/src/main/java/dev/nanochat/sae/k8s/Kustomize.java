@@ -1,10 +1,10 @@
 package dev.nanochat.sae.k8s;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.MappingIterator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,8 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Renders an overlay with {@code kubectl kustomize} (the same renderer {@code kubectl apply -k} uses). */
 public final class Kustomize {
-    private Kustomize() {
-    }
+    private Kustomize() {}
 
     public static String render(Path dir) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true);

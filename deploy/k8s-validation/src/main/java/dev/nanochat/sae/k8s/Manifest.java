@@ -7,8 +7,12 @@ public record Manifest(String apiVersion, String kind, String name, String names
 
     public static Manifest of(JsonNode tree) {
         JsonNode meta = tree.path("metadata");
-        return new Manifest(tree.path("apiVersion").asText(""), tree.path("kind").asText(""),
-                meta.path("name").asText(""), meta.hasNonNull("namespace") ? meta.get("namespace").asText() : null, tree);
+        return new Manifest(
+                tree.path("apiVersion").asText(""),
+                tree.path("kind").asText(""),
+                meta.path("name").asText(""),
+                meta.hasNonNull("namespace") ? meta.get("namespace").asText() : null,
+                tree);
     }
 
     public String group() {

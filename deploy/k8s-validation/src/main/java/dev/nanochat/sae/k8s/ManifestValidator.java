@@ -14,8 +14,7 @@ import java.util.List;
  * deploy/k8s/overlays), prints each violation and exits 1 on any.
  */
 public final class ManifestValidator {
-    private ManifestValidator() {
-    }
+    private ManifestValidator() {}
 
     public static List<Violation> validate(List<Manifest> objects, boolean gpuOverlay, String readme) {
         StrictSchemas schemas = new StrictSchemas();

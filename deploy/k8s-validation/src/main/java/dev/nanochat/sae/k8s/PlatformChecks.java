@@ -29,24 +29,59 @@ public final class PlatformChecks {
     public static final String EXTERNAL = "k8s-validate/external";
     /** Annotation on a workload naming the Kafka topics it reads in one consumer group. */
     public static final String CONSUMES = "k8s-validate/consumes";
+
     public static final String GPU = "nvidia.com/gpu";
     static final String TRAINER = "trainer-service";
     /** Below this a trainer cannot be sure to checkpoint every run it owns on SIGTERM. */
     static final int MIN_TRAINER_GRACE_SECONDS = 120;
-    private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding",
-            "PersistentVolume", "StorageClass", "CustomResourceDefinition", "IngressClass", "PriorityClass");
+
+    private static final Set<String> CLUSTER_SCOPED = Set.of(
+            "Namespace",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "PersistentVolume",
+            "StorageClass",
+            "CustomResourceDefinition",
+            "IngressClass",
+            "PriorityClass");
     private static final Set<String> WORKLOADS = Set.of("Deployment", "StatefulSet", "Job");
     /** Parameters of KEDA's Kafka scaler (keda.sh/docs/2.20/scalers/apache-kafka); {@code xFromEnv} variants too. */
-    static final Set<String> KAFKA_SCALER_KEYS = Set.of("bootstrapServers", "consumerGroup", "topic", "lagThreshold",
-            "activationLagThreshold", "offsetResetPolicy", "allowIdleConsumers", "excludePersistentLag",
-            "scaleToZeroOnInvalidOffset", "limitToPartitionsWithLag", "ensureEvenDistributionOfPartitions",
-            "partitionLimitation", "version", "sasl", "tls", "unsafeSsl", "saslTokenProvider", "awsRegion");
+    static final Set<String> KAFKA_SCALER_KEYS = Set.of(
+            "bootstrapServers",
+            "consumerGroup",
+            "topic",
+            "lagThreshold",
+            "activationLagThreshold",
+            "offsetResetPolicy",
+            "allowIdleConsumers",
+            "excludePersistentLag",
+            "scaleToZeroOnInvalidOffset",
+            "limitToPartitionsWithLag",
+            "ensureEvenDistributionOfPartitions",
+            "partitionLimitation",
+            "version",
+            "sasl",
+            "tls",
+            "unsafeSsl",
+            "saslTokenProvider",
+            "awsRegion");
     /** Parameters of KEDA's metrics-api scaler (keda.sh/docs/2.20/scalers/metrics-api). */
-    static final Set<String> METRICS_API_KEYS = Set.of("url", "format", "valueLocation", "targetValue",
-            "activationTargetValue", "unsafeSsl", "authMode", "method", "keyParamName",
-            "aggregateFromKubeServiceEndpoints", "aggregationType");
+    static final Set<String> METRICS_API_KEYS = Set.of(
+            "url",
+            "format",
+            "valueLocation",
+            "targetValue",
+            "activationTargetValue",
+            "unsafeSsl",
+            "authMode",
+            "method",
+            "keyParamName",
+            "aggregateFromKubeServiceEndpoints",
+            "aggregationType");
     /** Fields of trainer-service's GET /scaling (its ScalingDemand record) a trigger may scale on. */
-    static final Set<String> TRAINER_SCALING_FIELDS = Set.of("totalLag", "unfinishedRuns", "runsBehind", "desiredTrainers");
+    static final Set<String> TRAINER_SCALING_FIELDS =
+            Set.of("totalLag", "unfinishedRuns", "runsBehind", "desiredTrainers");
+
     static final String NAMESPACE = "nanochat-sae";
     static final String KEDA_NAMESPACE = "keda";
     private static final Pattern SERVICE_URL = Pattern.compile(
@@ -91,7 +126,9 @@ public final class PlatformChecks {
     }
 
     private Optional<Manifest> find(String kind, String name) {
-        return all.stream().filter(m -> m.kind().equals(kind) && m.name().equals(name)).findFirst();
+        return all.stream()
+                .filter(m -> m.kind().equals(kind) && m.name().equals(name))
+                .findFirst();
     }
 
     private List<Manifest> workloadList() {
@@ -99,7 +136,9 @@ public final class PlatformChecks {
     }
 
     private static JsonNode podTemplate(Manifest w) {
-        return w.kind().equals("Job") ? w.tree().path("spec").path("template") : w.tree().path("spec").path("template");
+        return w.kind().equals("Job")
+                ? w.tree().path("spec").path("template")
+                : w.tree().path("spec").path("template");
     }
 
     private static List<JsonNode> containers(JsonNode podSpec) {
@@ -111,7 +150,9 @@ public final class PlatformChecks {
 
     private static Map<String, String> labels(JsonNode meta) {
         Map<String, String> l = new HashMap<>();
-        meta.path("labels").fields().forEachRemaining(e -> l.put(e.getKey(), e.getValue().asText()));
+        meta.path("labels")
+                .fields()
+                .forEachRemaining(e -> l.put(e.getKey(), e.getValue().asText()));
         return l;
     }
 
@@ -122,7 +163,7 @@ public final class PlatformChecks {
         }
         boolean structured = selector.has("matchLabels") || selector.has("matchExpressions");
         JsonNode match = structured ? selector.path("matchLabels") : selector;
-        for (Iterator<Map.Entry<String, JsonNode>> it = match.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = match.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().asText().equals(labels.get(e.getKey()))) {
                 return false;
@@ -132,13 +173,14 @@ public final class PlatformChecks {
             String key = x.path("key").asText();
             Set<String> values = new HashSet<>();
             x.path("values").forEach(v -> values.add(v.asText()));
-            boolean ok = switch (x.path("operator").asText()) {
-                case "In" -> values.contains(labels.get(key));
-                case "NotIn" -> !values.contains(labels.get(key));
-                case "Exists" -> labels.containsKey(key);
-                case "DoesNotExist" -> !labels.containsKey(key);
-                default -> false;
-            };
+            boolean ok =
+                    switch (x.path("operator").asText()) {
+                        case "In" -> values.contains(labels.get(key));
+                        case "NotIn" -> !values.contains(labels.get(key));
+                        case "Exists" -> labels.containsKey(key);
+                        case "DoesNotExist" -> !labels.containsKey(key);
+                        default -> false;
+                    };
             if (!ok) {
                 return false;
             }
@@ -170,27 +212,35 @@ public final class PlatformChecks {
         String platform = ns.get(0).name();
         for (Manifest m : all) {
             if (!CLUSTER_SCOPED.contains(m.kind()) && !platform.equals(m.namespace())) {
-                fail(m, "namespace is " + (m.namespace() == null ? "unset" : "\"" + m.namespace() + "\"")
-                        + "; every namespaced object belongs in the platform's namespace \"" + platform + "\"");
+                fail(
+                        m,
+                        "namespace is " + (m.namespace() == null ? "unset" : "\"" + m.namespace() + "\"")
+                                + "; every namespaced object belongs in the platform's namespace \"" + platform + "\"");
             }
         }
     }
 
     private void noCommittedSecrets() {
         for (Manifest s : kind("Secret")) {
-            fail(s, "Secrets are never committed: create it out of band and declare it with the annotation "
-                    + EXTERNAL + " on the workload that uses it");
+            fail(
+                    s,
+                    "Secrets are never committed: create it out of band and declare it with the annotation " + EXTERNAL
+                            + " on the workload that uses it");
         }
     }
 
     private void workloads() {
         for (Manifest w : workloadList()) {
             JsonNode pod = podTemplate(w).path("spec");
-            boolean podNonRoot = pod.path("securityContext").path("runAsNonRoot").asBoolean(false);
+            boolean podNonRoot =
+                    pod.path("securityContext").path("runAsNonRoot").asBoolean(false);
             String sa = pod.path("serviceAccountName").asText("");
             if (sa.isEmpty() || find("ServiceAccount", sa).isEmpty()) {
-                fail(w, sa.isEmpty() ? "no serviceAccountName (every workload runs as its own ServiceAccount)"
-                        : "serviceAccountName " + sa + " has no ServiceAccount in the overlay");
+                fail(
+                        w,
+                        sa.isEmpty()
+                                ? "no serviceAccountName (every workload runs as its own ServiceAccount)"
+                                : "serviceAccountName " + sa + " has no ServiceAccount in the overlay");
             }
             for (JsonNode c : containers(pod)) {
                 String cn = "container " + c.path("name").asText();
@@ -202,8 +252,10 @@ public final class PlatformChecks {
                         }
                     }
                 }
-                if (!c.path("name").asText().isEmpty() && !pod.path("initContainers").toString().contains(
-                        "\"name\":\"" + c.path("name").asText() + "\"")) {
+                if (!c.path("name").asText().isEmpty()
+                        && !pod.path("initContainers")
+                                .toString()
+                                .contains("\"name\":\"" + c.path("name").asText() + "\"")) {
                     for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
                         if (!c.has(probe)) {
                             fail(w, cn + " has no " + probe);
@@ -214,13 +266,15 @@ public final class PlatformChecks {
                 if (!podNonRoot && !sc.path("runAsNonRoot").asBoolean(false)) {
                     fail(w, cn + " may run as root: set securityContext.runAsNonRoot: true");
                 }
-                if (sc.path("allowPrivilegeEscalation").asBoolean(true) || sc.path("privileged").asBoolean(false)) {
+                if (sc.path("allowPrivilegeEscalation").asBoolean(true)
+                        || sc.path("privileged").asBoolean(false)) {
                     fail(w, cn + " must set securityContext.allowPrivilegeEscalation: false (and not be privileged)");
                 }
             }
             Map<String, String> podLabels = labels(podTemplate(w).path("metadata"));
-            if (!w.kind().equals("Job") && kind("PodDisruptionBudget").stream()
-                    .noneMatch(p -> selects(p.tree().path("spec").path("selector"), podLabels))) {
+            if (!w.kind().equals("Job")
+                    && kind("PodDisruptionBudget").stream()
+                            .noneMatch(p -> selects(p.tree().path("spec").path("selector"), podLabels))) {
                 fail(w, "no PodDisruptionBudget selects its pods");
             }
         }
@@ -229,23 +283,30 @@ public final class PlatformChecks {
     private void selectors() {
         List<Map<String, String>> pods = podLabelSets();
         for (Manifest w : workloadList()) {
-            if (!w.kind().equals("Job") && !selects(w.tree().path("spec").path("selector"),
-                    labels(podTemplate(w).path("metadata")))) {
+            if (!w.kind().equals("Job")
+                    && !selects(
+                            w.tree().path("spec").path("selector"),
+                            labels(podTemplate(w).path("metadata")))) {
                 fail(w, "spec.selector does not match its own pod template's labels");
             }
         }
         for (Manifest s : kind("Service")) {
             JsonNode sel = s.tree().path("spec").path("selector");
             List<Manifest> backends = workloadList().stream()
-                    .filter(w -> selects(sel, labels(podTemplate(w).path("metadata")))).toList();
+                    .filter(w -> selects(sel, labels(podTemplate(w).path("metadata"))))
+                    .toList();
             if (backends.isEmpty()) {
                 fail(s, "selector " + sel + " matches no pod of the overlay");
                 continue;
             }
             for (JsonNode port : s.tree().path("spec").path("ports")) {
                 JsonNode target = port.path("targetPort");
-                if (target.isTextual() && backends.stream().noneMatch(w -> containers(podTemplate(w).path("spec"))
-                        .stream().anyMatch(c -> c.path("ports").toString().contains("\"name\":\"" + target.asText() + "\"")))) {
+                if (target.isTextual()
+                        && backends.stream()
+                                .noneMatch(w -> containers(podTemplate(w).path("spec")).stream()
+                                        .anyMatch(c -> c.path("ports")
+                                                .toString()
+                                                .contains("\"name\":\"" + target.asText() + "\"")))) {
                     fail(s, "targetPort \"" + target.asText() + "\" is no named container port of the selected pods");
                 }
             }
@@ -270,10 +331,18 @@ public final class PlatformChecks {
                     Optional<Manifest> target = find("Service", svc.path("name").asText());
                     if (target.isEmpty()) {
                         fail(ing, "backend service " + svc.path("name").asText() + " does not exist");
-                    } else if (svc.path("port").has("name") && !target.get().tree().path("spec").path("ports").toString()
-                            .contains("\"name\":\"" + svc.path("port").path("name").asText() + "\"")) {
-                        fail(ing, "backend port " + svc.path("port").path("name").asText() + " is not a port of "
-                                + target.get().name());
+                    } else if (svc.path("port").has("name")
+                            && !target.get()
+                                    .tree()
+                                    .path("spec")
+                                    .path("ports")
+                                    .toString()
+                                    .contains("\"name\":\""
+                                            + svc.path("port").path("name").asText() + "\"")) {
+                        fail(
+                                ing,
+                                "backend port " + svc.path("port").path("name").asText() + " is not a port of "
+                                        + target.get().name());
                     }
                 }
             }
@@ -322,7 +391,10 @@ public final class PlatformChecks {
             for (JsonNode c : containers(pod)) {
                 for (JsonNode ef : c.path("envFrom")) {
                     if (ef.has("configMapRef")) {
-                        refs.put("ConfigMap/" + ef.path("configMapRef").path("name").asText(), "envFrom");
+                        refs.put(
+                                "ConfigMap/"
+                                        + ef.path("configMapRef").path("name").asText(),
+                                "envFrom");
                     }
                     if (ef.has("secretRef")) {
                         refs.put("Secret/" + ef.path("secretRef").path("name").asText(), "envFrom");
@@ -334,24 +406,37 @@ public final class PlatformChecks {
                         String name = vf.path("configMapKeyRef").path("name").asText();
                         refs.put("ConfigMap/" + name, "env " + env.path("name").asText());
                         String key = vf.path("configMapKeyRef").path("key").asText();
-                        find("ConfigMap", name).filter(cm -> !cm.tree().path("data").has(key))
-                                .ifPresent(cm -> fail(w, "env " + env.path("name").asText() + " reads key " + key
-                                        + " that ConfigMap " + name + " does not have"));
+                        find("ConfigMap", name)
+                                .filter(cm -> !cm.tree().path("data").has(key))
+                                .ifPresent(cm -> fail(
+                                        w,
+                                        "env " + env.path("name").asText() + " reads key " + key + " that ConfigMap "
+                                                + name + " does not have"));
                     }
                     if (vf.has("secretKeyRef")) {
-                        refs.put("Secret/" + vf.path("secretKeyRef").path("name").asText(), "env " + env.path("name").asText());
+                        refs.put(
+                                "Secret/" + vf.path("secretKeyRef").path("name").asText(),
+                                "env " + env.path("name").asText());
                     }
                 }
             }
             for (JsonNode v : pod.path("volumes")) {
                 if (v.has("configMap")) {
-                    refs.put("ConfigMap/" + v.path("configMap").path("name").asText(), "volume " + v.path("name").asText());
+                    refs.put(
+                            "ConfigMap/" + v.path("configMap").path("name").asText(),
+                            "volume " + v.path("name").asText());
                 }
                 if (v.has("secret")) {
-                    refs.put("Secret/" + v.path("secret").path("secretName").asText(), "volume " + v.path("name").asText());
+                    refs.put(
+                            "Secret/" + v.path("secret").path("secretName").asText(),
+                            "volume " + v.path("name").asText());
                 }
                 if (v.has("persistentVolumeClaim")) {
-                    refs.put("PersistentVolumeClaim/" + v.path("persistentVolumeClaim").path("claimName").asText(),
+                    refs.put(
+                            "PersistentVolumeClaim/"
+                                    + v.path("persistentVolumeClaim")
+                                            .path("claimName")
+                                            .asText(),
                             "volume " + v.path("name").asText());
                 }
             }
@@ -359,8 +444,10 @@ public final class PlatformChecks {
                 String k = ref.substring(0, ref.indexOf('/'));
                 String n = ref.substring(ref.indexOf('/') + 1);
                 if (find(k, n).isEmpty() && !provided.contains(ref) && !external.contains(ref)) {
-                    fail(w, where + " references " + ref + ", which is not in the overlay, not generated by an operator"
-                            + " and not declared in the " + EXTERNAL + " annotation");
+                    fail(
+                            w,
+                            where + " references " + ref + ", which is not in the overlay, not generated by an operator"
+                                    + " and not declared in the " + EXTERNAL + " annotation");
                 }
             });
         }
@@ -371,22 +458,31 @@ public final class PlatformChecks {
         Map<String, String> env = new HashMap<>();
         for (JsonNode ef : container.path("envFrom")) {
             if (ef.has("configMapRef")) {
-                find("ConfigMap", ef.path("configMapRef").path("name").asText()).ifPresent(cm -> cm.tree().path("data")
-                        .fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText())));
+                find("ConfigMap", ef.path("configMapRef").path("name").asText()).ifPresent(cm -> cm.tree()
+                        .path("data")
+                        .fields()
+                        .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText())));
             }
         }
         for (JsonNode e : container.path("env")) {
             if (e.has("value")) {
                 env.put(e.path("name").asText(), e.path("value").asText());
             } else if (e.path("valueFrom").has("secretKeyRef")) {
-                env.put(e.path("name").asText(), "secret:" + e.path("valueFrom").path("secretKeyRef").path("name").asText());
+                env.put(
+                        e.path("name").asText(),
+                        "secret:"
+                                + e.path("valueFrom")
+                                        .path("secretKeyRef")
+                                        .path("name")
+                                        .asText());
             }
         }
         return env;
     }
 
     private boolean needsKafka(Manifest w) {
-        return containers(podTemplate(w).path("spec")).stream().anyMatch(c -> envOf(c).containsKey("KAFKA_BOOTSTRAP_SERVERS"));
+        return containers(podTemplate(w).path("spec")).stream()
+                .anyMatch(c -> envOf(c).containsKey("KAFKA_BOOTSTRAP_SERVERS"));
     }
 
     private boolean needsPostgres(Manifest w) {
@@ -399,16 +495,20 @@ public final class PlatformChecks {
             String host = hp.contains(":") ? hp.substring(0, hp.lastIndexOf(':')) : hp;
             String port = hp.contains(":") ? hp.substring(hp.lastIndexOf(':') + 1) : "";
             String svc = host.split("\\.")[0];
-            Optional<Manifest> kafka = kind("Kafka").stream().filter(k -> svc.equals(k.name() + "-kafka-bootstrap")).findFirst();
+            Optional<Manifest> kafka = kind("Kafka").stream()
+                    .filter(k -> svc.equals(k.name() + "-kafka-bootstrap"))
+                    .findFirst();
             if (kafka.isEmpty()) {
-                return Optional.of("bootstrap " + hp + " is not <kafka>-kafka-bootstrap of a Strimzi Kafka in the overlay");
+                return Optional.of(
+                        "bootstrap " + hp + " is not <kafka>-kafka-bootstrap of a Strimzi Kafka in the overlay");
             }
             boolean listener = false;
             for (JsonNode l : kafka.get().tree().path("spec").path("kafka").path("listeners")) {
                 listener |= l.path("port").asText().equals(port);
             }
             if (!listener) {
-                return Optional.of("bootstrap " + hp + ": port " + port + " is no listener port of Kafka " + kafka.get().name());
+                return Optional.of("bootstrap " + hp + ": port " + port + " is no listener port of Kafka "
+                        + kafka.get().name());
             }
         }
         return Optional.empty();
@@ -430,18 +530,32 @@ public final class PlatformChecks {
                         continue;
                     }
                     String svc = jm.group(1).split("\\.")[0];
-                    Optional<Manifest> pg = kind("Cluster").stream().filter(k -> svc.equals(k.name() + "-rw")).findFirst();
+                    Optional<Manifest> pg = kind("Cluster").stream()
+                            .filter(k -> svc.equals(k.name() + "-rw"))
+                            .findFirst();
                     if (pg.isEmpty()) {
                         fail(w, "SAE_DB_URL host " + jm.group(1) + " is not <cluster>-rw of a CloudNativePG Cluster");
                         continue;
                     }
-                    String db = pg.get().tree().path("spec").path("bootstrap").path("initdb").path("database").asText("app");
+                    String db = pg.get()
+                            .tree()
+                            .path("spec")
+                            .path("bootstrap")
+                            .path("initdb")
+                            .path("database")
+                            .asText("app");
                     if (!db.equals(jm.group(3))) {
-                        fail(w, "SAE_DB_URL database " + jm.group(3) + " is not the Cluster's bootstrap database " + db);
+                        fail(
+                                w,
+                                "SAE_DB_URL database " + jm.group(3) + " is not the Cluster's bootstrap database "
+                                        + db);
                     }
                     String secret = "secret:" + pg.get().name() + "-app";
                     if (!secret.equals(env.get("SAE_DB_USER")) || !secret.equals(env.get("SAE_DB_PASSWORD"))) {
-                        fail(w, "SAE_DB_USER and SAE_DB_PASSWORD must come from the generated Secret " + pg.get().name() + "-app");
+                        fail(
+                                w,
+                                "SAE_DB_USER and SAE_DB_PASSWORD must come from the generated Secret "
+                                        + pg.get().name() + "-app");
                     }
                 }
             }
@@ -457,7 +571,9 @@ public final class PlatformChecks {
     private void strimzi() {
         for (Manifest k : kind("Kafka")) {
             List<Manifest> pools = kind("KafkaNodePool").stream()
-                    .filter(p -> k.name().equals(labels(p.tree().path("metadata")).get("strimzi.io/cluster"))).toList();
+                    .filter(p ->
+                            k.name().equals(labels(p.tree().path("metadata")).get("strimzi.io/cluster")))
+                    .toList();
             int brokers = 0;
             int controllers = 0;
             for (Manifest p : pools) {
@@ -467,8 +583,10 @@ public final class PlatformChecks {
                 controllers += roles.contains("controller") ? replicas : 0;
             }
             if (brokers == 0 || controllers == 0) {
-                fail(k, "needs KafkaNodePools with the broker and controller roles, has " + brokers + " brokers and "
-                        + controllers + " controllers");
+                fail(
+                        k,
+                        "needs KafkaNodePools with the broker and controller roles, has " + brokers + " brokers and "
+                                + controllers + " controllers");
                 continue;
             }
             if (controllers % 2 == 0) {
@@ -477,12 +595,15 @@ public final class PlatformChecks {
             Map<String, String> cfg = config(k.tree().path("spec").path("kafka").path("config"));
             int defaultRf = Integer.parseInt(cfg.getOrDefault("default.replication.factor", "1"));
             int minIsr = Integer.parseInt(cfg.getOrDefault("min.insync.replicas", "1"));
-            if (defaultRf > brokers || Integer.parseInt(cfg.getOrDefault("offsets.topic.replication.factor", "3")) > brokers) {
+            if (defaultRf > brokers
+                    || Integer.parseInt(cfg.getOrDefault("offsets.topic.replication.factor", "3")) > brokers) {
                 fail(k, "replication factors exceed the " + brokers + " broker(s)");
             }
             if (defaultRf > 1 && minIsr >= defaultRf) {
-                fail(k, "min.insync.replicas " + minIsr + " must be below default.replication.factor " + defaultRf
-                        + " (else one broker down stops producers)");
+                fail(
+                        k,
+                        "min.insync.replicas " + minIsr + " must be below default.replication.factor " + defaultRf
+                                + " (else one broker down stops producers)");
             }
             for (Manifest t : kind("KafkaTopic")) {
                 if (!k.name().equals(labels(t.tree().path("metadata")).get("strimzi.io/cluster"))) {
@@ -533,8 +654,10 @@ public final class PlatformChecks {
 
     /** Partitions of a topic: its KafkaTopic, or for activation topics the collector's SAE_ACTIVATION_PARTITIONS. */
     private Optional<Integer> partitions(String topic) {
-        Optional<Manifest> t = kind("KafkaTopic").stream().filter(m -> topic.equals(
-                m.tree().path("spec").path("topicName").asText(m.name()))).findFirst();
+        Optional<Manifest> t = kind("KafkaTopic").stream()
+                .filter(m ->
+                        topic.equals(m.tree().path("spec").path("topicName").asText(m.name())))
+                .findFirst();
         if (t.isPresent()) {
             return Optional.of(t.get().tree().path("spec").path("partitions").asInt());
         }
@@ -560,9 +683,12 @@ public final class PlatformChecks {
             }
             for (Manifest hpa : kind("HorizontalPodAutoscaler")) {
                 JsonNode ref = hpa.tree().path("spec").path("scaleTargetRef");
-                if (ref.path("name").asText().equals(targetName) && ref.path("kind").asText().equals(targetKind)) {
-                    fail(hpa, "targets " + targetKind + "/" + targetName + ", which KEDA ScaledObject " + so.name()
-                            + " already scales (KEDA creates its own HPA; two autoscalers fight)");
+                if (ref.path("name").asText().equals(targetName)
+                        && ref.path("kind").asText().equals(targetKind)) {
+                    fail(
+                            hpa,
+                            "targets " + targetKind + "/" + targetName + ", which KEDA ScaledObject " + so.name()
+                                    + " already scales (KEDA creates its own HPA; two autoscalers fight)");
                 }
             }
             int max = spec.path("maxReplicaCount").asInt(100);
@@ -598,23 +724,40 @@ public final class PlatformChecks {
                 String topic = md.path("topic").asText();
                 Optional<Integer> parts = partitions(topic);
                 if (parts.isEmpty()) {
-                    fail(so, "kafka trigger topic " + topic + " is neither a KafkaTopic of the overlay nor an activation topic");
+                    fail(
+                            so,
+                            "kafka trigger topic " + topic
+                                    + " is neither a KafkaTopic of the overlay nor an activation topic");
                 } else if (max > parts.get()) {
-                    fail(so, "maxReplicaCount " + max + " exceeds the " + parts.get() + " partitions of " + topic
-                            + " (consumers beyond the partitions get nothing to do)");
+                    fail(
+                            so,
+                            "maxReplicaCount " + max + " exceeds the " + parts.get() + " partitions of " + topic
+                                    + " (consumers beyond the partitions get nothing to do)");
                 }
             }
-            target.ifPresent(t -> consumedTopics(t).stream().filter(topic -> !triggerTopics.contains(topic))
-                    .forEach(topic -> partitions(topic).filter(n -> max > n).ifPresent(n ->
-                    fail(so, "maxReplicaCount " + max + " exceeds the " + n + " partitions of " + topic + ", which "
-                            + t.ref() + " consumes in one group"))));
-            target.filter(t -> t.tree().path("spec").has("replicas")).ifPresent(t -> fail(t, "sets spec.replicas although "
-                    + "KEDA ScaledObject " + so.name() + " scales it (every apply would reset the count KEDA chose)"));
+            target.ifPresent(t -> consumedTopics(t).stream()
+                    .filter(topic -> !triggerTopics.contains(topic))
+                    .forEach(topic -> partitions(topic)
+                            .filter(n -> max > n)
+                            .ifPresent(n -> fail(
+                                    so,
+                                    "maxReplicaCount " + max + " exceeds the " + n + " partitions of " + topic
+                                            + ", which " + t.ref() + " consumes in one group"))));
+            target.filter(t -> t.tree().path("spec").has("replicas"))
+                    .ifPresent(t -> fail(
+                            t,
+                            "sets spec.replicas although " + "KEDA ScaledObject " + so.name()
+                                    + " scales it (every apply would reset the count KEDA chose)"));
             target.filter(t -> t.name().equals(TRAINER)).ifPresent(t -> {
-                int grace = podTemplate(t).path("spec").path("terminationGracePeriodSeconds").asInt(30);
+                int grace = podTemplate(t)
+                        .path("spec")
+                        .path("terminationGracePeriodSeconds")
+                        .asInt(30);
                 if (grace < MIN_TRAINER_GRACE_SECONDS) {
-                    fail(t, "terminationGracePeriodSeconds " + grace + " < " + MIN_TRAINER_GRACE_SECONDS
-                            + ": a scaled-down trainer must have time to checkpoint its runs");
+                    fail(
+                            t,
+                            "terminationGracePeriodSeconds " + grace + " < " + MIN_TRAINER_GRACE_SECONDS
+                                    + ": a scaled-down trainer must have time to checkpoint its runs");
                 }
             });
         }
@@ -663,8 +806,10 @@ public final class PlatformChecks {
         }
         Map<String, String> pods = labels(podTemplate(target).path("metadata"));
         if (!selects(svc.get().tree().path("spec").path("selector"), pods)) {
-            fail(so, "metrics-api trigger url " + url + ": Service " + m.group(1) + " does not select the pods of "
-                    + target.ref() + " (the scaler must read the scaled workload's own figures)");
+            fail(
+                    so,
+                    "metrics-api trigger url " + url + ": Service " + m.group(1) + " does not select the pods of "
+                            + target.ref() + " (the scaler must read the scaled workload's own figures)");
         }
         int port = m.group(3) == null ? 80 : Integer.parseInt(m.group(3));
         boolean hasPort = false;
@@ -674,27 +819,40 @@ public final class PlatformChecks {
         if (!hasPort) {
             fail(so, "metrics-api trigger url " + url + ": Service " + m.group(1) + " has no port " + port);
         }
-        boolean admitted = kind("NetworkPolicy").stream().anyMatch(np -> selects(np.tree().path("spec").path("podSelector"), pods)
-                && np.tree().path("spec").path("ingress").toString().contains(
-                        "\"matchLabels\":{\"kubernetes.io/metadata.name\":\"" + KEDA_NAMESPACE + "\"}"));
+        boolean admitted = kind("NetworkPolicy").stream()
+                .anyMatch(np -> selects(np.tree().path("spec").path("podSelector"), pods)
+                        && np.tree()
+                                .path("spec")
+                                .path("ingress")
+                                .toString()
+                                .contains("\"matchLabels\":{\"kubernetes.io/metadata.name\":\"" + KEDA_NAMESPACE
+                                        + "\"}"));
         if (!admitted) {
-            fail(so, "metrics-api trigger url " + url + ": no NetworkPolicy admits namespace " + KEDA_NAMESPACE
-                    + " to the pods of " + target.ref());
+            fail(
+                    so,
+                    "metrics-api trigger url " + url + ": no NetworkPolicy admits namespace " + KEDA_NAMESPACE
+                            + " to the pods of " + target.ref());
         }
         if (target.name().equals(TRAINER)) {
             if (!"/scaling".equals(m.group(4))) {
                 fail(so, "metrics-api trigger url " + url + ": trainer-service serves its scaling figures at /scaling");
             }
             if (!TRAINER_SCALING_FIELDS.contains(md.path("valueLocation").asText())) {
-                fail(so, "metrics-api trigger valueLocation \"" + md.path("valueLocation").asText()
-                        + "\" is no field of trainer-service's /scaling " + new java.util.TreeSet<>(TRAINER_SCALING_FIELDS));
+                fail(
+                        so,
+                        "metrics-api trigger valueLocation \""
+                                + md.path("valueLocation").asText() + "\" is no field of trainer-service's /scaling "
+                                + new java.util.TreeSet<>(TRAINER_SCALING_FIELDS));
             }
         }
     }
 
     private static List<String> consumedTopics(Manifest w) {
         String a = w.tree().path("metadata").path("annotations").path(CONSUMES).asText("");
-        return java.util.Arrays.stream(a.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+        return java.util.Arrays.stream(a.split(","))
+                .map(String::trim)
+                .filter(x -> !x.isEmpty())
+                .toList();
     }
 
     /** Fixed replica counts of group consumers never exceed the partitions of what they consume. */
@@ -706,8 +864,10 @@ public final class PlatformChecks {
                 if (n.isEmpty()) {
                     fail(w, CONSUMES + " names " + topic + ", which is neither a KafkaTopic nor an activation topic");
                 } else if (replicas > n.get()) {
-                    fail(w, "replicas " + replicas + " exceed the " + n.get() + " partition(s) of " + topic
-                            + " it consumes in one group (the extra pods would get no partition)");
+                    fail(
+                            w,
+                            "replicas " + replicas + " exceed the " + n.get() + " partition(s) of " + topic
+                                    + " it consumes in one group (the extra pods would get no partition)");
                 }
             }
         }
@@ -716,21 +876,31 @@ public final class PlatformChecks {
     /** Pods (by labels) admitted by policies selecting the given operator pods; null when a peer admits everything. */
     private void networkPolicies() {
         List<Manifest> pols = kind("NetworkPolicy");
-        boolean defaultDeny = pols.stream().anyMatch(p -> p.tree().path("spec").path("podSelector").size() == 0
-                && p.tree().path("spec").path("policyTypes").toString().contains("Ingress")
-                && p.tree().path("spec").path("ingress").isEmpty());
+        boolean defaultDeny = pols.stream()
+                .anyMatch(p -> p.tree().path("spec").path("podSelector").size() == 0
+                        && p.tree().path("spec").path("policyTypes").toString().contains("Ingress")
+                        && p.tree().path("spec").path("ingress").isEmpty());
         if (!defaultDeny) {
-            out.add(new Violation("(overlay)", "no default-deny ingress NetworkPolicy (podSelector {}, policyTypes [Ingress], no rules)"));
+            out.add(new Violation(
+                    "(overlay)",
+                    "no default-deny ingress NetworkPolicy (podSelector {}, policyTypes [Ingress], no rules)"));
         }
         for (Manifest k : kind("Kafka")) {
-            admission(pols, Map.of("strimzi.io/cluster", k.name(), "strimzi.io/kind", "Kafka"), "Kafka " + k.name(), this::needsKafka);
+            admission(
+                    pols,
+                    Map.of("strimzi.io/cluster", k.name(), "strimzi.io/kind", "Kafka"),
+                    "Kafka " + k.name(),
+                    this::needsKafka);
         }
         for (Manifest c : kind("Cluster")) {
             admission(pols, Map.of("cnpg.io/cluster", c.name()), "PostgreSQL " + c.name(), this::needsPostgres);
         }
     }
 
-    private void admission(List<Manifest> pols, Map<String, String> serverPod, String what,
+    private void admission(
+            List<Manifest> pols,
+            Map<String, String> serverPod,
+            String what,
             java.util.function.Predicate<Manifest> needs) {
         for (Manifest w : workloadList()) {
             Map<String, String> l = labels(podTemplate(w).path("metadata"));
@@ -745,7 +915,8 @@ public final class PlatformChecks {
                         admitted = true; // a rule without "from" admits every source
                     }
                     for (JsonNode peer : rule.path("from")) {
-                        if (peer.has("podSelector") && !peer.has("namespaceSelector")
+                        if (peer.has("podSelector")
+                                && !peer.has("namespaceSelector")
                                 && (peer.path("podSelector").size() == 0 || selects(peer.path("podSelector"), l))) {
                             admitted = true;
                         }
@@ -771,8 +942,12 @@ public final class PlatformChecks {
                 JsonNode request = c.path("resources").path("requests").path(GPU);
                 if (!limit.isMissingNode() || !request.isMissingNode()) {
                     wantsGpu = true;
-                    if (limit.isMissingNode() || (!request.isMissingNode() && !request.asText().equals(limit.asText()))) {
-                        fail(w, "container " + c.path("name").asText() + ": " + GPU + " must be a limit (a request, if set, equal to it)");
+                    if (limit.isMissingNode()
+                            || (!request.isMissingNode() && !request.asText().equals(limit.asText()))) {
+                        fail(
+                                w,
+                                "container " + c.path("name").asText() + ": " + GPU
+                                        + " must be a limit (a request, if set, equal to it)");
                     }
                 }
             }
@@ -792,8 +967,11 @@ public final class PlatformChecks {
                 }
                 for (JsonNode c : containers(pod)) {
                     if (!c.path("image").asText().contains("gpu")) {
-                        fail(w, "container " + c.path("name").asText() + " on a GPU runs " + c.path("image").asText()
-                                + ", not the CUDA image (deploy/docker/Dockerfile.gpu)");
+                        fail(
+                                w,
+                                "container " + c.path("name").asText() + " on a GPU runs "
+                                        + c.path("image").asText()
+                                        + ", not the CUDA image (deploy/docker/Dockerfile.gpu)");
                     }
                 }
             } else if (tolerates) {

@@ -42,10 +42,15 @@ public final class StrictSchemas {
             Map.entry("apps/v1/Deployment", io.fabric8.kubernetes.api.model.apps.Deployment.class),
             Map.entry("apps/v1/StatefulSet", io.fabric8.kubernetes.api.model.apps.StatefulSet.class),
             Map.entry("batch/v1/Job", io.fabric8.kubernetes.api.model.batch.v1.Job.class),
-            Map.entry("policy/v1/PodDisruptionBudget", io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class),
-            Map.entry("networking.k8s.io/v1/NetworkPolicy", io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class),
+            Map.entry(
+                    "policy/v1/PodDisruptionBudget",
+                    io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class),
+            Map.entry(
+                    "networking.k8s.io/v1/NetworkPolicy",
+                    io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class),
             Map.entry("networking.k8s.io/v1/Ingress", io.fabric8.kubernetes.api.model.networking.v1.Ingress.class),
-            Map.entry("autoscaling/v2/HorizontalPodAutoscaler",
+            Map.entry(
+                    "autoscaling/v2/HorizontalPodAutoscaler",
                     io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class),
             Map.entry("kafka.strimzi.io/v1/Kafka", io.strimzi.api.kafka.model.kafka.Kafka.class),
             Map.entry("kafka.strimzi.io/v1/KafkaNodePool", io.strimzi.api.kafka.model.nodepool.KafkaNodePool.class),
@@ -57,10 +62,12 @@ public final class StrictSchemas {
 
     static ObjectMapper strictMapper() {
         ObjectMapper m = new ObjectMapper();
-        m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
+        m.enable(
+                DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+                DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
                 DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
-        for (CoercionInputShape shape : List.of(CoercionInputShape.Integer, CoercionInputShape.Float,
-                CoercionInputShape.Boolean)) {
+        for (CoercionInputShape shape :
+                List.of(CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean)) {
             m.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
         }
         m.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
@@ -76,15 +83,18 @@ public final class StrictSchemas {
     public List<Violation> check(Manifest m) {
         Class<?> type = typeOf(m);
         if (type == null) {
-            return List.of(new Violation(m.ref(), "no schema for apiVersion " + m.apiVersion() + " kind " + m.kind()
-                    + " (unknown API, or a kind this platform does not use)"));
+            return List.of(new Violation(
+                    m.ref(),
+                    "no schema for apiVersion " + m.apiVersion() + " kind " + m.kind()
+                            + " (unknown API, or a kind this platform does not use)"));
         }
         Object bound;
         try {
             bound = mapper.treeToValue(m.tree(), type);
         } catch (JsonMappingException e) {
-            return List.of(new Violation(m.ref(), "schema " + m.apiVersion() + " " + m.kind() + ": "
-                    + e.getOriginalMessage() + " at " + path(e)));
+            return List.of(new Violation(
+                    m.ref(),
+                    "schema " + m.apiVersion() + " " + m.kind() + ": " + e.getOriginalMessage() + " at " + path(e)));
         } catch (Exception e) {
             return List.of(new Violation(m.ref(), "schema " + m.apiVersion() + " " + m.kind() + ": " + e.getMessage()));
         }
@@ -103,8 +113,13 @@ public final class StrictSchemas {
 
     /** Reports every non-empty additionalProperties map of the bound graph (the model's unknown fields). */
     private void walk(Object o, String path, Manifest m, List<Violation> out, int depth) {
-        if (o == null || depth > 64 || o instanceof CharSequence || o instanceof Number || o instanceof Boolean
-                || o instanceof Enum<?> || o.getClass().isPrimitive()) {
+        if (o == null
+                || depth > 64
+                || o instanceof CharSequence
+                || o instanceof Number
+                || o instanceof Boolean
+                || o instanceof Enum<?>
+                || o.getClass().isPrimitive()) {
             return;
         }
         if (o instanceof Map<?, ?> map) {
@@ -125,9 +140,12 @@ public final class StrictSchemas {
         Object extra = invoke(o, "getAdditionalProperties");
         if (extra instanceof Map<?, ?> unknown && !unknown.isEmpty()) {
             for (Object key : unknown.keySet()) {
-                out.add(new Violation(m.ref(), "unknown field \"" + key + "\" at "
-                        + (path.isEmpty() ? "(root)" : path.substring(1)) + " (not in the " + m.apiVersion() + " "
-                        + m.kind() + " schema)"));
+                out.add(new Violation(
+                        m.ref(),
+                        "unknown field \"" + key + "\" at "
+                                + (path.isEmpty() ? "(root)" : path.substring(1)) + " (not in the " + m.apiVersion()
+                                + " "
+                                + m.kind() + " schema)"));
             }
         }
         JavaType type = mapper.constructType(o.getClass());
@@ -149,9 +167,11 @@ public final class StrictSchemas {
                 }
                 String version = m.apiVersion().substring(m.apiVersion().indexOf('/') + 1);
                 if (in != null && !ApiVersions.inRange(version, in.value())) {
-                    out.add(new Violation(m.ref(), "field \"" + p.getName() + "\" at " + (path.isEmpty() ? "(root)"
-                            : path.substring(1)) + " is not in " + m.apiVersion() + " (Strimzi has it only in "
-                            + in.value() + ")"));
+                    out.add(new Violation(
+                            m.ref(),
+                            "field \"" + p.getName() + "\" at " + (path.isEmpty() ? "(root)" : path.substring(1))
+                                    + " is not in " + m.apiVersion() + " (Strimzi has it only in "
+                                    + in.value() + ")"));
                 }
             }
             walk(v, path + "." + p.getName(), m, out, depth + 1);
@@ -159,7 +179,9 @@ public final class StrictSchemas {
     }
 
     private static boolean present(Object v) {
-        return v != null && !(v instanceof Collection<?> c && c.isEmpty()) && !(v instanceof Map<?, ?> mm && mm.isEmpty());
+        return v != null
+                && !(v instanceof Collection<?> c && c.isEmpty())
+                && !(v instanceof Map<?, ?> mm && mm.isEmpty());
     }
 
     private static Object invoke(Object o, String getter) {

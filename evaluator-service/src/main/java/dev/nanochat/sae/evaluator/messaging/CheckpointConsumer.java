@@ -26,7 +26,10 @@ public class CheckpointConsumer {
     private final EvaluationViews views;
     private final DeadLetterPublisher deadLetters;
 
-    CheckpointConsumer(CheckpointEvaluator evaluator, EvaluationProducer evaluations, EvaluationViews views,
+    CheckpointConsumer(
+            CheckpointEvaluator evaluator,
+            EvaluationProducer evaluations,
+            EvaluationViews views,
             DeadLetterPublisher deadLetters) {
         this.evaluator = evaluator;
         this.evaluations = evaluations;
@@ -41,7 +44,9 @@ public class CheckpointConsumer {
         try {
             event = CheckpointEvents.fromCloudEventJson(record.value());
         } catch (InvalidRecordException e) {
-            deadLetters.send(DeadLetter.of(record.topic(), record.partition(), record.offset(), e, record.value()), record.key());
+            deadLetters.send(
+                    DeadLetter.of(record.topic(), record.partition(), record.offset(), e, record.value()),
+                    record.key());
             return;
         }
         try {
@@ -49,8 +54,14 @@ public class CheckpointConsumer {
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             // e.g. the database is down: keep the record, with the reason, rather than lose it or stop
             LOG.errorf(e, "checkpoint %s could not be evaluated", event.id());
-            deadLetters.send(new DeadLetter(record.topic(), record.partition(), record.offset(),
-                    "evaluator error: " + e.getMessage(), record.value()), record.key());
+            deadLetters.send(
+                    new DeadLetter(
+                            record.topic(),
+                            record.partition(),
+                            record.offset(),
+                            "evaluator error: " + e.getMessage(),
+                            record.value()),
+                    record.key());
         }
     }
 }

@@ -36,6 +36,8 @@ public class EvaluationProducer {
         event.put("datacontenttype", "application/json");
         event.set("data", mapper.valueToTree(view));
         emitter.send(Message.of(event.toString())
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(view.runId()).build()));
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(view.runId())
+                        .build()));
     }
 }

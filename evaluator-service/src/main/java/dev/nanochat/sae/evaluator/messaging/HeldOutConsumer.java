@@ -38,16 +38,27 @@ public class HeldOutConsumer {
         Header split = record.headers().lastHeader(ActivationBatchCodec.HEADER_SPLIT);
         String splitValue = split == null ? null : new String(split.value(), StandardCharsets.UTF_8);
         try {
-            HeldOutStore.Outcome outcome = store.offer(record.topic(), record.partition(), record.offset(), splitValue,
-                    record.value());
-            registry.counter("sae.evaluator.held.out.records", "outcome", outcome.name().toLowerCase()).increment();
+            HeldOutStore.Outcome outcome =
+                    store.offer(record.topic(), record.partition(), record.offset(), splitValue, record.value());
+            registry.counter(
+                            "sae.evaluator.held.out.records",
+                            "outcome",
+                            outcome.name().toLowerCase())
+                    .increment();
         } catch (InvalidRecordException e) {
-            deadLetters.send(DeadLetter.of(record.topic(), record.partition(), record.offset(), e, record.value()),
+            deadLetters.send(
+                    DeadLetter.of(record.topic(), record.partition(), record.offset(), e, record.value()),
                     record.key());
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOG.errorf(e, "held-out record %s-%d@%d not stored", record.topic(), record.partition(), record.offset());
-            deadLetters.send(new DeadLetter(record.topic(), record.partition(), record.offset(),
-                    "evaluator could not store held-out record: " + e.getMessage(), record.value()), record.key());
+            deadLetters.send(
+                    new DeadLetter(
+                            record.topic(),
+                            record.partition(),
+                            record.offset(),
+                            "evaluator could not store held-out record: " + e.getMessage(),
+                            record.value()),
+                    record.key());
         }
     }
 }

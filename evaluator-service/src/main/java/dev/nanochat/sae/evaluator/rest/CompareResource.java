@@ -27,14 +27,20 @@ public class CompareResource {
 
     @GET
     public List<RunComparison> compare(@QueryParam("runs") String runs) {
-        List<String> ids = runs == null ? List.of()
-                : Arrays.stream(runs.split(",")).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+        List<String> ids = runs == null
+                ? List.of()
+                : Arrays.stream(runs.split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .distinct()
+                        .toList();
         if (ids.isEmpty()) {
             throw new BadRequestException("query parameter 'runs' must list run ids separated by commas");
         }
         List<RunComparison> out = new ArrayList<>();
         for (String id : ids) {
-            List<ComparePoint> points = repository.okByRun(id).stream().map(this::point).toList();
+            List<ComparePoint> points =
+                    repository.okByRun(id).stream().map(this::point).toList();
             if (points.isEmpty()) {
                 throw new NotFoundException("run '" + id + "' has no successful evaluations");
             }
@@ -44,7 +50,7 @@ public class CompareResource {
     }
 
     private ComparePoint point(Evaluation e) {
-        return new ComparePoint(e.step, e.tokens, views.metric(e, "l0"), views.metric(e, "fvu"),
-                views.metric(e, "ce_loss_recovered"));
+        return new ComparePoint(
+                e.step, e.tokens, views.metric(e, "l0"), views.metric(e, "fvu"), views.metric(e, "ce_loss_recovered"));
     }
 }

@@ -45,8 +45,10 @@ public class EvaluationResource {
         if (ok.isEmpty()) {
             throw new NotFoundException("run '" + run + "' has no successful evaluations");
         }
-        List<CurvePoint> points = ok.stream().filter(e -> views.metric(e, metric) != null)
-                .map(e -> new CurvePoint(e.step, e.tokens, views.metric(e, metric))).toList();
+        List<CurvePoint> points = ok.stream()
+                .filter(e -> views.metric(e, metric) != null)
+                .map(e -> new CurvePoint(e.step, e.tokens, views.metric(e, metric)))
+                .toList();
         if (points.isEmpty()) {
             TreeSet<String> known = new TreeSet<>();
             ok.forEach(e -> views.metrics(e).forEach((k, v) -> {

@@ -15,8 +15,21 @@ public class EvaluationViews {
     }
 
     public EvaluationView of(Evaluation e) {
-        return new EvaluationView(e.id, e.runId, e.step, e.tokens, e.modelId, e.hook, e.checkpointPath,
-                e.finalCheckpoint, e.status, e.reason, e.notes, e.evalTokens, e.durationMs, e.createdAt,
+        return new EvaluationView(
+                e.id,
+                e.runId,
+                e.step,
+                e.tokens,
+                e.modelId,
+                e.hook,
+                e.checkpointPath,
+                e.finalCheckpoint,
+                e.status,
+                e.reason,
+                e.notes,
+                e.evalTokens,
+                e.durationMs,
+                e.createdAt,
                 metricsJson.read(e.metrics));
     }
 

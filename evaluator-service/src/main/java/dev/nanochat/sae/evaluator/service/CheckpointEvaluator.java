@@ -1,7 +1,6 @@
 package dev.nanochat.sae.evaluator.service;
 
 import dev.nanochat.sae.core.Sae;
-
 import dev.nanochat.sae.core.records.CheckpointEvent;
 import dev.nanochat.sae.eval.HeldOutSet;
 import dev.nanochat.sae.eval.SaeCheckpoint;
@@ -34,8 +33,13 @@ public class CheckpointEvaluator {
     private final MetricsJson metricsJson;
     private final MeterRegistry registry;
 
-    CheckpointEvaluator(EvaluationRepository evaluations, HeldOutStore heldOut, ModelCache models,
-            EvaluatorConfig config, MetricsJson metricsJson, MeterRegistry registry) {
+    CheckpointEvaluator(
+            EvaluationRepository evaluations,
+            HeldOutStore heldOut,
+            ModelCache models,
+            EvaluatorConfig config,
+            MetricsJson metricsJson,
+            MeterRegistry registry) {
         this.evaluations = evaluations;
         this.heldOut = heldOut;
         this.models = models;
@@ -46,7 +50,9 @@ public class CheckpointEvaluator {
 
     /** @return the new evaluation, or empty if this checkpoint was evaluated before (duplicate event). */
     public Optional<Evaluation> evaluate(CheckpointEvent event) {
-        if (QuarkusTransaction.requiringNew().call(() -> evaluations.findByRunAndStep(event.runId(), event.step()).isPresent())) {
+        if (QuarkusTransaction.requiringNew().call(() -> evaluations
+                .findByRunAndStep(event.runId(), event.step())
+                .isPresent())) {
             registry.counter("sae.evaluator.duplicates").increment();
             LOG.infof("checkpoint %s step %d already evaluated; ignoring duplicate event", event.runId(), event.step());
             return Optional.empty();

@@ -25,7 +25,13 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class HeldOutStore {
     /** What happened to an offered record. */
-    public enum Outcome { STORED, TRAIN_SPLIT, FULL, ALREADY_STORED, FOREIGN }
+    public enum Outcome {
+        STORED,
+        TRAIN_SPLIT,
+        FULL,
+        ALREADY_STORED,
+        FOREIGN
+    }
 
     private final HeldOutRepository repository;
     private final EvaluatorConfig config;
@@ -34,6 +40,7 @@ public class HeldOutStore {
         this.repository = repository;
         this.config = config;
     }
+
     private final Map<String, Long> tokens = new ConcurrentHashMap<>();
     private final Map<String, String> collections = new ConcurrentHashMap<>();
 

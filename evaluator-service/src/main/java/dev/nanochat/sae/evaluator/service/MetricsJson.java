@@ -43,7 +43,9 @@ public class MetricsJson {
             return finite(toList(a));
         }
         if (v instanceof double[] a) {
-            return java.util.Arrays.stream(a).mapToObj(x -> Double.isFinite(x) ? (Object) x : null).toList();
+            return java.util.Arrays.stream(a)
+                    .mapToObj(x -> Double.isFinite(x) ? (Object) x : null)
+                    .toList();
         }
         if (v instanceof Map<?, ?> m) {
             Map<Object, Object> out = new LinkedHashMap<>();

@@ -23,6 +23,7 @@ public class ModelCache {
     ModelCache(EvaluatorConfig config) {
         this.config = config;
     }
+
     private String loadedId;
     private Gpt loaded;
 
@@ -38,7 +39,9 @@ public class ModelCache {
         try {
             loaded = Gpt.load(located.ref(), Device.cpu());
             loadedId = modelId;
-            LOG.infof("loaded model %s from %s for spliced evaluation", modelId, located.ref().modelFile());
+            LOG.infof(
+                    "loaded model %s from %s for spliced evaluation",
+                    modelId, located.ref().modelFile());
             return new Lookup(loaded, null);
         } catch (RuntimeException e) {
             return new Lookup(null, "model " + modelId + " cannot be loaded: " + e.getMessage());

@@ -11,8 +11,8 @@ import java.util.function.Function;
  * by BUILD; references (storage types) are pushed as plain names. Anything else is refused when the
  * GLOBAL opcode is read, before it could ever be used.
  */
-public record PickleAllowList(Map<PyGlobal, Function<PyTuple, Object>> functions,
-                              Set<PyGlobal> classes, Set<PyGlobal> references) {
+public record PickleAllowList(
+        Map<PyGlobal, Function<PyTuple, Object>> functions, Set<PyGlobal> classes, Set<PyGlobal> references) {
     public PickleAllowList {
         functions = Map.copyOf(functions);
         classes = Set.copyOf(classes);

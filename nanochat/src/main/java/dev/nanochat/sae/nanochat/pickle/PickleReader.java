@@ -48,7 +48,8 @@ public final class PickleReader {
     }
 
     /** Unpickles {@code data}; {@code persistentLoad} may be null when persistent ids are not expected. */
-    public static Object load(String source, byte[] data, PickleAllowList allow, Function<Object, Object> persistentLoad) {
+    public static Object load(
+            String source, byte[] data, PickleAllowList allow, Function<Object, Object> persistentLoad) {
         return new PickleReader(source, data, allow, persistentLoad).run();
     }
 
@@ -59,7 +60,8 @@ public final class PickleReader {
             int op = data[pos++] & 0xff;
             try {
                 if (op == '.') {
-                    if (stack.size() != 1 || !marks.isEmpty()) throw fail("malformed pickle: STOP with stack size " + stack.size());
+                    if (stack.size() != 1 || !marks.isEmpty())
+                        throw fail("malformed pickle: STOP with stack size " + stack.size());
                     checkAcyclic(stack.get(0));
                     return stack.get(0);
                 }
@@ -79,22 +81,51 @@ public final class PickleReader {
 
     private void step(int op) {
         switch (op) {
-            case 0x80 -> { int proto = u8(); if (proto < 2 || proto > 5) throw fail("unsupported pickle protocol " + proto); }
-            case 0x95 -> { long n = u64(); if (n < 0 || n > remaining()) throw fail("frame length " + n + " exceeds data"); }
+            case 0x80 -> {
+                int proto = u8();
+                if (proto < 2 || proto > 5) throw fail("unsupported pickle protocol " + proto);
+            }
+            case 0x95 -> {
+                long n = u64();
+                if (n < 0 || n > remaining()) throw fail("frame length " + n + " exceeds data");
+            }
             case '(' -> marks.push(stack.size());
             case ')' -> push(new PyTuple(List.of()));
             case 't' -> push(new PyTuple(popMark()));
             case 0x85 -> push(new PyTuple(List.of(nn(pop()))));
-            case 0x86 -> { Object b = pop(), a = pop(); push(new PyTuple(List.of(nn(a), nn(b)))); }
-            case 0x87 -> { Object c = pop(), b = pop(), a = pop(); push(new PyTuple(List.of(nn(a), nn(b), nn(c)))); }
+            case 0x86 -> {
+                Object b = pop(), a = pop();
+                push(new PyTuple(List.of(nn(a), nn(b))));
+            }
+            case 0x87 -> {
+                Object c = pop(), b = pop(), a = pop();
+                push(new PyTuple(List.of(nn(a), nn(b), nn(c))));
+            }
             case ']' -> push(new ArrayList<>());
             case 'l' -> push(new ArrayList<>(popMark()));
-            case 'a' -> { Object v = pop(); list(peek()).add(v); }
-            case 'e' -> { List<Object> items = popMark(); list(peek()).addAll(items); }
+            case 'a' -> {
+                Object v = pop();
+                list(peek()).add(v);
+            }
+            case 'e' -> {
+                List<Object> items = popMark();
+                list(peek()).addAll(items);
+            }
             case '}' -> push(new LinkedHashMap<>());
-            case 'd' -> { List<Object> items = popMark(); Map<Object, Object> m = new LinkedHashMap<>(); putAll(m, items); push(m); }
-            case 's' -> { Object v = pop(), k = pop(); dict(peek()).put(key(k), v); }
-            case 'u' -> { List<Object> items = popMark(); putAll(dict(peek()), items); }
+            case 'd' -> {
+                List<Object> items = popMark();
+                Map<Object, Object> m = new LinkedHashMap<>();
+                putAll(m, items);
+                push(m);
+            }
+            case 's' -> {
+                Object v = pop(), k = pop();
+                dict(peek()).put(key(k), v);
+            }
+            case 'u' -> {
+                List<Object> items = popMark();
+                putAll(dict(peek()), items);
+            }
             case 'X' -> push(utf8(len(u32())));
             case 0x8c -> push(utf8(len(u8())));
             case 0x8d -> push(utf8(len(u64())));
@@ -118,10 +149,22 @@ public final class PickleReader {
             case '1' -> popMark();
             case '2' -> push(peek());
             case 'c' -> push(global(line(), line()));
-            case 0x93 -> { Object name = pop(), module = pop(); push(global(str(module), str(name))); }
-            case 'R' -> { Object args = pop(), fn = pop(); push(call(fn, tuple(args))); }
-            case 0x81 -> { Object args = pop(), cls = pop(); push(newObject(cls, tuple(args))); }
-            case 'b' -> { Object state = pop(); build(peek(), state); }
+            case 0x93 -> {
+                Object name = pop(), module = pop();
+                push(global(str(module), str(name)));
+            }
+            case 'R' -> {
+                Object args = pop(), fn = pop();
+                push(call(fn, tuple(args)));
+            }
+            case 0x81 -> {
+                Object args = pop(), cls = pop();
+                push(newObject(cls, tuple(args)));
+            }
+            case 'b' -> {
+                Object state = pop();
+                build(peek(), state);
+            }
             case 'Q' -> push(persistent(pop()));
             default -> throw fail("opcode 0x" + Integer.toHexString(op) + " is not supported by this safe reader");
         }
@@ -143,7 +186,8 @@ public final class PickleReader {
     }
 
     private Object newObject(Object cls, PyTuple args) {
-        if (!(cls instanceof PyGlobal g) || !allow.classes().contains(g)) throw fail("NEWOBJ of '" + cls + "' is not allowed");
+        if (!(cls instanceof PyGlobal g) || !allow.classes().contains(g))
+            throw fail("NEWOBJ of '" + cls + "' is not allowed");
         if (args.size() != 0) throw fail("NEWOBJ of " + g + " with arguments is not supported");
         return new PyInstance(g);
     }
@@ -200,7 +244,8 @@ public final class PickleReader {
                 continue;
             }
             Object child = it.next();
-            if (onPath.containsKey(child)) throw fail("self-referencing " + describe(child) + " (a value that contains itself)");
+            if (onPath.containsKey(child))
+                throw fail("self-referencing " + describe(child) + " (a value that contains itself)");
             if (path.size() >= MAX_DEPTH) throw fail("values nested deeper than " + MAX_DEPTH + " levels");
             enter(child, path, onPath, done);
         }
@@ -221,7 +266,8 @@ public final class PickleReader {
             out.addAll(m.values());
             return out;
         }
-        if (o instanceof PyInstance i) return i.state() == null ? List.of() : java.util.Collections.singletonList(i.state());
+        if (o instanceof PyInstance i)
+            return i.state() == null ? List.of() : java.util.Collections.singletonList(i.state());
         return null;
     }
 
@@ -301,8 +347,11 @@ public final class PickleReader {
 
     private String utf8(int n) {
         try {
-            String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(data, pos, n)).toString();
+            String s = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(data, pos, n))
+                    .toString();
             pos += n;
             return s;
         } catch (CharacterCodingException e) {

@@ -29,7 +29,8 @@ public final class PickleWriter {
     private final Map<PyGlobal, Integer> memoGlobals = new HashMap<>();
 
     public PickleWriter(int protocol) {
-        if (protocol != 2 && protocol != 4) throw new IllegalArgumentException("protocol must be 2 or 4, got " + protocol);
+        if (protocol != 2 && protocol != 4)
+            throw new IllegalArgumentException("protocol must be 2 or 4, got " + protocol);
         this.protocol = protocol;
     }
 
@@ -105,7 +106,8 @@ public final class PickleWriter {
             save(p.pid());
             frame.write('Q');
         } else {
-            throw new IllegalArgumentException("cannot pickle a " + obj.getClass().getName());
+            throw new IllegalArgumentException(
+                    "cannot pickle a " + obj.getClass().getName());
         }
     }
 

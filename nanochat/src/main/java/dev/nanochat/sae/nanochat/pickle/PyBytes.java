@@ -18,15 +18,18 @@ public final class PyBytes {
         return bytes.length;
     }
 
-    @Override public boolean equals(Object o) {
+    @Override
+    public boolean equals(Object o) {
         return o instanceof PyBytes b && Arrays.equals(bytes, b.bytes);
     }
 
-    @Override public int hashCode() {
+    @Override
+    public int hashCode() {
         return Arrays.hashCode(bytes);
     }
 
-    @Override public String toString() {
+    @Override
+    public String toString() {
         return "b" + Arrays.toString(bytes);
     }
 }

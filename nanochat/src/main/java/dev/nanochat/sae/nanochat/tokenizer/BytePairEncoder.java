@@ -46,7 +46,8 @@ public final class BytePairEncoder {
         }
         for (int i = 0; i < parts - 1; i++) {
             int r = ranks.rank(piece, starts[i], starts[i + 1]);
-            if (r < 0) throw new IllegalStateException("byte sequence without a rank: the vocabulary lacks single bytes");
+            if (r < 0)
+                throw new IllegalStateException("byte sequence without a rank: the vocabulary lacks single bytes");
             out[size++] = r;
         }
         return size;

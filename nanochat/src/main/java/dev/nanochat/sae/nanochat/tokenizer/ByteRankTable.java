@@ -24,7 +24,9 @@ final class ByteRankTable {
             int h = hash(k, 0, k.length);
             int s = h & mask;
             while (slots[s] != 0) {
-                if (hashes[s] == h && Arrays.equals(byRank[slots[s] - 1], k)) throw new IllegalArgumentException("duplicate token bytes for ranks " + (slots[s] - 1) + " and " + r);
+                if (hashes[s] == h && Arrays.equals(byRank[slots[s] - 1], k))
+                    throw new IllegalArgumentException(
+                            "duplicate token bytes for ranks " + (slots[s] - 1) + " and " + r);
                 s = (s + 1) & mask;
             }
             slots[s] = r + 1;

@@ -11,11 +11,13 @@ public record TokenizerData(String name, String patStr, byte[][] mergeableRanks,
     public TokenizerData {
         specialTokens = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(specialTokens));
         for (int r = 0; r < mergeableRanks.length; r++) {
-            if (mergeableRanks[r] == null) throw new IllegalArgumentException("mergeable ranks have a gap at rank " + r);
+            if (mergeableRanks[r] == null)
+                throw new IllegalArgumentException("mergeable ranks have a gap at rank " + r);
         }
         for (Map.Entry<String, Integer> e : specialTokens.entrySet()) {
             if (e.getValue() < mergeableRanks.length) {
-                throw new IllegalArgumentException("special token " + e.getKey() + " id " + e.getValue() + " collides with mergeable rank");
+                throw new IllegalArgumentException(
+                        "special token " + e.getKey() + " id " + e.getValue() + " collides with mergeable rank");
             }
         }
     }

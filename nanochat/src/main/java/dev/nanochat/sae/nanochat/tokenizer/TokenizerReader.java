@@ -28,27 +28,40 @@ public final class TokenizerReader {
 
     public static TokenizerData readPickle(Path file) {
         byte[] data = readFile(file);
-        Object root = PickleReader.load(file.toString(), data, new PickleAllowList(Map.of(), Set.of(ENCODING), Set.of()), null);
-        if (!(root instanceof PyInstance inst) || !inst.type().equals(ENCODING) || !(inst.state() instanceof Map<?, ?> state)) {
+        Object root = PickleReader.load(
+                file.toString(), data, new PickleAllowList(Map.of(), Set.of(ENCODING), Set.of()), null);
+        if (!(root instanceof PyInstance inst)
+                || !inst.type().equals(ENCODING)
+                || !(inst.state() instanceof Map<?, ?> state)) {
             throw new IllegalArgumentException(file + ": expected a pickled tiktoken.core.Encoding with a state dict");
         }
         String name = string(file, state, "name");
         String pat = string(file, state, "pat_str");
-        if (!(state.get("mergeable_ranks") instanceof Map<?, ?> ranks)) throw new IllegalArgumentException(file + ": key 'mergeable_ranks' missing or not a dict");
-        if (!(state.get("special_tokens") instanceof Map<?, ?> specials)) throw new IllegalArgumentException(file + ": key 'special_tokens' missing or not a dict");
+        if (!(state.get("mergeable_ranks") instanceof Map<?, ?> ranks))
+            throw new IllegalArgumentException(file + ": key 'mergeable_ranks' missing or not a dict");
+        if (!(state.get("special_tokens") instanceof Map<?, ?> specials))
+            throw new IllegalArgumentException(file + ": key 'special_tokens' missing or not a dict");
         byte[][] byRank = new byte[ranks.size()][];
         for (Map.Entry<?, ?> e : ranks.entrySet()) {
             if (!(e.getKey() instanceof PyBytes b) || !(e.getValue() instanceof Long r)) {
-                throw new IllegalArgumentException(file + ": mergeable_ranks entry " + PyRepr.of(e.getKey()) + " is not bytes → int");
+                throw new IllegalArgumentException(
+                        file + ": mergeable_ranks entry " + PyRepr.of(e.getKey()) + " is not bytes → int");
             }
-            if (r < 0 || r >= byRank.length) throw new IllegalArgumentException(file + ": mergeable rank " + r + " outside 0.." + (byRank.length - 1));
-            if (byRank[r.intValue()] != null) throw new IllegalArgumentException(file + ": mergeable rank " + r + " appears twice");
+            if (r < 0 || r >= byRank.length)
+                throw new IllegalArgumentException(
+                        file + ": mergeable rank " + r + " outside 0.." + (byRank.length - 1));
+            if (byRank[r.intValue()] != null)
+                throw new IllegalArgumentException(file + ": mergeable rank " + r + " appears twice");
             byRank[r.intValue()] = b.bytes();
         }
         Map<String, Integer> special = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : specials.entrySet()) {
-            if (!(e.getKey() instanceof String s) || !(e.getValue() instanceof Long id) || id < 0 || id > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(file + ": special_tokens entry " + PyRepr.of(e.getKey()) + " is not str → int");
+            if (!(e.getKey() instanceof String s)
+                    || !(e.getValue() instanceof Long id)
+                    || id < 0
+                    || id > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(
+                        file + ": special_tokens entry " + PyRepr.of(e.getKey()) + " is not str → int");
             }
             special.put(s, id.intValue());
         }
@@ -67,7 +80,8 @@ public final class TokenizerReader {
     }
 
     private static String string(Path file, Map<?, ?> state, String key) {
-        if (!(state.get(key) instanceof String s)) throw new IllegalArgumentException(file + ": key '" + key + "' missing or not a str");
+        if (!(state.get(key) instanceof String s))
+            throw new IllegalArgumentException(file + ": key '" + key + "' missing or not a str");
         return s;
     }
 
@@ -75,7 +89,9 @@ public final class TokenizerReader {
         try {
             if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": file not found");
             long size = Files.size(file);
-            if (size > MAX_BYTES) throw new IllegalArgumentException(file + ": " + size + " bytes is larger than any tokenizer (limit " + MAX_BYTES + ")");
+            if (size > MAX_BYTES)
+                throw new IllegalArgumentException(
+                        file + ": " + size + " bytes is larger than any tokenizer (limit " + MAX_BYTES + ")");
             return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);

@@ -23,7 +23,8 @@ public final class TokenizerWriter {
 
     public static void write(Path tokenizerDir, TokenizerData data) {
         Map<Object, Object> ranks = new LinkedHashMap<>();
-        for (int r = 0; r < data.mergeableRanks().length; r++) ranks.put(new PyBytes(data.mergeableRanks()[r]), (long) r);
+        for (int r = 0; r < data.mergeableRanks().length; r++)
+            ranks.put(new PyBytes(data.mergeableRanks()[r]), (long) r);
         Map<Object, Object> specials = new LinkedHashMap<>();
         data.specialTokens().forEach((k, v) -> specials.put(k, (long) v));
         Map<Object, Object> state = new LinkedHashMap<>();
@@ -37,12 +38,18 @@ public final class TokenizerWriter {
             Path tmp = Files.createTempFile(tokenizerDir, ".tokenizer", ".tmp");
             Files.write(tmp, pickle);
             dev.nanochat.sae.nanochat.torch.FileModes.worldReadable(tmp);
-            Files.move(tmp, tokenizerDir.resolve("tokenizer.pkl"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    tmp,
+                    tokenizerDir.resolve("tokenizer.pkl"),
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + tokenizerDir.resolve("tokenizer.pkl") + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot write " + tokenizerDir.resolve("tokenizer.pkl") + ": " + e.getMessage(), e);
         }
         int[] lengths = new int[data.vocabSize()];
         for (int r = 0; r < data.mergeableRanks().length; r++) lengths[r] = data.mergeableRanks()[r].length;
-        TorchArchiveWriter.writeTensor(tokenizerDir.resolve("token_bytes.pt"), TorchTensor.ofInts(new long[] {lengths.length}, lengths));
+        TorchArchiveWriter.writeTensor(
+                tokenizerDir.resolve("token_bytes.pt"), TorchTensor.ofInts(new long[] {lengths.length}, lengths));
     }
 }

@@ -5,8 +5,8 @@ package dev.nanochat.sae.nanochat.torch;
  * describes it: a view of {@code storageNumel} elements of {@code type} held in zip entry
  * `<top>/data/<storageKey>`. Nothing is read until {@link TorchArchive#floats} asks.
  */
-public record TensorRef(String storageKey, StorageType type, long storageNumel, long offset,
-                        long[] shape, long[] stride) {
+public record TensorRef(
+        String storageKey, StorageType type, long storageNumel, long offset, long[] shape, long[] stride) {
     public long numel() {
         long n = 1;
         for (long d : shape) n *= d;

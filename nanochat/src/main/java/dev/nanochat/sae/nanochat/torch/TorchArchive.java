@@ -35,8 +35,14 @@ import java.util.zip.ZipFile;
 public final class TorchArchive implements AutoCloseable {
     private static final long MAX_PICKLE_BYTES = 64L << 20;
     private static final PyGlobal ORDERED_DICT = new PyGlobal("collections", "OrderedDict");
-    private static final List<String> UNSUPPORTED_STORAGES = List.of("BoolStorage", "ByteStorage", "CharStorage",
-            "ShortStorage", "ComplexFloatStorage", "ComplexDoubleStorage", "UntypedStorage");
+    private static final List<String> UNSUPPORTED_STORAGES = List.of(
+            "BoolStorage",
+            "ByteStorage",
+            "CharStorage",
+            "ShortStorage",
+            "ComplexFloatStorage",
+            "ComplexDoubleStorage",
+            "UntypedStorage");
     private static final PyGlobal REBUILD_V2 = new PyGlobal("torch._utils", "_rebuild_tensor_v2");
 
     private final Path file;
@@ -50,7 +56,8 @@ public final class TorchArchive implements AutoCloseable {
         try {
             this.zip = new ZipFile(file.toFile());
         } catch (IOException e) {
-            throw new TorchFormatException(file + ": not a readable zip archive (truncated or corrupt?): " + e.getMessage());
+            throw new TorchFormatException(
+                    file + ": not a readable zip archive (truncated or corrupt?): " + e.getMessage());
         }
         try {
             this.top = findTop();
@@ -78,11 +85,14 @@ public final class TorchArchive implements AutoCloseable {
 
     /** The root as a state dict (insertion order kept); fails clearly if it is something else. */
     public Map<String, TensorRef> stateDict() {
-        if (!(root instanceof Map<?, ?> m)) throw new TorchFormatException(file + ": expected a state dict, found " + kind(root));
+        if (!(root instanceof Map<?, ?> m))
+            throw new TorchFormatException(file + ": expected a state dict, found " + kind(root));
         Map<String, TensorRef> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : m.entrySet()) {
-            if (!(e.getKey() instanceof String k) || !(supported(String.valueOf(e.getKey()), e.getValue()) instanceof TensorRef t)) {
-                throw new TorchFormatException(file + ": state dict entry '" + e.getKey() + "' is not a tensor (" + kind(e.getValue()) + ")");
+            if (!(e.getKey() instanceof String k)
+                    || !(supported(String.valueOf(e.getKey()), e.getValue()) instanceof TensorRef t)) {
+                throw new TorchFormatException(
+                        file + ": state dict entry '" + e.getKey() + "' is not a tensor (" + kind(e.getValue()) + ")");
             }
             out.put(k, t);
         }
@@ -91,13 +101,16 @@ public final class TorchArchive implements AutoCloseable {
 
     /** The root as one tensor (token_bytes.pt). */
     public TensorRef tensor() {
-        if (!(supported("<root>", root) instanceof TensorRef t)) throw new TorchFormatException(file + ": expected a tensor, found " + kind(root));
+        if (!(supported("<root>", root) instanceof TensorRef t))
+            throw new TorchFormatException(file + ": expected a tensor, found " + kind(root));
         return t;
     }
 
     /** Reads a floating tensor as fp32 (bf16/half converted in Java), row-major in its shape. */
     public float[] floats(String key, TensorRef ref) {
-        if (!ref.type().floating()) throw new TorchFormatException(file + ": tensor '" + key + "' has " + ref.type() + " storage, expected a floating type");
+        if (!ref.type().floating())
+            throw new TorchFormatException(
+                    file + ": tensor '" + key + "' has " + ref.type() + " storage, expected a floating type");
         ByteBuffer buf = storageBytes(key, ref);
         int[] index = viewIndex(key, ref);
         float[] out = new float[index.length];
@@ -116,7 +129,9 @@ public final class TorchArchive implements AutoCloseable {
 
     /** Reads an integer tensor (Int, or Long narrowed with a range check). */
     public int[] ints(String key, TensorRef ref) {
-        if (ref.type().floating()) throw new TorchFormatException(file + ": tensor '" + key + "' has " + ref.type() + " storage, expected an integer type");
+        if (ref.type().floating())
+            throw new TorchFormatException(
+                    file + ": tensor '" + key + "' has " + ref.type() + " storage, expected an integer type");
         ByteBuffer buf = storageBytes(key, ref);
         int[] index = viewIndex(key, ref);
         int[] out = new int[index.length];
@@ -125,7 +140,8 @@ public final class TorchArchive implements AutoCloseable {
                 out[i] = buf.getInt(index[i] * 4);
             } else {
                 long v = buf.getLong(index[i] * 8);
-                if (v != (int) v) throw new TorchFormatException(file + ": tensor '" + key + "' value " + v + " does not fit an int");
+                if (v != (int) v)
+                    throw new TorchFormatException(file + ": tensor '" + key + "' value " + v + " does not fit an int");
                 out[i] = (int) v;
             }
         }
@@ -135,12 +151,14 @@ public final class TorchArchive implements AutoCloseable {
     private ByteBuffer storageBytes(String key, TensorRef ref) {
         String name = top + "/data/" + ref.storageKey();
         ZipEntry entry = zip.getEntry(name);
-        if (entry == null) throw new TorchFormatException(file + ": tensor '" + key + "': storage entry '" + name + "' is missing");
+        if (entry == null)
+            throw new TorchFormatException(file + ": tensor '" + key + "': storage entry '" + name + "' is missing");
         long expected = ref.storageNumel() * ref.type().elementSize();
         byte[] bytes = readEntry(entry, expected, "storage of '" + key + "'");
         if (bytes.length != expected) {
-            throw new TorchFormatException(file + ": tensor '" + key + "': storage entry '" + name + "' holds " + bytes.length
-                    + " bytes, expected " + expected + " (" + ref.storageNumel() + " × " + ref.type() + ")");
+            throw new TorchFormatException(
+                    file + ": tensor '" + key + "': storage entry '" + name + "' holds " + bytes.length
+                            + " bytes, expected " + expected + " (" + ref.storageNumel() + " × " + ref.type() + ")");
         }
         return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     }
@@ -148,7 +166,8 @@ public final class TorchArchive implements AutoCloseable {
     /** Storage element index of every view element in row-major order, with bounds checked. */
     private int[] viewIndex(String key, TensorRef ref) {
         long[] shape = ref.shape(), stride = ref.stride();
-        String where = file + ": tensor '" + key + "' (shape " + Arrays.toString(shape) + ", stride " + Arrays.toString(stride) + ", offset " + ref.offset() + ")";
+        String where = file + ": tensor '" + key + "' (shape " + Arrays.toString(shape) + ", stride "
+                + Arrays.toString(stride) + ", offset " + ref.offset() + ")";
         if (shape.length != stride.length) throw new TorchFormatException(where + ": shape and stride ranks differ");
         long n = ref.numel();
         if (n > Integer.MAX_VALUE - 8) throw new TorchFormatException(where + ": too many elements for one Java array");
@@ -158,7 +177,8 @@ public final class TorchArchive implements AutoCloseable {
             if (shape[d] > 0) max += (shape[d] - 1) * stride[d];
         }
         if (n > 0 && (ref.offset() < 0 || max >= ref.storageNumel())) {
-            throw new TorchFormatException(where + ": view reaches element " + max + " of a storage of " + ref.storageNumel());
+            throw new TorchFormatException(
+                    where + ": view reaches element " + max + " of a storage of " + ref.storageNumel());
         }
         int[] out = new int[(int) n];
         long[] idx = new long[shape.length];
@@ -183,21 +203,25 @@ public final class TorchArchive implements AutoCloseable {
                 found = name.substring(0, name.length() - "/data.pkl".length());
             }
         }
-        if (found == null) throw new TorchFormatException(file + ": no '<name>/data.pkl' entry: not a torch.save archive");
+        if (found == null)
+            throw new TorchFormatException(file + ": no '<name>/data.pkl' entry: not a torch.save archive");
         return found;
     }
 
     private byte[] readEntry(ZipEntry entry, long maxBytes, String what) {
         long size = entry.getSize();
         if (size < 0 || size > maxBytes || size > Integer.MAX_VALUE - 8) {
-            throw new TorchFormatException(file + ": " + what + " entry '" + entry.getName() + "' has size " + size + " (limit " + maxBytes + ")");
+            throw new TorchFormatException(file + ": " + what + " entry '" + entry.getName() + "' has size " + size
+                    + " (limit " + maxBytes + ")");
         }
         try (InputStream in = zip.getInputStream(entry)) {
             byte[] out = in.readNBytes((int) size);
-            if (out.length != size) throw new TorchFormatException(file + ": entry '" + entry.getName() + "' is truncated");
+            if (out.length != size)
+                throw new TorchFormatException(file + ": entry '" + entry.getName() + "' is truncated");
             return out;
         } catch (IOException e) {
-            throw new TorchFormatException(file + ": cannot read entry '" + entry.getName() + "' (truncated or corrupt?): " + e.getMessage());
+            throw new TorchFormatException(
+                    file + ": cannot read entry '" + entry.getName() + "' (truncated or corrupt?): " + e.getMessage());
         }
     }
 
@@ -238,8 +262,11 @@ public final class TorchArchive implements AutoCloseable {
     }
 
     private Object rebuildTensor(PyTuple a) {
-        if (a.size() < 5 || !(a.get(0) instanceof StorageStub s) || !(a.get(1) instanceof Long offset)
-                || !(a.get(2) instanceof PyTuple size) || !(a.get(3) instanceof PyTuple stride)) {
+        if (a.size() < 5
+                || !(a.get(0) instanceof StorageStub s)
+                || !(a.get(1) instanceof Long offset)
+                || !(a.get(2) instanceof PyTuple size)
+                || !(a.get(3) instanceof PyTuple stride)) {
             throw new TorchFormatException(file + ": malformed _rebuild_tensor_v2 arguments " + PyRepr.of(a));
         }
         if (s.type() == null) return new UnsupportedTensor(s.key(), s.typeName());
@@ -250,7 +277,8 @@ public final class TorchArchive implements AutoCloseable {
         long[] out = new long[t.size()];
         List<Object> items = t.items();
         for (int i = 0; i < out.length; i++) {
-            if (!(items.get(i) instanceof Long v)) throw new TorchFormatException(file + ": non-integer size/stride " + PyRepr.of(t));
+            if (!(items.get(i) instanceof Long v))
+                throw new TorchFormatException(file + ": non-integer size/stride " + PyRepr.of(t));
             out[i] = v;
         }
         return out;
@@ -268,7 +296,8 @@ public final class TorchArchive implements AutoCloseable {
         }
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         try {
             zip.close();
         } catch (IOException e) {

@@ -39,7 +39,9 @@ public final class TorchArchiveWriter {
             items.put(new String(e.getKey()), tensorReduce(e.getValue(), storages));
         }
         Map<Object, Object> state = new LinkedHashMap<>();
-        state.put("_metadata", new PyReduce(ORDERED_DICT, new PyTuple(List.of()), moduleMetadata(tensors.keySet()), null));
+        state.put(
+                "_metadata",
+                new PyReduce(ORDERED_DICT, new PyTuple(List.of()), moduleMetadata(tensors.keySet()), null));
         write(file, new PyReduce(ORDERED_DICT, new PyTuple(List.of()), items, state), storages);
     }
 
@@ -57,7 +59,8 @@ public final class TorchArchiveWriter {
         for (int i = 0; i < storages.size(); i++) byKey.put(String.valueOf(i), storages.get(i));
         try (TorchZipWriter zip = TorchZipWriter.create(file)) {
             zip.entry(stem + "/data.pkl", pickle);
-            for (Map.Entry<String, TorchTensor> e : byKey.entrySet()) zip.storageEntry(stem + "/data/" + e.getKey(), e.getValue());
+            for (Map.Entry<String, TorchTensor> e : byKey.entrySet())
+                zip.storageEntry(stem + "/data/" + e.getKey(), e.getValue());
             zip.entry(stem + "/version", "3\n".getBytes(StandardCharsets.US_ASCII));
             zip.commit();
         } catch (IOException e) {
@@ -79,7 +82,8 @@ public final class TorchArchiveWriter {
             s *= shape[d];
         }
         PyReduce hooks = new PyReduce(ORDERED_DICT, new PyTuple(List.of()), null, null);
-        PyTuple args = new PyTuple(List.of(new PyPersistentId(pid), 0L, new PyTuple(size), new PyTuple(stride), false, hooks));
+        PyTuple args =
+                new PyTuple(List.of(new PyPersistentId(pid), 0L, new PyTuple(size), new PyTuple(stride), false, hooks));
         return new PyReduce(REBUILD_V2, args, null, null);
     }
 

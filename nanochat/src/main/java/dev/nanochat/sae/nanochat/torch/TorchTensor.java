@@ -17,8 +17,8 @@ public record TorchTensor(StorageType type, long[] shape, float[] floats, int[] 
         }
         int len = type.floating() ? (floats == null ? -1 : floats.length) : (ints == null ? -1 : ints.length);
         if (len != n) {
-            throw new IllegalArgumentException("tensor of shape " + Arrays.toString(shape) + " needs " + n
-                    + " " + type + " values, got " + len);
+            throw new IllegalArgumentException(
+                    "tensor of shape " + Arrays.toString(shape) + " needs " + n + " " + type + " values, got " + len);
         }
     }
 

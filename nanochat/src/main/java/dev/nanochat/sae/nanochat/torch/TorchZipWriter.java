@@ -92,10 +92,21 @@ final class TorchZipWriter implements AutoCloseable {
         long start = cursor + 30 + nameBytes.length + 4;
         int pad = (int) ((ALIGN - start % ALIGN) % ALIGN);
         ByteBuffer h = le(30 + nameBytes.length + 4 + pad);
-        h.putInt(0x04034b50).putShort((short) 0).putShort((short) 0x0808).putShort((short) 0)
-                .putShort((short) 0).putShort((short) 0).putInt(0).putInt(0).putInt(0)
-                .putShort((short) nameBytes.length).putShort((short) (4 + pad)).put(nameBytes)
-                .put((byte) 'F').put((byte) 'B').putShort((short) pad);
+        h.putInt(0x04034b50)
+                .putShort((short) 0)
+                .putShort((short) 0x0808)
+                .putShort((short) 0)
+                .putShort((short) 0)
+                .putShort((short) 0)
+                .putInt(0)
+                .putInt(0)
+                .putInt(0)
+                .putShort((short) nameBytes.length)
+                .putShort((short) (4 + pad))
+                .put(nameBytes)
+                .put((byte) 'F')
+                .put((byte) 'B')
+                .putShort((short) pad);
         for (int i = 0; i < pad; i++) h.put((byte) 'Z');
         write(h.array());
         return offset;
@@ -105,7 +116,11 @@ final class TorchZipWriter implements AutoCloseable {
         if (size >= 0xffffffffL || cursor >= 0xffffffffL) {
             throw new IOException("entry '" + name + "' passes 4 GiB; zip64 entries are not supported by this writer");
         }
-        write(le(16).putInt(0x08074b50).putInt((int) crc).putInt((int) size).putInt((int) size).array());
+        write(le(16).putInt(0x08074b50)
+                .putInt((int) crc)
+                .putInt((int) size)
+                .putInt((int) size)
+                .array());
         entries.add(new Entry(name, offset, crc, size));
     }
 
@@ -114,21 +129,50 @@ final class TorchZipWriter implements AutoCloseable {
         ByteArrayOutputStream cd = new ByteArrayOutputStream();
         for (Entry e : entries) {
             byte[] nameBytes = e.name().getBytes(StandardCharsets.UTF_8);
-            cd.writeBytes(le(46).putInt(0x02014b50).putShort((short) 0).putShort((short) 0).putShort((short) 0x0808)
-                    .putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt((int) e.crc())
-                    .putInt((int) e.size()).putInt((int) e.size()).putShort((short) nameBytes.length)
-                    .putShort((short) 0).putShort((short) 0).putShort((short) 0).putShort((short) 0)
-                    .putInt(0).putInt((int) e.offset()).array());
+            cd.writeBytes(le(46).putInt(0x02014b50)
+                    .putShort((short) 0)
+                    .putShort((short) 0)
+                    .putShort((short) 0x0808)
+                    .putShort((short) 0)
+                    .putShort((short) 0)
+                    .putShort((short) 0)
+                    .putInt((int) e.crc())
+                    .putInt((int) e.size())
+                    .putInt((int) e.size())
+                    .putShort((short) nameBytes.length)
+                    .putShort((short) 0)
+                    .putShort((short) 0)
+                    .putShort((short) 0)
+                    .putShort((short) 0)
+                    .putInt(0)
+                    .putInt((int) e.offset())
+                    .array());
             cd.writeBytes(nameBytes);
         }
         write(cd.toByteArray());
         long zip64End = cursor;
         int n = entries.size();
-        write(le(56).putInt(0x06064b50).putLong(44).putShort((short) 0x031e).putShort((short) 0x002d)
-                .putInt(0).putInt(0).putLong(n).putLong(n).putLong(cd.size()).putLong(cdStart).array());
+        write(le(56).putInt(0x06064b50)
+                .putLong(44)
+                .putShort((short) 0x031e)
+                .putShort((short) 0x002d)
+                .putInt(0)
+                .putInt(0)
+                .putLong(n)
+                .putLong(n)
+                .putLong(cd.size())
+                .putLong(cdStart)
+                .array());
         write(le(20).putInt(0x07064b50).putInt(0).putLong(zip64End).putInt(1).array());
-        write(le(22).putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) n)
-                .putShort((short) n).putInt(cd.size()).putInt((int) cdStart).putShort((short) 0).array());
+        write(le(22).putInt(0x06054b50)
+                .putShort((short) 0)
+                .putShort((short) 0)
+                .putShort((short) n)
+                .putShort((short) n)
+                .putInt(cd.size())
+                .putInt((int) cdStart)
+                .putShort((short) 0)
+                .array());
         out.flush();
         channel.force(true);
         out.close();
@@ -150,7 +194,8 @@ final class TorchZipWriter implements AutoCloseable {
         return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    @Override public void close() throws IOException {
+    @Override
+    public void close() throws IOException {
         if (!committed) {
             out.close();
             Files.deleteIfExists(temp);

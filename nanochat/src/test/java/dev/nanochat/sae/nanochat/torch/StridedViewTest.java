@@ -1,8 +1,8 @@
 package dev.nanochat.sae.nanochat.torch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nanochat.sae.nanochat.pickle.PickleWriter;
 import dev.nanochat.sae.nanochat.pickle.PyGlobal;
@@ -19,15 +19,22 @@ import org.junit.jupiter.api.io.TempDir;
 /** Tensors that are views (offset, transposed strides, shared storage), as torch.save keeps them. */
 class StridedViewTest {
     private static final PyGlobal OD = new PyGlobal("collections", "OrderedDict");
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     /** Writes one storage 0..11 (fp32) and a state dict of views given as (offset, size, stride). */
     private Path archive(Map<String, long[][]> views, String storageClass, long numel) throws Exception {
         Map<Object, Object> items = new LinkedHashMap<>();
         for (Map.Entry<String, long[][]> e : views.entrySet()) {
             PyTuple pid = new PyTuple(List.of("storage", new PyGlobal("torch", storageClass), "0", "cpu", numel));
-            PyTuple args = new PyTuple(List.of(new PyPersistentId(pid), e.getValue()[0][0], tuple(e.getValue()[1]), tuple(e.getValue()[2]),
-                    false, new PyReduce(OD, new PyTuple(List.of()), null, null)));
+            PyTuple args = new PyTuple(List.of(
+                    new PyPersistentId(pid),
+                    e.getValue()[0][0],
+                    tuple(e.getValue()[1]),
+                    tuple(e.getValue()[2]),
+                    false,
+                    new PyReduce(OD, new PyTuple(List.of()), null, null)));
             items.put(e.getKey(), new PyReduce(new PyGlobal("torch._utils", "_rebuild_tensor_v2"), args, null, null));
         }
         byte[] pkl = PickleWriter.dumps(new PyReduce(OD, new PyTuple(List.of()), items, null), 2);
@@ -44,7 +51,8 @@ class StridedViewTest {
     }
 
     private static PyTuple tuple(long[] v) {
-        return new PyTuple(java.util.Arrays.stream(v).boxed().map(x -> (Object) x).toList());
+        return new PyTuple(
+                java.util.Arrays.stream(v).boxed().map(x -> (Object) x).toList());
     }
 
     @Test
@@ -57,7 +65,8 @@ class StridedViewTest {
         try (TorchArchive a = TorchArchive.open(archive(views, "FloatStorage", 12))) {
             Map<String, TensorRef> refs = a.stateDict();
             assertArrayEquals(new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, a.floats("whole", refs.get("whole")));
-            assertArrayEquals(new float[] {0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11}, a.floats("transposed", refs.get("transposed")));
+            assertArrayEquals(
+                    new float[] {0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11}, a.floats("transposed", refs.get("transposed")));
             assertArrayEquals(new float[] {8, 9, 10, 11}, a.floats("row2", refs.get("row2")));
             assertArrayEquals(new float[] {1, 5, 9}, a.floats("column1", refs.get("column1")));
         }
@@ -67,7 +76,9 @@ class StridedViewTest {
     void aViewPastItsStorageIsRefusedNamingTheKey() throws Exception {
         Map<String, long[][]> views = Map.of("too.far", new long[][] {{6}, {2, 4}, {4, 1}});
         try (TorchArchive a = TorchArchive.open(archive(views, "FloatStorage", 12))) {
-            TorchFormatException e = assertThrows(TorchFormatException.class, () -> a.floats("too.far", a.stateDict().get("too.far")));
+            TorchFormatException e = assertThrows(
+                    TorchFormatException.class,
+                    () -> a.floats("too.far", a.stateDict().get("too.far")));
             assertTrue(e.getMessage().contains("'too.far'") && e.getMessage().contains("views.pt"), e.getMessage());
         }
     }
@@ -77,7 +88,11 @@ class StridedViewTest {
         Path file = archive(Map.of("mask", new long[][] {{0}, {12}, {1}}), "BoolStorage", 12);
         try (TorchArchive a = TorchArchive.open(file)) {
             TorchFormatException e = assertThrows(TorchFormatException.class, a::stateDict);
-            assertTrue(e.getMessage().contains("'mask'") && e.getMessage().contains("torch.BoolStorage") && e.getMessage().contains("views.pt"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("'mask'")
+                            && e.getMessage().contains("torch.BoolStorage")
+                            && e.getMessage().contains("views.pt"),
+                    e.getMessage());
         }
     }
 }

@@ -21,8 +21,12 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class DashboardConsumer {
     private static final Logger LOG = Logger.getLogger(DashboardConsumer.class);
-    @Inject ExportService exports;
-    @Inject DeadLetterPublisher deadLetters;
+
+    @Inject
+    ExportService exports;
+
+    @Inject
+    DeadLetterPublisher deadLetters;
 
     @Incoming("dashboards")
     @Blocking
@@ -32,14 +36,33 @@ public class DashboardConsumer {
             exports.request(r);
             LOG.infof("dashboards of %s/%s (%s): export queued", r.modelId(), r.sourceId(), r.checkpointId());
         } catch (InvalidRecordException e) {
-            deadLetters.send(DeadLetter.of(record.topic(), record.partition(), record.offset(), e, record.value()), record.key());
+            deadLetters.send(
+                    DeadLetter.of(record.topic(), record.partition(), record.offset(), e, record.value()),
+                    record.key());
         } catch (ProblemException | IllegalArgumentException e) {
-            deadLetters.send(new DeadLetter(record.topic(), record.partition(), record.offset(),
-                    "cannot package: " + e.getMessage(), record.value()), record.key());
+            deadLetters.send(
+                    new DeadLetter(
+                            record.topic(),
+                            record.partition(),
+                            record.offset(),
+                            "cannot package: " + e.getMessage(),
+                            record.value()),
+                    record.key());
         } catch (RuntimeException e) {
-            LOG.errorf(e, "dashboards event at %s-%d@%d could not be handled", record.topic(), record.partition(), record.offset());
-            deadLetters.send(new DeadLetter(record.topic(), record.partition(), record.offset(),
-                    "neuronpedia error: " + e.getMessage(), record.value()), record.key());
+            LOG.errorf(
+                    e,
+                    "dashboards event at %s-%d@%d could not be handled",
+                    record.topic(),
+                    record.partition(),
+                    record.offset());
+            deadLetters.send(
+                    new DeadLetter(
+                            record.topic(),
+                            record.partition(),
+                            record.offset(),
+                            "neuronpedia error: " + e.getMessage(),
+                            record.value()),
+                    record.key());
         }
     }
 }

@@ -22,17 +22,26 @@ public final class DashboardEvent {
         try {
             e = JSON.readTree(value);
         } catch (IOException ex) {
-            throw new InvalidRecordException(InvalidRecordException.Reason.MALFORMED, "sae.dashboards record is not JSON: " + ex.getMessage());
+            throw new InvalidRecordException(
+                    InvalidRecordException.Reason.MALFORMED, "sae.dashboards record is not JSON: " + ex.getMessage());
         }
         if (e == null || !TYPE.equals(e.path("type").asText()))
-            throw new InvalidRecordException(InvalidRecordException.Reason.MALFORMED, "sae.dashboards record is not a " + TYPE + " CloudEvent");
+            throw new InvalidRecordException(
+                    InvalidRecordException.Reason.MALFORMED, "sae.dashboards record is not a " + TYPE + " CloudEvent");
         JsonNode d = e.path("data");
         for (String f : new String[] {"checkpointId", "modelId", "sourceId", "hookName", "path"}) {
             if (!d.path(f).isTextual() || d.path(f).asText().isBlank())
-                throw new InvalidRecordException(InvalidRecordException.Reason.MALFORMED, "sae.dashboards event " + e.path("id").asText() + " has no data." + f);
+                throw new InvalidRecordException(
+                        InvalidRecordException.Reason.MALFORMED,
+                        "sae.dashboards event " + e.path("id").asText() + " has no data." + f);
         }
-        return new ExportRequest(d.get("path").asText(), d.get("modelId").asText(), d.get("sourceId").asText(),
-                d.get("hookName").asText(), d.get("checkpointId").asText(), d.path("runId").asText(null),
+        return new ExportRequest(
+                d.get("path").asText(),
+                d.get("modelId").asText(),
+                d.get("sourceId").asText(),
+                d.get("hookName").asText(),
+                d.get("checkpointId").asText(),
+                d.path("runId").asText(null),
                 d.path("step").canConvertToLong() ? d.get("step").asLong() : null);
     }
 }

@@ -17,25 +17,61 @@ import java.util.Optional;
 @Entity
 @Table(name = "export_job")
 public class ExportJob extends PanacheEntityBase {
-    public static final String QUEUED = "QUEUED", BUILDING = "BUILDING", READY = "READY", WAITING = "WAITING", FAILED = "FAILED";
+    public static final String QUEUED = "QUEUED",
+            BUILDING = "BUILDING",
+            READY = "READY",
+            WAITING = "WAITING",
+            FAILED = "FAILED";
 
-    @Id @GeneratedValue(strategy = GenerationType.IDENTITY) public Long id;
-    @Column(name = "checkpoint_id", nullable = false) public String checkpointId;
-    @Column(name = "run_id") public String runId;
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(name = "checkpoint_id", nullable = false)
+    public String checkpointId;
+
+    @Column(name = "run_id")
+    public String runId;
+
     public Long step;
-    @Column(name = "model_id", nullable = false) public String modelId;
-    @Column(name = "source_id", nullable = false) public String sourceId;
-    @Column(name = "hook_name", nullable = false) public String hookName;
-    @Column(name = "sae_path", nullable = false) public String saePath;
-    @Column(nullable = false) public String status;
+
+    @Column(name = "model_id", nullable = false)
+    public String modelId;
+
+    @Column(name = "source_id", nullable = false)
+    public String sourceId;
+
+    @Column(name = "hook_name", nullable = false)
+    public String hookName;
+
+    @Column(name = "sae_path", nullable = false)
+    public String saePath;
+
+    @Column(nullable = false)
+    public String status;
+
     public String reason;
-    @Column(nullable = false) public double progress;
-    @Column(name = "package_dir") public String packageDir;
-    @Column(name = "archive_path") public String archivePath;
-    @Column(name = "live_features") public Integer liveFeatures;
-    @Column(name = "dead_features") public Integer deadFeatures;
-    @Column(name = "created_at", nullable = false) public OffsetDateTime createdAt = OffsetDateTime.now();
-    @Column(name = "updated_at", nullable = false) public OffsetDateTime updatedAt = OffsetDateTime.now();
+
+    @Column(nullable = false)
+    public double progress;
+
+    @Column(name = "package_dir")
+    public String packageDir;
+
+    @Column(name = "archive_path")
+    public String archivePath;
+
+    @Column(name = "live_features")
+    public Integer liveFeatures;
+
+    @Column(name = "dead_features")
+    public Integer deadFeatures;
+
+    @Column(name = "created_at", nullable = false)
+    public OffsetDateTime createdAt = OffsetDateTime.now();
+
+    @Column(name = "updated_at", nullable = false)
+    public OffsetDateTime updatedAt = OffsetDateTime.now();
 
     public static Optional<ExportJob> byCheckpoint(String checkpointId) {
         return find("checkpointId", checkpointId).firstResultOptional();

@@ -18,19 +18,23 @@ public final class PgUploadProgress implements UploadProgress {
 
     @Override
     public Optional<Step> step(String key) {
-        return QuarkusTransaction.requiringNew().call(() -> UploadStep.<UploadStep>find("target = ?1 and stepKey = ?2", target, key)
-                .firstResultOptional().map(s -> new Step(State.valueOf(s.state), s.digest)));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> UploadStep.<UploadStep>find("target = ?1 and stepKey = ?2", target, key)
+                        .firstResultOptional()
+                        .map(s -> new Step(State.valueOf(s.state), s.digest)));
     }
 
     @Override
     public void mark(String key, State state, String digest) {
         QuarkusTransaction.requiringNew().run(() -> {
-            UploadStep s = UploadStep.<UploadStep>find("target = ?1 and stepKey = ?2", target, key).firstResultOptional().orElseGet(() -> {
-                UploadStep n = new UploadStep();
-                n.target = target;
-                n.stepKey = key;
-                return n;
-            });
+            UploadStep s = UploadStep.<UploadStep>find("target = ?1 and stepKey = ?2", target, key)
+                    .firstResultOptional()
+                    .orElseGet(() -> {
+                        UploadStep n = new UploadStep();
+                        n.target = target;
+                        n.stepKey = key;
+                        return n;
+                    });
             s.state = state.name();
             s.digest = digest;
             s.updatedAt = OffsetDateTime.now();

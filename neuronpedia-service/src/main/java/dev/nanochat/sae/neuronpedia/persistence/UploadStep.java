@@ -13,10 +13,22 @@ import java.time.OffsetDateTime;
 @Entity
 @Table(name = "upload_step")
 public class UploadStep extends PanacheEntityBase {
-    @Id @GeneratedValue(strategy = GenerationType.IDENTITY) public Long id;
-    @Column(nullable = false) public String target;
-    @Column(name = "step_key", nullable = false) public String stepKey;
-    @Column(nullable = false) public String state;
-    @Column(nullable = false) public String digest;
-    @Column(name = "updated_at", nullable = false) public OffsetDateTime updatedAt = OffsetDateTime.now();
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(nullable = false)
+    public String target;
+
+    @Column(name = "step_key", nullable = false)
+    public String stepKey;
+
+    @Column(nullable = false)
+    public String state;
+
+    @Column(nullable = false)
+    public String digest;
+
+    @Column(name = "updated_at", nullable = false)
+    public OffsetDateTime updatedAt = OffsetDateTime.now();
 }

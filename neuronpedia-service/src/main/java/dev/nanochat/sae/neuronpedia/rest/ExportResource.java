@@ -23,8 +23,11 @@ import java.util.NoSuchElementException;
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class ExportResource {
-    @Inject ExportService exports;
-    @Inject UploadService uploads;
+    @Inject
+    ExportService exports;
+
+    @Inject
+    UploadService uploads;
 
     /** Body of POST /api/exports/{id}/upload: the site root (default from config) and whether to dry-run. */
     public record UploadRequest(String baseUrl, Boolean dryRun) {}
@@ -39,7 +42,9 @@ public class ExportResource {
     @GET
     @Path("/exports")
     public List<ExportView> list() {
-        return ExportJob.<ExportJob>listAll(Sort.descending("id")).stream().map(j -> ExportView.of(j, false)).toList();
+        return ExportJob.<ExportJob>listAll(Sort.descending("id")).stream()
+                .map(j -> ExportView.of(j, false))
+                .toList();
     }
 
     @GET
@@ -53,11 +58,14 @@ public class ExportResource {
     @Produces("application/gzip")
     public Response archive(@PathParam("id") long id) {
         ExportJob j = find(id);
-        if (!ExportJob.READY.equals(j.status) || j.archivePath == null || !Files.isRegularFile(java.nio.file.Path.of(j.archivePath)))
+        if (!ExportJob.READY.equals(j.status)
+                || j.archivePath == null
+                || !Files.isRegularFile(java.nio.file.Path.of(j.archivePath)))
             throw ProblemException.conflict("export " + id + " is " + j.status + ": no archive yet");
         java.nio.file.Path a = java.nio.file.Path.of(j.archivePath);
         return Response.ok(a.toFile(), "application/gzip")
-                .header("content-disposition", "attachment; filename=\"" + a.getFileName() + "\"").build();
+                .header("content-disposition", "attachment; filename=\"" + a.getFileName() + "\"")
+                .build();
     }
 
     @POST
@@ -75,6 +83,7 @@ public class ExportResource {
     }
 
     private static ExportJob find(long id) {
-        return ExportJob.<ExportJob>findByIdOptional(id).orElseThrow(() -> new NoSuchElementException("export " + id + " does not exist"));
+        return ExportJob.<ExportJob>findByIdOptional(id)
+                .orElseThrow(() -> new NoSuchElementException("export " + id + " does not exist"));
     }
 }

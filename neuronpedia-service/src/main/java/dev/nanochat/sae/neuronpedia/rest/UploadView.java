@@ -6,8 +6,18 @@ import dev.nanochat.sae.neuronpedia.persistence.UploadJob;
 import java.time.OffsetDateTime;
 
 /** An upload as the API shows it; {@code report} is the uploader's report (problems of a dry run). */
-public record UploadView(long id, long exportId, String baseUrl, boolean dryRun, String status, String reason,
-        int requestsTotal, int requestsDone, JsonNode report, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+public record UploadView(
+        long id,
+        long exportId,
+        String baseUrl,
+        boolean dryRun,
+        String status,
+        String reason,
+        int requestsTotal,
+        int requestsDone,
+        JsonNode report,
+        OffsetDateTime createdAt,
+        OffsetDateTime updatedAt) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static UploadView of(UploadJob j) {
@@ -17,7 +27,17 @@ public record UploadView(long id, long exportId, String baseUrl, boolean dryRun,
         } catch (Exception ignored) {
             // an unreadable report is shown as absent; status and reason still tell the story
         }
-        return new UploadView(j.id, j.exportId, j.baseUrl, j.dryRun, j.status, j.reason, j.requestsTotal, j.requestsDone,
-                report, j.createdAt, j.updatedAt);
+        return new UploadView(
+                j.id,
+                j.exportId,
+                j.baseUrl,
+                j.dryRun,
+                j.status,
+                j.reason,
+                j.requestsTotal,
+                j.requestsDone,
+                report,
+                j.createdAt,
+                j.updatedAt);
     }
 }

@@ -21,8 +21,12 @@ import java.util.concurrent.Executors;
  */
 @ApplicationScoped
 public class ExportService {
-    @Inject NeuronpediaConfig config;
-    @Inject PackageBuilder builder;
+    @Inject
+    NeuronpediaConfig config;
+
+    @Inject
+    PackageBuilder builder;
+
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "neuronpedia-export"));
 
     public ExportJob request(ExportRequest r) {
@@ -69,10 +73,14 @@ public class ExportService {
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest("sourceId", e.getMessage());
         }
-        if (r.hookName() == null || r.hookName().isBlank()) throw ProblemException.badRequest("hookName", "hookName is required");
-        if (r.path() == null || r.path().isBlank()) throw ProblemException.badRequest("path", "path (the SAE folder) is required");
+        if (r.hookName() == null || r.hookName().isBlank())
+            throw ProblemException.badRequest("hookName", "hookName is required");
+        if (r.path() == null || r.path().isBlank())
+            throw ProblemException.badRequest("path", "path (the SAE folder) is required");
         Path p = Path.of(r.path()).toAbsolutePath().normalize();
-        List<Path> roots = config.checkpointRoots().stream().map(x -> Path.of(x).toAbsolutePath().normalize()).toList();
+        List<Path> roots = config.checkpointRoots().stream()
+                .map(x -> Path.of(x).toAbsolutePath().normalize())
+                .toList();
         if (roots.stream().noneMatch(p::startsWith))
             throw ProblemException.badRequest("path", "SAE folder " + p + " is outside the checkpoint roots " + roots);
         if (!Files.isRegularFile(p.resolve("cfg.json")))

@@ -32,7 +32,9 @@ import org.jboss.logging.Logger;
 public class PackageBuilder {
     private static final Logger LOG = Logger.getLogger(PackageBuilder.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    @Inject NeuronpediaConfig config;
+
+    @Inject
+    NeuronpediaConfig config;
 
     public void build(long id) {
         ExportJob job = update(id, j -> {
@@ -46,15 +48,42 @@ public class PackageBuilder {
             int dIn = cfg.path("d_in").asInt();
             JsonNode meta = cfg.path("metadata");
             int layer = NeuronpediaIds.layerOf(job.sourceId);
-            RetryPolicy retry = new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(5), 0, RetryPolicy.Sleeper.REAL);
-            DashboardReader reader = new DashboardReader(new NeuronpediaClient(config.dashboardsUrl(), null, retry, config.dashboardsToken().orElse(null)), DashboardReader.MAX_CHUNK);
-            SaeDashboards d = reader.read(job.modelId, job.sourceId, job.hookName, dSae,
-                    meta.path("dataset_path").asText("default corpus"), 0, meta.path("context_size").asInt(0),
+            RetryPolicy retry =
+                    new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(5), 0, RetryPolicy.Sleeper.REAL);
+            DashboardReader reader = new DashboardReader(
+                    new NeuronpediaClient(
+                            config.dashboardsUrl(),
+                            null,
+                            retry,
+                            config.dashboardsToken().orElse(null)),
+                    DashboardReader.MAX_CHUNK);
+            SaeDashboards d = reader.read(
+                    job.modelId,
+                    job.sourceId,
+                    job.hookName,
+                    dSae,
+                    meta.path("dataset_path").asText("default corpus"),
+                    0,
+                    meta.path("context_size").asInt(0),
                     done -> update(id, j -> j.progress = 0.9 * done / dSae));
             int layers = config.modelLayers() > 0 ? Math.max(config.modelLayers(), layer + 1) : layer + 1;
-            PackageSpec spec = new PackageSpec(job.modelId, d.sourceSetName(), layers, dIn, 4 * dIn, config.creatorId(),
-                    "nanochat-sae", config.visibility(), "nanochat-sae SAEs at " + job.hookName, 1024, 128, Instant.now());
-            Path out = Path.of(config.packageRoot()).resolve(job.modelId).resolve(job.sourceId).resolve(safe(job.checkpointId));
+            PackageSpec spec = new PackageSpec(
+                    job.modelId,
+                    d.sourceSetName(),
+                    layers,
+                    dIn,
+                    4 * dIn,
+                    config.creatorId(),
+                    "nanochat-sae",
+                    config.visibility(),
+                    "nanochat-sae SAEs at " + job.hookName,
+                    1024,
+                    128,
+                    Instant.now());
+            Path out = Path.of(config.packageRoot())
+                    .resolve(job.modelId)
+                    .resolve(job.sourceId)
+                    .resolve(safe(job.checkpointId));
             NeuronpediaPackage.Built built = NeuronpediaPackage.build(
                     new PackageRequest(sae, d, spec, Map.of(), job.step == null ? 0 : job.step, job.checkpointId), out);
             update(id, j -> {
@@ -65,8 +94,9 @@ public class PackageBuilder {
                 j.liveFeatures = built.liveFeatures();
                 j.deadFeatures = built.deadFeatures();
             });
-            LOG.infof("export %d (%s/%s): %d live, %d dead features → %s", id, job.modelId, job.sourceId,
-                    built.liveFeatures(), built.deadFeatures(), built.archive());
+            LOG.infof(
+                    "export %d (%s/%s): %d live, %d dead features → %s",
+                    id, job.modelId, job.sourceId, built.liveFeatures(), built.deadFeatures(), built.archive());
         } catch (NoDashboardsException e) {
             update(id, j -> {
                 j.status = ExportJob.WAITING;

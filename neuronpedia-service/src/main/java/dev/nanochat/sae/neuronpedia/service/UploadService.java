@@ -34,7 +34,10 @@ import org.jboss.logging.Logger;
 public class UploadService {
     private static final Logger LOG = Logger.getLogger(UploadService.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    @Inject NeuronpediaConfig config;
+
+    @Inject
+    NeuronpediaConfig config;
+
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "neuronpedia-upload"));
 
     public UploadJob start(long exportId, String baseUrlOrNull, boolean dryRun) {
@@ -42,14 +45,17 @@ public class UploadService {
                 .orElseThrow(() -> new NoSuchElementException("export " + exportId + " does not exist"));
         if (!export.status.equals(ExportJob.READY))
             throw ProblemException.conflict("export " + exportId + " is " + export.status
-                    + (export.reason == null ? "" : " (" + export.reason + ")") + ": only a READY package is uploaded, never part of one");
+                    + (export.reason == null ? "" : " (" + export.reason + ")")
+                    + ": only a READY package is uploaded, never part of one");
         String baseUrl;
         try {
-            baseUrl = NeuronpediaClient.normalise(baseUrlOrNull == null || baseUrlOrNull.isBlank() ? config.uploadUrl() : baseUrlOrNull);
+            baseUrl = NeuronpediaClient.normalise(
+                    baseUrlOrNull == null || baseUrlOrNull.isBlank() ? config.uploadUrl() : baseUrlOrNull);
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest("baseUrl", e.getMessage());
         }
-        UploadPlan.Limits limits = new UploadPlan.Limits(config.maxFeaturesPerBatch(), config.maxBodyBytes(), Integer.MAX_VALUE);
+        UploadPlan.Limits limits =
+                new UploadPlan.Limits(config.maxFeaturesPerBatch(), config.maxBodyBytes(), Integer.MAX_VALUE);
         UploadPlan plan = PackagedUpload.plan(Path.of(export.packageDir), limits);
         ApiKey key = null;
         if (!dryRun) {
@@ -72,7 +78,13 @@ public class UploadService {
         long id = job.id;
         if (dryRun) {
             UploadReport r = Uploader.dryRun(plan, config.maxBodyBytes());
-            return finish(id, r, r.ok() ? null : r.problems().size() + " problem(s); first: " + r.problems().get(0));
+            return finish(
+                    id,
+                    r,
+                    r.ok()
+                            ? null
+                            : r.problems().size() + " problem(s); first: "
+                                    + r.problems().get(0));
         }
         ApiKey k = key;
         worker.submit(() -> run(id, exportId, baseUrl, k, plan));
@@ -80,10 +92,17 @@ public class UploadService {
     }
 
     void run(long id, long exportId, String baseUrl, ApiKey key, UploadPlan plan) {
-        RetryPolicy retry = new RetryPolicy(config.retry().maxAttempts(), config.retry().baseDelay(), config.retry().maxDelay(), 1,
+        RetryPolicy retry = new RetryPolicy(
+                config.retry().maxAttempts(),
+                config.retry().baseDelay(),
+                config.retry().maxDelay(),
+                1,
                 RetryPolicy.Sleeper.REAL);
-        Uploader uploader = new Uploader(new NeuronpediaClient(baseUrl, key, retry), new PgUploadProgress(exportId + "@" + baseUrl),
-                config.maxBodyBytes(), (r, done, total) -> update(id, j -> j.requestsDone = done));
+        Uploader uploader = new Uploader(
+                new NeuronpediaClient(baseUrl, key, retry),
+                new PgUploadProgress(exportId + "@" + baseUrl),
+                config.maxBodyBytes(),
+                (r, done, total) -> update(id, j -> j.requestsDone = done));
         try {
             finish(id, uploader.upload(plan), null);
         } catch (RuntimeException e) {

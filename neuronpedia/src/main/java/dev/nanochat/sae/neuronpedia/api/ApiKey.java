@@ -14,14 +14,16 @@ public final class ApiKey {
     }
 
     public static ApiKey of(String value) {
-        if (value == null || value.isBlank()) throw new IllegalArgumentException("Neuronpedia API key is empty; set " + ENV);
+        if (value == null || value.isBlank())
+            throw new IllegalArgumentException("Neuronpedia API key is empty; set " + ENV);
         return new ApiKey(value.strip());
     }
 
     /** The key from the environment, or a clear error naming the variable (never its value). */
     public static ApiKey fromEnvironment() {
         String v = System.getenv(ENV);
-        if (v == null || v.isBlank()) throw new IllegalStateException(ENV + " is not set: uploads need a Neuronpedia API key");
+        if (v == null || v.isBlank())
+            throw new IllegalStateException(ENV + " is not set: uploads need a Neuronpedia API key");
         return new ApiKey(v.strip());
     }
 

@@ -22,6 +22,7 @@ import java.util.function.IntConsumer;
 public final class DashboardReader {
     /** Most features one {@code POST /api/features} may ask for (viz-service answers 400 above it). */
     public static final int MAX_CHUNK = 100;
+
     private final NeuronpediaClient client;
     private final int chunk;
 
@@ -32,22 +33,34 @@ public final class DashboardReader {
         this.chunk = Math.min(chunk, MAX_CHUNK);
     }
 
-    public SaeDashboards read(String modelId, String sourceId, String hookName, int dSae, String dataset, int nPrompts,
-            int nTokensInPrompt, IntConsumer progress) {
+    public SaeDashboards read(
+            String modelId,
+            String sourceId,
+            String hookName,
+            int dSae,
+            String dataset,
+            int nPrompts,
+            int nTokensInPrompt,
+            IntConsumer progress) {
         int layer = NeuronpediaIds.layerOf(sourceId);
         List<FeatureDashboard> out = new ArrayList<>();
         for (int from = 0; from < dSae; from += chunk) {
             int to = Math.min(dSae, from + chunk);
             ArrayNode req = NeuronpediaClient.JSON.createArrayNode();
-            for (int i = from; i < to; i++) req.addObject().put("modelId", modelId).put("layer", sourceId).put("index", Integer.toString(i));
+            for (int i = from; i < to; i++)
+                req.addObject().put("modelId", modelId).put("layer", sourceId).put("index", Integer.toString(i));
             JsonNode res;
             try {
                 res = client.post("/api/features", req.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             } catch (NeuronpediaException e) {
-                if (e.status() == 404) throw new NoDashboardsException("no dashboards for " + modelId + "/" + sourceId + " at " + client.baseUrl() + ": " + e.getMessage());
+                if (e.status() == 404)
+                    throw new NoDashboardsException("no dashboards for " + modelId + "/" + sourceId + " at "
+                            + client.baseUrl() + ": " + e.getMessage());
                 throw e;
             }
-            if (!res.isArray()) throw new IllegalStateException("POST /api/features at " + client.baseUrl() + " answered " + res.getNodeType() + ", not an array");
+            if (!res.isArray())
+                throw new IllegalStateException("POST /api/features at " + client.baseUrl() + " answered "
+                        + res.getNodeType() + ", not an array");
             for (JsonNode n : res) {
                 if (n == null || n.isNull() || !n.isObject() || n.has("error")) continue;
                 FeatureDashboard f = NeuronJson.toDashboard(n);
@@ -55,11 +68,20 @@ public final class DashboardReader {
             }
             progress.accept(to);
         }
-        SaeDashboards d = new SaeDashboards(modelId, NeuronpediaIds.setNameOf(sourceId), layer, hookName, dataset, nPrompts,
-                nTokensInPrompt, dSae, out);
+        SaeDashboards d = new SaeDashboards(
+                modelId,
+                NeuronpediaIds.setNameOf(sourceId),
+                layer,
+                hookName,
+                dataset,
+                nPrompts,
+                nTokensInPrompt,
+                dSae,
+                out);
         if (d.live().isEmpty())
-            throw new NoDashboardsException(client.baseUrl() + " has no dashboards with examples for " + modelId + "/" + sourceId
-                    + " (" + out.size() + " features known, all dead or unanalysed): wait for the analysis, then export again");
+            throw new NoDashboardsException(client.baseUrl() + " has no dashboards with examples for " + modelId + "/"
+                    + sourceId + " (" + out.size()
+                    + " features known, all dead or unanalysed): wait for the analysis, then export again");
         return d;
     }
 }

@@ -24,10 +24,15 @@ public final class FileUploadProgress implements UploadProgress {
         if (Files.isRegularFile(file)) {
             try {
                 JsonNode n = NeuronpediaClient.JSON.readTree(file.toFile());
-                n.fields().forEachRemaining(e -> steps.put(e.getKey(),
-                        new Step(State.valueOf(e.getValue().path("state").asText()), e.getValue().path("digest").asText())));
+                n.fields()
+                        .forEachRemaining(e -> steps.put(
+                                e.getKey(),
+                                new Step(
+                                        State.valueOf(e.getValue().path("state").asText()),
+                                        e.getValue().path("digest").asText())));
             } catch (IOException | IllegalArgumentException e) {
-                throw new IllegalStateException("upload progress file " + file + " is unreadable: " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "upload progress file " + file + " is unreadable: " + e.getMessage(), e);
             }
         }
     }

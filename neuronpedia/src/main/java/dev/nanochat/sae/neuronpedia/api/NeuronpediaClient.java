@@ -52,7 +52,10 @@ public final class NeuronpediaClient {
         this.key = key;
         this.retry = retry;
         this.bearer = bearerToken == null || bearerToken.isBlank() ? null : bearerToken.strip();
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(20))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     /** Strips trailing slashes; refuses a URL that already ends in /api or is not http(s). */
@@ -60,8 +63,11 @@ public final class NeuronpediaClient {
         String u = baseUrl == null ? "" : baseUrl.strip();
         while (u.endsWith("/")) u = u.substring(0, u.length() - 1);
         if (!u.startsWith("http://") && !u.startsWith("https://"))
-            throw new IllegalArgumentException("Neuronpedia base URL must start with http:// or https://, got '" + baseUrl + "'");
-        if (u.endsWith("/api")) throw new IllegalArgumentException("Neuronpedia base URL is the site root, without /api: got '" + baseUrl + "'");
+            throw new IllegalArgumentException(
+                    "Neuronpedia base URL must start with http:// or https://, got '" + baseUrl + "'");
+        if (u.endsWith("/api"))
+            throw new IllegalArgumentException(
+                    "Neuronpedia base URL is the site root, without /api: got '" + baseUrl + "'");
         URI.create(u);
         return u;
     }
@@ -82,17 +88,28 @@ public final class NeuronpediaClient {
     public JsonNode post(String route, byte[] body, BooleanSupplier applied) {
         int fiveHundreds = 0;
         for (int attempt = 1; ; attempt++) {
-            HttpRequest req = withKey(HttpRequest.newBuilder(URI.create(baseUrl + route)).timeout(Duration.ofMinutes(2))
-                    .header("content-type", "application/json"))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            HttpRequest req = withKey(HttpRequest.newBuilder(URI.create(baseUrl + route))
+                            .timeout(Duration.ofMinutes(2))
+                            .header("content-type", "application/json"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
             HttpResponse<String> res;
             try {
                 res = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             } catch (IOException e) {
-                LOG.warn("POST {} attempt {}/{}: {}", route, attempt, retry.maxAttempts(), e.getClass().getSimpleName());
+                LOG.warn(
+                        "POST {} attempt {}/{}: {}",
+                        route,
+                        attempt,
+                        retry.maxAttempts(),
+                        e.getClass().getSimpleName());
                 if (attempt >= retry.maxAttempts())
-                    throw new NeuronpediaException("POST " + route + ": " + baseUrl + " unreachable after " + attempt + " attempts",
-                            0, "", false, e);
+                    throw new NeuronpediaException(
+                            "POST " + route + ": " + baseUrl + " unreachable after " + attempt + " attempts",
+                            0,
+                            "",
+                            false,
+                            e);
                 pause(retry.backoff(attempt));
                 if (probe(applied, route)) return null;
                 continue;
@@ -103,7 +120,11 @@ public final class NeuronpediaClient {
             int s = res.statusCode();
             LOG.info("POST {} → {} (attempt {}, {} bytes)", route, s, attempt, body.length);
             if (s >= 200 && s < 300) return parse(res.body());
-            boolean retriable = s == 429 || s == 502 || s == 503 || s == 504 || (s == 500 && fiveHundreds++ < retry.max500Retries());
+            boolean retriable = s == 429
+                    || s == 502
+                    || s == 503
+                    || s == 504
+                    || (s == 500 && fiveHundreds++ < retry.max500Retries());
             if (!retriable || attempt >= retry.maxAttempts()) throw failure("POST " + route, s, res.body(), !retriable);
             Optional<Duration> after = retryAfter(res);
             pause(after.map(retry::cap).orElse(retry.backoff(attempt)));
@@ -131,8 +152,10 @@ public final class NeuronpediaClient {
     public Optional<JsonNode> feature(String modelId, String source, int index) {
         String route = "/api/feature/" + modelId + "/" + source + "/" + index;
         for (int attempt = 1; ; attempt++) {
-            HttpRequest req = withKey(HttpRequest.newBuilder(URI.create(baseUrl + route)).timeout(Duration.ofMinutes(1)))
-                    .GET().build();
+            HttpRequest req = withKey(
+                            HttpRequest.newBuilder(URI.create(baseUrl + route)).timeout(Duration.ofMinutes(1)))
+                    .GET()
+                    .build();
             try {
                 HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 int s = res.statusCode();
@@ -143,7 +166,8 @@ public final class NeuronpediaClient {
                 }
                 if (s == 404) return Optional.empty();
                 boolean retriable = s == 429 || s >= 500;
-                if (!retriable || attempt >= retry.maxAttempts()) throw failure("GET " + route, s, res.body(), !retriable);
+                if (!retriable || attempt >= retry.maxAttempts())
+                    throw failure("GET " + route, s, res.body(), !retriable);
                 pause(retryAfter(res).map(retry::cap).orElse(retry.backoff(attempt)));
             } catch (IOException e) {
                 if (attempt >= retry.maxAttempts())
@@ -202,13 +226,15 @@ public final class NeuronpediaClient {
 
     private static NeuronpediaException failure(String call, int status, String body, boolean permanent) {
         String detail = body == null ? "" : body.length() > 500 ? body.substring(0, 500) + "…" : body;
-        String hint = switch (status) {
-            case 400 -> " (rejected by validation)";
-            case 401, 403 -> " (check NEURONPEDIA_API_KEY; for a SAE service's read API, its bearer token)";
-            case 413 -> " (request body too large: lower the batch byte limit)";
-            case 500 -> " (Neuronpedia's opaque error: unknown source, duplicate index, not the source set's creator, or bad JSON)";
-            default -> "";
-        };
-        return new NeuronpediaException(call + " failed with " + status + hint + ": " + detail, status, body, permanent, null);
+        String hint =
+                switch (status) {
+                    case 400 -> " (rejected by validation)";
+                    case 401, 403 -> " (check NEURONPEDIA_API_KEY; for a SAE service's read API, its bearer token)";
+                    case 413 -> " (request body too large: lower the batch byte limit)";
+                    case 500 -> " (Neuronpedia's opaque error: unknown source, duplicate index, not the source set's creator, or bad JSON)";
+                    default -> "";
+                };
+        return new NeuronpediaException(
+                call + " failed with " + status + hint + ": " + detail, status, body, permanent, null);
     }
 }

@@ -39,18 +39,30 @@ public final class PackagedUpload {
             try (Stream<Path> s = Files.list(exDir)) {
                 for (Path f : s.sorted().toList())
                     for (JsonNode row : JsonLines.read(f))
-                        explanations.computeIfAbsent(Integer.parseInt(row.path("index").asText()), i -> new ArrayList<>())
+                        explanations
+                                .computeIfAbsent(
+                                        Integer.parseInt(row.path("index").asText()), i -> new ArrayList<>())
                                 .add(row.path("description").asText());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        SaeDashboards d = DashboardBatches.read(packageDir.resolve(m.path("paths").path("dashboards").asText()),
-                m.path("dSae").asInt(), m.path("hookName").asText(), explanations);
-        if (!d.modelId().equals(m.path("modelId").asText()) || !d.sourceId().equals(m.path("sourceId").asText()))
+        SaeDashboards d = DashboardBatches.read(
+                packageDir.resolve(m.path("paths").path("dashboards").asText()),
+                m.path("dSae").asInt(),
+                m.path("hookName").asText(),
+                explanations);
+        if (!d.modelId().equals(m.path("modelId").asText())
+                || !d.sourceId().equals(m.path("sourceId").asText()))
             throw new IllegalArgumentException(packageDir + ": dashboards are for " + d.modelId() + "/" + d.sourceId()
-                    + " but metadata.json names " + m.path("modelId").asText() + "/" + m.path("sourceId").asText());
-        return UploadPlan.of(d, m.path("modelLayers").asInt(), d.modelId(),
-                "nanochat-sae " + m.path("architecture").asText() + " SAEs at " + m.path("hookName").asText(), limits);
+                    + " but metadata.json names " + m.path("modelId").asText() + "/"
+                    + m.path("sourceId").asText());
+        return UploadPlan.of(
+                d,
+                m.path("modelLayers").asInt(),
+                d.modelId(),
+                "nanochat-sae " + m.path("architecture").asText() + " SAEs at "
+                        + m.path("hookName").asText(),
+                limits);
     }
 }

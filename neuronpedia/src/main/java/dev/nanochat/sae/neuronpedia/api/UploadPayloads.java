@@ -37,7 +37,9 @@ public final class UploadPayloads {
 
     /** One feature of upload-batch with at most {@code maxActivations} of its examples (top group first). */
     public static ObjectNode feature(FeatureDashboard f, int maxActivations) {
-        if (f.isDead()) throw new IllegalArgumentException("feature " + f.index() + " is dead: Neuronpedia needs at least one activation");
+        if (f.isDead())
+            throw new IllegalArgumentException(
+                    "feature " + f.index() + " is dead: Neuronpedia needs at least one activation");
         ObjectNode o = NeuronpediaClient.JSON.createObjectNode();
         o.put("index", f.index()).put("density", f.fracNonzero());
         if (!f.posStr().isEmpty()) logits(o.putArray("topLogits"), f.posStr(), f.posValues());
@@ -45,9 +47,13 @@ public final class UploadPayloads {
         List<String> texts = f.explanations().stream().filter(t -> !t.isBlank()).toList();
         if (!texts.isEmpty()) {
             ArrayNode ex = o.putArray("explanations");
-            for (String t : texts) ex.addObject().put("text", t.length() > MAX_EXPLANATION ? t.substring(0, MAX_EXPLANATION) : t);
+            for (String t : texts)
+                ex.addObject().put("text", t.length() > MAX_EXPLANATION ? t.substring(0, MAX_EXPLANATION) : t);
         }
-        activations(o.putArray("activations"), f.activations().subList(0, Math.min(maxActivations, f.activations().size())));
+        activations(
+                o.putArray("activations"),
+                f.activations()
+                        .subList(0, Math.min(maxActivations, f.activations().size())));
         return o;
     }
 

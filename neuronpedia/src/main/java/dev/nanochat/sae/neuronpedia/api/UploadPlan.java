@@ -18,8 +18,15 @@ import java.util.List;
  * many as fit; the rest go through {@code /api/activation/upload-batch}, as do examples beyond
  * {@code activationsPerFeature}.
  */
-public record UploadPlan(String modelId, String source, Request model, Request sourceSet, List<Request> batches,
-        List<Request> activationBatches, int features, List<Integer> skippedDead) {
+public record UploadPlan(
+        String modelId,
+        String source,
+        Request model,
+        Request sourceSet,
+        List<Request> batches,
+        List<Request> activationBatches,
+        int features,
+        List<Integer> skippedDead) {
 
     /** One POST: a stable key ("features-3"), its route, body, digest and the feature indexes it carries. */
     public record Request(String key, String route, byte[] body, String digest, List<Integer> indexes) {}
@@ -28,7 +35,8 @@ public record UploadPlan(String modelId, String source, Request model, Request s
         public static final int HOSTED_BODY_CAP = 4_500_000;
 
         public Limits {
-            if (maxFeatures < 1 || maxFeatures > 128) throw new IllegalArgumentException("maxFeatures must be 1..128, got " + maxFeatures);
+            if (maxFeatures < 1 || maxFeatures > 128)
+                throw new IllegalArgumentException("maxFeatures must be 1..128, got " + maxFeatures);
             if (maxBytes < 10_000) throw new IllegalArgumentException("maxBytes must be ≥ 10000, got " + maxBytes);
             if (activationsPerFeature < 1) throw new IllegalArgumentException("activationsPerFeature must be ≥ 1");
         }
@@ -39,10 +47,16 @@ public record UploadPlan(String modelId, String source, Request model, Request s
         }
     }
 
-    public static UploadPlan of(SaeDashboards d, int modelLayers, String displayName, String description, Limits limits) {
+    public static UploadPlan of(
+            SaeDashboards d, int modelLayers, String displayName, String description, Limits limits) {
         String source = d.sourceId();
-        Request model = request("model", "/api/model/new", UploadPayloads.modelNew(d.modelId(), modelLayers, displayName), List.of());
-        Request set = request("source-set", "/api/source-set/new", UploadPayloads.sourceSetNew(d.modelId(), d.sourceSetName(), description), List.of());
+        Request model = request(
+                "model", "/api/model/new", UploadPayloads.modelNew(d.modelId(), modelLayers, displayName), List.of());
+        Request set = request(
+                "source-set",
+                "/api/source-set/new",
+                UploadPayloads.sourceSetNew(d.modelId(), d.sourceSetName(), description),
+                List.of());
         List<Request> batches = new ArrayList<>();
         List<Request> extra = new ArrayList<>();
         List<ObjectNode> cur = new ArrayList<>();
@@ -55,8 +69,11 @@ public record UploadPlan(String modelId, String source, Request model, Request s
             while (keep > 1 && envelope + size(one) > limits.maxBytes()) one = UploadPayloads.feature(f, --keep);
             int bytes = size(one) + 1;
             if (!cur.isEmpty() && (cur.size() == limits.maxFeatures() || curBytes + bytes > limits.maxBytes())) {
-                batches.add(request("features-" + batches.size(), "/api/feature/upload-batch",
-                        UploadPayloads.featureBatch(d.modelId(), source, cur), curIdx));
+                batches.add(request(
+                        "features-" + batches.size(),
+                        "/api/feature/upload-batch",
+                        UploadPayloads.featureBatch(d.modelId(), source, cur),
+                        curIdx));
                 cur = new ArrayList<>();
                 curIdx = new ArrayList<>();
                 curBytes = envelope;
@@ -64,18 +81,30 @@ public record UploadPlan(String modelId, String source, Request model, Request s
             cur.add(one);
             curIdx.add(f.index());
             curBytes += bytes;
-            List<ActivationExample> rest = f.activations().subList(keep, f.activations().size());
+            List<ActivationExample> rest =
+                    f.activations().subList(keep, f.activations().size());
             for (int from = 0; from < rest.size(); ) {
                 int to = from + 1;
-                while (to < rest.size() && size(UploadPayloads.activationBatch(d.modelId(), source, f.index(), rest.subList(from, to + 1))) <= limits.maxBytes()) to++;
-                extra.add(request("activations-" + f.index() + "-" + from, "/api/activation/upload-batch",
-                        UploadPayloads.activationBatch(d.modelId(), source, f.index(), rest.subList(from, to)), List.of(f.index())));
+                while (to < rest.size()
+                        && size(UploadPayloads.activationBatch(
+                                        d.modelId(), source, f.index(), rest.subList(from, to + 1)))
+                                <= limits.maxBytes()) to++;
+                extra.add(request(
+                        "activations-" + f.index() + "-" + from,
+                        "/api/activation/upload-batch",
+                        UploadPayloads.activationBatch(d.modelId(), source, f.index(), rest.subList(from, to)),
+                        List.of(f.index())));
                 from = to;
             }
         }
         if (!cur.isEmpty())
-            batches.add(request("features-" + batches.size(), "/api/feature/upload-batch", UploadPayloads.featureBatch(d.modelId(), source, cur), curIdx));
-        return new UploadPlan(d.modelId(), source, model, set, batches, extra, d.live().size(), d.deadIndexes());
+            batches.add(request(
+                    "features-" + batches.size(),
+                    "/api/feature/upload-batch",
+                    UploadPayloads.featureBatch(d.modelId(), source, cur),
+                    curIdx));
+        return new UploadPlan(
+                d.modelId(), source, model, set, batches, extra, d.live().size(), d.deadIndexes());
     }
 
     /** Every request in sending order. */
@@ -93,7 +122,9 @@ public record UploadPlan(String modelId, String source, Request model, Request s
 
     static String sha256(byte[] b) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(b));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -9,7 +9,10 @@ import java.util.Optional;
  * checked against the server before anything is re-sent.
  */
 public interface UploadProgress {
-    enum State { SENDING, DONE }
+    enum State {
+        SENDING,
+        DONE
+    }
 
     record Step(State state, String digest) {}
 

@@ -1,8 +1,8 @@
 package dev.nanochat.sae.neuronpedia.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.nanochat.sae.neuronpedia.api.UploadProgress.State;
 import dev.nanochat.sae.neuronpedia.api.UploadPlan.Request;
+import dev.nanochat.sae.neuronpedia.api.UploadProgress.State;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,8 +57,9 @@ public final class Uploader {
         for (Request r : all) {
             Optional<UploadProgress.Step> step = progress.step(r.key());
             if (step.isPresent() && !step.get().digest().equals(r.digest()))
-                throw new IllegalStateException("upload step " + r.key() + " was recorded for different content: the package"
-                        + " changed since this upload started; start a new upload");
+                throw new IllegalStateException(
+                        "upload step " + r.key() + " was recorded for different content: the package"
+                                + " changed since this upload started; start a new upload");
             if (step.isPresent() && step.get().state() == State.DONE) {
                 already++;
             } else if (step.isPresent() && applied(plan, r)) {
@@ -73,8 +74,14 @@ public final class Uploader {
             }
             listener.done(r, ++done, all.size());
         }
-        LOG.info("upload of {}/{}: {} requests sent, {} already done, {} features, {} dead skipped",
-                plan.modelId(), plan.source(), sent, already, plan.features(), plan.skippedDead().size());
+        LOG.info(
+                "upload of {}/{}: {} requests sent, {} already done, {} features, {} dead skipped",
+                plan.modelId(),
+                plan.source(),
+                sent,
+                already,
+                plan.features(),
+                plan.skippedDead().size());
         return report(plan, false, sent, already, List.of());
     }
 
@@ -87,8 +94,8 @@ public final class Uploader {
             if (client.feature(plan.modelId(), plan.source(), index).isPresent()) present++;
         }
         if (present != 0 && present != r.indexes().size())
-            throw new IllegalStateException(r.key() + " is partially on the server (" + present + " of " + r.indexes().size()
-                    + " features): resolve it by hand before resuming");
+            throw new IllegalStateException(r.key() + " is partially on the server (" + present + " of "
+                    + r.indexes().size() + " features): resolve it by hand before resuming");
         return present == r.indexes().size();
     }
 
@@ -97,7 +104,11 @@ public final class Uploader {
             JsonNode body = NeuronpediaClient.JSON.readTree(r.body());
             JsonNode first = body.path("activations").get(0).path("tokens");
             return client.feature(plan.modelId(), plan.source(), r.indexes().get(0))
-                    .map(f -> { for (JsonNode a : f.path("activations")) if (a.path("tokens").equals(first)) return true; return false; })
+                    .map(f -> {
+                        for (JsonNode a : f.path("activations"))
+                            if (a.path("tokens").equals(first)) return true;
+                        return false;
+                    })
                     .orElse(false);
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -114,12 +125,13 @@ public final class Uploader {
                 problems.add(r.key() + ": not JSON");
                 continue;
             }
-            List<String> p = switch (r.route()) {
-                case "/api/model/new" -> PayloadValidator.modelNew(b, r.body().length, maxBytes);
-                case "/api/source-set/new" -> PayloadValidator.sourceSetNew(b, r.body().length, maxBytes);
-                case "/api/feature/upload-batch" -> PayloadValidator.featureBatch(b, r.body().length, maxBytes);
-                default -> PayloadValidator.activationBatch(b, r.body().length, maxBytes);
-            };
+            List<String> p =
+                    switch (r.route()) {
+                        case "/api/model/new" -> PayloadValidator.modelNew(b, r.body().length, maxBytes);
+                        case "/api/source-set/new" -> PayloadValidator.sourceSetNew(b, r.body().length, maxBytes);
+                        case "/api/feature/upload-batch" -> PayloadValidator.featureBatch(b, r.body().length, maxBytes);
+                        default -> PayloadValidator.activationBatch(b, r.body().length, maxBytes);
+                    };
             p.forEach(x -> problems.add(r.key() + " " + x));
         }
         return problems;
@@ -127,7 +139,16 @@ public final class Uploader {
 
     private static UploadReport report(UploadPlan plan, boolean dry, int sent, int already, List<String> problems) {
         int largest = plan.all().stream().mapToInt(r -> r.body().length).max().orElse(0);
-        return new UploadReport(dry, plan.all().size(), sent, already, plan.batches().size(), plan.features(),
-                plan.skippedDead().size(), plan.activationBatches().size(), largest, problems);
+        return new UploadReport(
+                dry,
+                plan.all().size(),
+                sent,
+                already,
+                plan.batches().size(),
+                plan.features(),
+                plan.skippedDead().size(),
+                plan.activationBatches().size(),
+                largest,
+                problems);
     }
 }

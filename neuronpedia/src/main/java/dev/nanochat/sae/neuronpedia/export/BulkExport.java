@@ -23,7 +23,8 @@ public final class BulkExport {
     public static Path write(Path root, SaeDashboards d, PackageSpec spec, ObjectNode saelensCfg) {
         List<FeatureDashboard> live = d.live();
         if (live.isEmpty())
-            throw new IllegalArgumentException(d.modelId() + "/" + d.sourceId() + ": every feature is dead; nothing to export");
+            throw new IllegalArgumentException(
+                    d.modelId() + "/" + d.sourceId() + ": every feature is dead; nothing to export");
         Path dir = root.resolve(d.modelId()).resolve(d.sourceId());
         JsonLines.write(dir.resolve("release.jsonl"), List.of(ExportRows.release(d, spec)));
         JsonLines.write(dir.resolve("model.jsonl"), List.of(ExportRows.model(spec)));

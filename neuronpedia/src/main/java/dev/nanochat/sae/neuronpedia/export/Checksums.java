@@ -34,11 +34,15 @@ public final class Checksums {
     /** Files whose digest differs from SHA256SUMS (or that are missing): empty when the package is intact. */
     public static List<String> verify(Path dir) {
         try {
-            return Files.readAllLines(dir.resolve(FILE)).stream().filter(l -> !l.isBlank()).filter(l -> {
-                String hex = l.substring(0, 64);
-                Path f = dir.resolve(l.substring(66));
-                return !Files.isRegularFile(f) || !Digests.sha256(f).equals(hex);
-            }).map(l -> l.substring(66)).toList();
+            return Files.readAllLines(dir.resolve(FILE)).stream()
+                    .filter(l -> !l.isBlank())
+                    .filter(l -> {
+                        String hex = l.substring(0, 64);
+                        Path f = dir.resolve(l.substring(66));
+                        return !Files.isRegularFile(f) || !Digests.sha256(f).equals(hex);
+                    })
+                    .map(l -> l.substring(66))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -49,7 +53,8 @@ public final class Checksums {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile)
                     .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .sorted((a, b) -> relative(dir, a).compareTo(relative(dir, b))).toList();
+                    .sorted((a, b) -> relative(dir, a).compareTo(relative(dir, b)))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -63,11 +63,14 @@ public final class DashboardBatches {
         doubles(o.putArray("freq_hist_data_bar_values"), f.freqHistValues());
         doubles(o.putArray("logits_hist_data_bar_heights"), f.logitsHistHeights());
         doubles(o.putArray("logits_hist_data_bar_values"), f.logitsHistValues());
-        o.put("n_prompts_total", d.nPromptsTotal()).put("n_tokens_in_prompt", d.nTokensInPrompt()).put("dataset", d.dataset());
+        o.put("n_prompts_total", d.nPromptsTotal())
+                .put("n_tokens_in_prompt", d.nTokensInPrompt())
+                .put("dataset", d.dataset());
         ArrayNode acts = o.putArray("activations");
         for (ActivationExample a : f.activations()) {
             ObjectNode x = acts.addObject();
-            x.put("bin_min", ExportRows.round(a.binMin())).put("bin_max", ExportRows.round(a.binMax()))
+            x.put("bin_min", ExportRows.round(a.binMin()))
+                    .put("bin_max", ExportRows.round(a.binMax()))
                     .put("bin_contains", ExportRows.round(a.binContains()));
             strings(x.putArray("tokens"), a.tokens());
             doubles(x.putArray("values"), a.values());
@@ -80,11 +83,13 @@ public final class DashboardBatches {
      * Reads every batch in index order. {@code explanations} maps a feature index to its texts (from
      * the bulk export); {@code dSae} and {@code hookName} come from the package metadata.
      */
-    public static SaeDashboards read(Path dir, int dSae, String hookName, java.util.Map<Integer, List<String>> explanations) {
+    public static SaeDashboards read(
+            Path dir, int dSae, String hookName, java.util.Map<Integer, List<String>> explanations) {
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(p -> BATCH.matcher(p.getFileName().toString()).matches())
-                    .sorted((a, b) -> Integer.compare(number(a), number(b))).toList();
+                    .sorted((a, b) -> Integer.compare(number(a), number(b)))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
         }
@@ -100,17 +105,34 @@ public final class DashboardBatches {
             for (JsonNode f : batch.path("features")) {
                 List<ActivationExample> acts = new ArrayList<>();
                 for (JsonNode a : f.path("activations")) {
-                    acts.add(new ActivationExample(strings(a.path("tokens")), doubles(a.path("values")),
-                            a.path("bin_min").asDouble(), a.path("bin_max").asDouble(), a.path("bin_contains").asDouble(),
+                    acts.add(new ActivationExample(
+                            strings(a.path("tokens")),
+                            doubles(a.path("values")),
+                            a.path("bin_min").asDouble(),
+                            a.path("bin_max").asDouble(),
+                            a.path("bin_contains").asDouble(),
                             a.path("qualifying_token_index").asInt()));
                 }
-                double max = acts.stream().mapToDouble(ActivationExample::maxValue).max().orElse(0);
+                double max = acts.stream()
+                        .mapToDouble(ActivationExample::maxValue)
+                        .max()
+                        .orElse(0);
                 int index = f.path("feature_index").asInt();
-                features.add(new FeatureDashboard(index, f.path("frac_nonzero").asDouble(), max,
-                        strings(f.path("pos_str")), doubles(f.path("pos_values")), strings(f.path("neg_str")),
-                        doubles(f.path("neg_values")), doubles(f.path("freq_hist_data_bar_heights")),
-                        doubles(f.path("freq_hist_data_bar_values")), doubles(f.path("logits_hist_data_bar_heights")),
-                        doubles(f.path("logits_hist_data_bar_values")), new int[0], new double[0], acts,
+                features.add(new FeatureDashboard(
+                        index,
+                        f.path("frac_nonzero").asDouble(),
+                        max,
+                        strings(f.path("pos_str")),
+                        doubles(f.path("pos_values")),
+                        strings(f.path("neg_str")),
+                        doubles(f.path("neg_values")),
+                        doubles(f.path("freq_hist_data_bar_heights")),
+                        doubles(f.path("freq_hist_data_bar_values")),
+                        doubles(f.path("logits_hist_data_bar_heights")),
+                        doubles(f.path("logits_hist_data_bar_values")),
+                        new int[0],
+                        new double[0],
+                        acts,
                         explanations.getOrDefault(index, List.of())));
                 prompts = f.path("n_prompts_total").asInt();
                 promptTokens = f.path("n_tokens_in_prompt").asInt();

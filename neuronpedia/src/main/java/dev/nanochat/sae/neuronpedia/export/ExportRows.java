@@ -28,12 +28,30 @@ public final class ExportRows {
     public static List<NeuronRow> neurons(SaeDashboards d, PackageSpec spec) {
         List<NeuronRow> out = new ArrayList<>();
         for (FeatureDashboard f : d.live()) {
-            out.add(new NeuronRow(d.modelId(), d.sourceId(), Integer.toString(f.index()), spec.creatorId(),
-                    spec.createdAt().toString(), round(f.maxActApprox()), false, new double[0], "", 0, d.hookName(),
-                    f.topkCosSimIndices().clone(), round(f.topkCosSimValues()), f.negStr().toArray(NONE),
-                    round(f.negValues()), f.posStr().toArray(NONE), round(f.posValues()), round(f.fracNonzero()),
-                    round(f.freqHistHeights()), round(f.freqHistValues()), round(f.logitsHistHeights()),
-                    round(f.logitsHistValues()), new double[0]));
+            out.add(new NeuronRow(
+                    d.modelId(),
+                    d.sourceId(),
+                    Integer.toString(f.index()),
+                    spec.creatorId(),
+                    spec.createdAt().toString(),
+                    round(f.maxActApprox()),
+                    false,
+                    new double[0],
+                    "",
+                    0,
+                    d.hookName(),
+                    f.topkCosSimIndices().clone(),
+                    round(f.topkCosSimValues()),
+                    f.negStr().toArray(NONE),
+                    round(f.negValues()),
+                    f.posStr().toArray(NONE),
+                    round(f.posValues()),
+                    round(f.fracNonzero()),
+                    round(f.freqHistHeights()),
+                    round(f.freqHistValues()),
+                    round(f.logitsHistHeights()),
+                    round(f.logitsHistValues()),
+                    new double[0]));
         }
         return out;
     }
@@ -44,10 +62,24 @@ public final class ExportRows {
         for (int k = 0; k < acts.size(); k++) {
             ActivationExample a = acts.get(k);
             double[] values = round(a.values());
-            out.add(new ActivationRow(id(d, f.index(), "act", k), a.tokens().toArray(NONE), values,
-                    Integer.toString(f.index()), d.sourceId(), d.modelId(), spec.creatorId(), max(values),
-                    argmax(values), min(values), new double[0], new double[0], round(a.binMin()), round(a.binMax()),
-                    round(a.binContains()), a.qualifyingTokenIndex(), spec.createdAt().toString()));
+            out.add(new ActivationRow(
+                    id(d, f.index(), "act", k),
+                    a.tokens().toArray(NONE),
+                    values,
+                    Integer.toString(f.index()),
+                    d.sourceId(),
+                    d.modelId(),
+                    spec.creatorId(),
+                    max(values),
+                    argmax(values),
+                    min(values),
+                    new double[0],
+                    new double[0],
+                    round(a.binMin()),
+                    round(a.binMax()),
+                    round(a.binContains()),
+                    a.qualifyingTokenIndex(),
+                    spec.createdAt().toString()));
         }
         return out;
     }
@@ -55,34 +87,87 @@ public final class ExportRows {
     public static List<ExplanationRow> explanations(SaeDashboards d, PackageSpec spec, FeatureDashboard f) {
         List<ExplanationRow> out = new ArrayList<>();
         for (int k = 0; k < f.explanations().size(); k++) {
-            out.add(new ExplanationRow(id(d, f.index(), "expl", k), d.modelId(), d.sourceId(), Integer.toString(f.index()),
-                    f.explanations().get(k), spec.creatorId(), "oai_token-act-pair", null));
+            out.add(new ExplanationRow(
+                    id(d, f.index(), "expl", k),
+                    d.modelId(),
+                    d.sourceId(),
+                    Integer.toString(f.index()),
+                    f.explanations().get(k),
+                    spec.creatorId(),
+                    "oai_token-act-pair",
+                    null));
         }
         return out;
     }
 
     public static SourceRow source(SaeDashboards d, PackageSpec spec, ObjectNode saelensCfg) {
-        return new SourceRow(d.sourceId(), d.modelId(), d.sourceSetName(), spec.creatorId(), true, false,
-                spec.visibility(), saelensCfg, d.sourceSetName(), d.sourceId(), d.nPromptsTotal(), d.nTokensInPrompt(),
-                d.dataset(), "hook " + d.hookName());
+        return new SourceRow(
+                d.sourceId(),
+                d.modelId(),
+                d.sourceSetName(),
+                spec.creatorId(),
+                true,
+                false,
+                spec.visibility(),
+                saelensCfg,
+                d.sourceSetName(),
+                d.sourceId(),
+                d.nPromptsTotal(),
+                d.nTokensInPrompt(),
+                d.dataset(),
+                "hook " + d.hookName());
     }
 
     public static SourceSetRow sourceSet(SaeDashboards d, PackageSpec spec) {
-        return new SourceSetRow(d.modelId(), d.sourceSetName(), spec.creatorId(), spec.creatorName(),
-                spec.description() == null ? "" : spec.description(), "sae", NONE, spec.visibility(),
-                releaseName(d), 1, true, true);
+        return new SourceSetRow(
+                d.modelId(),
+                d.sourceSetName(),
+                spec.creatorId(),
+                spec.creatorName(),
+                spec.description() == null ? "" : spec.description(),
+                "sae",
+                NONE,
+                spec.visibility(),
+                releaseName(d),
+                1,
+                true,
+                true);
     }
 
     public static ModelRow model(PackageSpec spec) {
         String t = spec.createdAt().toString();
-        return new ModelRow(spec.modelId(), false, spec.creatorId(), spec.modelId(), spec.modelId(), spec.dModel(),
-                spec.visibility(), spec.modelLayers(), spec.neuronsPerLayer(), spec.creatorName(), false, t, t);
+        return new ModelRow(
+                spec.modelId(),
+                false,
+                spec.creatorId(),
+                spec.modelId(),
+                spec.modelId(),
+                spec.dModel(),
+                spec.visibility(),
+                spec.modelLayers(),
+                spec.neuronsPerLayer(),
+                spec.creatorName(),
+                false,
+                t,
+                t);
     }
 
     public static ReleaseRow release(SaeDashboards d, PackageSpec spec) {
         String desc = spec.description() == null ? "" : spec.description();
-        return new ReleaseRow(releaseName(d), "1", true, false, desc, desc, NONE, spec.creatorName(),
-                spec.creatorName(), spec.creatorId(), spec.visibility(), d.sourceSetName(), d.sourceId(),
+        return new ReleaseRow(
+                releaseName(d),
+                "1",
+                true,
+                false,
+                desc,
+                desc,
+                NONE,
+                spec.creatorName(),
+                spec.creatorName(),
+                spec.creatorId(),
+                spec.visibility(),
+                d.sourceSetName(),
+                d.sourceId(),
                 spec.createdAt().toString());
     }
 
@@ -93,8 +178,9 @@ public final class ExportRows {
 
     static String id(SaeDashboards d, int index, String kind, int ordinal) {
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest((d.modelId() + "/" + d.sourceId() + "/" + index
-                    + "/" + kind + "/" + ordinal).getBytes(StandardCharsets.UTF_8));
+            byte[] h = MessageDigest.getInstance("SHA-256")
+                    .digest((d.modelId() + "/" + d.sourceId() + "/" + index + "/" + kind + "/" + ordinal)
+                            .getBytes(StandardCharsets.UTF_8));
             return "c" + HexFormat.of().formatHex(h).substring(0, 24);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -27,11 +27,13 @@ public final class JsonLines {
     private JsonLines() {}
 
     public static void write(Path file, List<?> rows) {
-        if (rows.isEmpty()) throw new IllegalArgumentException(file.getFileName() + ": refusing to write an empty file (Neuronpedia's import breaks on it)");
+        if (rows.isEmpty())
+            throw new IllegalArgumentException(
+                    file.getFileName() + ": refusing to write an empty file (Neuronpedia's import breaks on it)");
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             try (OutputStream raw = Files.newOutputStream(file);
-                 OutputStream out = file.toString().endsWith(".gz") ? new GZIPOutputStream(raw, 1 << 16) : raw) {
+                    OutputStream out = file.toString().endsWith(".gz") ? new GZIPOutputStream(raw, 1 << 16) : raw) {
                 for (Object row : rows) {
                     out.write(JSON.writeValueAsBytes(row));
                     out.write('\n');
@@ -45,8 +47,8 @@ public final class JsonLines {
     public static List<JsonNode> read(Path file) {
         List<JsonNode> out = new ArrayList<>();
         try (InputStream raw = Files.newInputStream(file);
-             InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
+                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 if (!line.isEmpty()) out.add(JSON.readTree(line));
             }

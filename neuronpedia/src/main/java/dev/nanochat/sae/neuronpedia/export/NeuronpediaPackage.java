@@ -32,18 +32,24 @@ public final class NeuronpediaPackage {
     public static Built build(PackageRequest r, Path out) {
         SaeDashboards d = r.dashboards();
         if (d.live().isEmpty())
-            throw new IllegalArgumentException(d.modelId() + "/" + d.sourceId() + " has no live feature: nothing to package");
+            throw new IllegalArgumentException(
+                    d.modelId() + "/" + d.sourceId() + " has no live feature: nothing to package");
         AtomicDirectory.write(out, tmp -> {
             ObjectNode cfg = SaeLensPackage.write(r.saeDir(), tmp.resolve(saelensDir(d)), d);
             DashboardBatches.write(tmp.resolve(dashboardsDir(d)), d, r.spec().dashboardBatchSize());
             BulkExport.write(tmp.resolve(EXPORT), d, r.spec(), cfg);
-            Files.write(tmp.resolve(ModelCard.METADATA),
-                    JsonLines.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(ModelCard.metadata(r, cfg)));
+            Files.write(
+                    tmp.resolve(ModelCard.METADATA),
+                    JsonLines.JSON
+                            .copy()
+                            .enable(SerializationFeature.INDENT_OUTPUT)
+                            .writeValueAsBytes(ModelCard.metadata(r, cfg)));
             Files.writeString(tmp.resolve("README.md"), ModelCard.readme(r, cfg), StandardCharsets.UTF_8);
             Checksums.write(tmp);
         });
         Path archive = archiveOf(out);
-        TarGz.write(out, out.getFileName().toString(), archive, r.spec().createdAt().getEpochSecond());
+        TarGz.write(
+                out, out.getFileName().toString(), archive, r.spec().createdAt().getEpochSecond());
         return new Built(out, archive, d.live().size(), d.deadIndexes().size());
     }
 

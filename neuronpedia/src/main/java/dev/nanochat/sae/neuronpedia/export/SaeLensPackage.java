@@ -30,9 +30,11 @@ public final class SaeLensPackage {
         meta.put("neuronpedia_id", NeuronpediaIds.neuronpediaId(d.modelId(), d.sourceId()));
         if (!meta.path("model_name").isTextual()) meta.put("model_name", d.modelId());
         meta.put("hook_name", d.hookName());
-        if (!meta.path("context_size").canConvertToInt() && d.nTokensInPrompt() > 0) meta.put("context_size", d.nTokensInPrompt());
+        if (!meta.path("context_size").canConvertToInt() && d.nTokensInPrompt() > 0)
+            meta.put("context_size", d.nTokensInPrompt());
         if (!meta.has("prepend_bos")) meta.put("prepend_bos", true);
-        if (!meta.path("dataset_path").isTextual() || meta.path("dataset_path").asText().isEmpty()) meta.put("dataset_path", d.dataset());
+        if (!meta.path("dataset_path").isTextual()
+                || meta.path("dataset_path").asText().isEmpty()) meta.put("dataset_path", d.dataset());
         float[] sparsity = c.sparsityOrNull() != null ? c.sparsityOrNull() : log10Density(d);
         SaeLensFolder.write(dir, cfg, c.weights(), sparsity);
         return cfg;

@@ -22,7 +22,8 @@ public final class TarGz {
 
     public static void write(Path dir, String topFolder, Path archive, long mtimeSeconds) {
         Path tmp = archive.resolveSibling(archive.getFileName() + ".part");
-        try (OutputStream out = new GZIPOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16), 1 << 16)) {
+        try (OutputStream out =
+                new GZIPOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16), 1 << 16)) {
             for (Path f : Checksums.files(dir)) {
                 String name = topFolder + "/" + Checksums.relative(dir, f);
                 long size = Files.size(f);
@@ -38,7 +39,11 @@ public final class TarGz {
             throw new UncheckedIOException("writing " + archive + ": " + e.getMessage(), e);
         }
         try {
-            Files.move(tmp, archive, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    tmp,
+                    archive,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -53,7 +58,8 @@ public final class TarGz {
             int cut = name.lastIndexOf('/', Math.min(name.length() - 1, 155));
             byte[] prefix = name.substring(0, Math.max(cut, 0)).getBytes(StandardCharsets.UTF_8);
             byte[] rest = name.substring(cut + 1).getBytes(StandardCharsets.UTF_8);
-            if (cut < 0 || prefix.length > 155 || rest.length > 100) throw new IllegalArgumentException("path too long for ustar: " + name);
+            if (cut < 0 || prefix.length > 155 || rest.length > 100)
+                throw new IllegalArgumentException("path too long for ustar: " + name);
             System.arraycopy(rest, 0, h, 0, rest.length);
             System.arraycopy(prefix, 0, h, 345, prefix.length);
         }

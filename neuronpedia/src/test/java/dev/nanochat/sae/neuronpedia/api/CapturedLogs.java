@@ -26,7 +26,8 @@ final class CapturedLogs extends Handler implements AutoCloseable {
     @Override
     public synchronized void publish(LogRecord r) {
         StringBuilder sb = new StringBuilder(fmt.format(r));
-        if (r.getParameters() != null) for (Object p : r.getParameters()) sb.append(' ').append(p);
+        if (r.getParameters() != null)
+            for (Object p : r.getParameters()) sb.append(' ').append(p);
         if (r.getThrown() != null) {
             StringWriter w = new StringWriter();
             r.getThrown().printStackTrace(new PrintWriter(w));

@@ -32,13 +32,18 @@ class DashboardReaderTest {
                 assertEquals(a.fracNonzero(), b.fracNonzero());
                 assertEquals(a.posStr(), b.posStr());
                 assertEquals(a.activations().size(), b.activations().size());
-                assertEquals(a.activations().get(1).tokens(), b.activations().get(1).tokens());
-                assertArrayEquals(a.activations().get(1).values(), b.activations().get(1).values());
-                assertEquals(a.activations().get(1).binContains(), b.activations().get(1).binContains());
+                assertEquals(
+                        a.activations().get(1).tokens(), b.activations().get(1).tokens());
+                assertArrayEquals(
+                        a.activations().get(1).values(), b.activations().get(1).values());
+                assertEquals(
+                        a.activations().get(1).binContains(),
+                        b.activations().get(1).binContains());
                 assertEquals(a.explanations(), b.explanations());
             }
             NoDashboardsException e = assertThrows(NoDashboardsException.class, () -> new DashboardReader(
-                    new NeuronpediaClient(viz.baseUrl(), null, fast), 16).read(d.modelId(), "3-other", d.hookName(), 40, "x", 1, 1, i -> {}));
+                            new NeuronpediaClient(viz.baseUrl(), null, fast), 16)
+                    .read(d.modelId(), "3-other", d.hookName(), 40, "x", 1, 1, i -> {}));
             assertTrue(e.getMessage().contains("wait for the analysis"), e.getMessage());
         }
     }
@@ -55,7 +60,8 @@ class DashboardReaderTest {
             assertEquals(d.live().size(), back.live().size());
             assertEquals(d.deadIndexes(), back.deadIndexes());
             NeuronpediaException e = assertThrows(NeuronpediaException.class, () -> new DashboardReader(
-                    new NeuronpediaClient(viz.baseUrl(), null, fast), 16).read(d.modelId(), d.sourceId(), d.hookName(), 20, "x", 1, 1, i -> {}));
+                            new NeuronpediaClient(viz.baseUrl(), null, fast), 16)
+                    .read(d.modelId(), d.sourceId(), d.hookName(), 20, "x", 1, 1, i -> {}));
             assertTrue(e.getMessage().contains("401"), e.getMessage());
         }
     }

@@ -52,7 +52,8 @@ public final class FakeDashboardServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getPath();
-        if (bearer != null && !("Bearer " + bearer).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+        if (bearer != null
+                && !("Bearer " + bearer).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
             send(ex, 401, "{\"error\":\"unauthorized\"}");
             return;
         }
@@ -64,8 +65,10 @@ public final class FakeDashboardServer implements AutoCloseable {
             }
             ArrayNode out = JSON.createArrayNode();
             for (JsonNode r : req) {
-                ObjectNode f = features.get(r.path("modelId").asText() + "/" + r.path("layer").asText() + "/" + r.path("index").asText());
-                if (f == null) out.addNull(); else out.add(f);
+                ObjectNode f = features.get(r.path("modelId").asText() + "/"
+                        + r.path("layer").asText() + "/" + r.path("index").asText());
+                if (f == null) out.addNull();
+                else out.add(f);
             }
             send(ex, 200, out.toString());
         } else if (ex.getRequestMethod().equals("GET") && path.startsWith("/api/feature/")) {
@@ -78,8 +81,12 @@ public final class FakeDashboardServer implements AutoCloseable {
 
     static ObjectNode row(SaeDashboards d, FeatureDashboard f) {
         ObjectNode o = JSON.createObjectNode();
-        o.put("modelId", d.modelId()).put("layer", d.sourceId()).put("index", Integer.toString(f.index()))
-                .put("hookName", d.hookName()).put("maxActApprox", f.maxActApprox()).put("frac_nonzero", f.fracNonzero());
+        o.put("modelId", d.modelId())
+                .put("layer", d.sourceId())
+                .put("index", Integer.toString(f.index()))
+                .put("hookName", d.hookName())
+                .put("maxActApprox", f.maxActApprox())
+                .put("frac_nonzero", f.fracNonzero());
         f.posStr().forEach(o.putArray("pos_str")::add);
         ArrayNode pv = o.putArray("pos_values");
         for (double v : f.posValues()) pv.add(v);
@@ -98,8 +105,12 @@ public final class FakeDashboardServer implements AutoCloseable {
             ObjectNode x = acts.addObject();
             a.tokens().forEach(x.putArray("tokens")::add);
             put(x, "values", a.values());
-            x.put("maxValue", a.maxValue()).put("maxValueTokenIndex", a.maxValueTokenIndex()).put("minValue", a.minValue())
-                    .put("binMin", a.binMin()).put("binMax", a.binMax()).put("binContains", a.binContains())
+            x.put("maxValue", a.maxValue())
+                    .put("maxValueTokenIndex", a.maxValueTokenIndex())
+                    .put("minValue", a.minValue())
+                    .put("binMin", a.binMin())
+                    .put("binMax", a.binMax())
+                    .put("binContains", a.binContains())
                     .put("qualifyingTokenIndex", a.qualifyingTokenIndex());
         }
         ArrayNode ex = o.putArray("explanations");

@@ -38,10 +38,12 @@ public final class FakeNeuronpedia implements AutoCloseable {
         public final Map<String, String> sourceSets = new ConcurrentHashMap<>();
         /** "model/source/index" → how many times the feature row was inserted (1 = once; re-sends keep the first). */
         public final Map<String, AtomicInteger> featureInserts = new ConcurrentHashMap<>();
+
         public final Map<String, List<JsonNode>> activations = new ConcurrentHashMap<>();
         public final Map<String, List<String>> explanations = new ConcurrentHashMap<>();
         /** Every request: "METHOD route status". */
         public final List<String> log = Collections.synchronizedList(new ArrayList<>());
+
         public final AtomicInteger appliedBatches = new AtomicInteger();
     }
 
@@ -51,6 +53,7 @@ public final class FakeNeuronpedia implements AutoCloseable {
     private final HttpServer server;
     /** Scripted answers per route, consumed before the route runs: status, or status*1000+retryAfterSeconds+1. */
     private final Map<String, Deque<int[]>> faults = new ConcurrentHashMap<>();
+
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     /** After applying this many upload batches (counted in state), drop the connection and stop. 0 = never. */
     private volatile int killAfterAppliedBatches;
@@ -97,7 +100,8 @@ public final class FakeNeuronpedia implements AutoCloseable {
                 answer(ex, 401, "{\"error\":\"unauthorized\"}", method, route);
                 return;
             }
-            int n = calls.computeIfAbsent(method + route, r -> new AtomicInteger()).incrementAndGet();
+            int n = calls.computeIfAbsent(method + route, r -> new AtomicInteger())
+                    .incrementAndGet();
             Deque<int[]> fs = faults.get(route);
             if (fs != null) {
                 for (Iterator<int[]> it = fs.iterator(); it.hasNext(); ) {
@@ -132,7 +136,15 @@ public final class FakeNeuronpedia implements AutoCloseable {
             }
             String nullPath = firstNull(body, "");
             if (nullPath != null) {
-                answer(ex, 400, JSON.createObjectNode().put("error", nullPath + " must not be null").put("path", nullPath).toString(), method, route);
+                answer(
+                        ex,
+                        400,
+                        JSON.createObjectNode()
+                                .put("error", nullPath + " must not be null")
+                                .put("path", nullPath)
+                                .toString(),
+                        method,
+                        route);
                 return;
             }
             switch (route) {
@@ -149,13 +161,24 @@ public final class FakeNeuronpedia implements AutoCloseable {
 
     private void modelNew(HttpExchange ex, JsonNode b, String m, String r) throws IOException {
         String id = b.path("id").asText("");
-        if (!id.matches("^[a-z][a-z0-9.-]*[a-z0-9]$") || id.length() > 32 || !b.path("layers").canConvertToInt()
-                || b.get("layers").asInt() < 1 || b.get("layers").asInt() > 127) {
+        if (!id.matches("^[a-z][a-z0-9.-]*[a-z0-9]$")
+                || id.length() > 32
+                || !b.path("layers").canConvertToInt()
+                || b.get("layers").asInt() < 1
+                || b.get("layers").asInt() > 127) {
             answer(ex, 400, "{\"error\":\"invalid model\",\"path\":\"id\"}", m, r);
             return;
         }
         state.models.putIfAbsent(id, key);
-        answer(ex, 200, JSON.createObjectNode().put("id", id).put("visibility", "UNLISTED").toString(), m, r);
+        answer(
+                ex,
+                200,
+                JSON.createObjectNode()
+                        .put("id", id)
+                        .put("visibility", "UNLISTED")
+                        .toString(),
+                m,
+                r);
     }
 
     private void sourceSetNew(HttpExchange ex, JsonNode b, String m, String r) throws IOException {
@@ -166,14 +189,20 @@ public final class FakeNeuronpedia implements AutoCloseable {
             return;
         }
         state.sourceSets.putIfAbsent(model + "/" + name, key);
-        answer(ex, 200, JSON.createObjectNode().put("name", name).put("modelId", model).toString(), m, r);
+        answer(
+                ex,
+                200,
+                JSON.createObjectNode().put("name", name).put("modelId", model).toString(),
+                m,
+                r);
     }
 
     private void uploadBatch(HttpExchange ex, JsonNode b, String m, String r) throws IOException {
         String model = b.path("modelId").asText();
         String source = b.path("source").asText();
         String set = source.contains("-") ? source.substring(source.indexOf('-') + 1) : "";
-        if (!key.equals(state.sourceSets.get(model + "/" + set))) throw new IllegalStateException("unknown source or not creator");
+        if (!key.equals(state.sourceSets.get(model + "/" + set)))
+            throw new IllegalStateException("unknown source or not creator");
         JsonNode fs = b.path("features");
         if (!fs.isArray() || fs.isEmpty() || fs.size() > 128) {
             answer(ex, 400, "{\"error\":\"features must have 1..128 items\",\"path\":\"features\"}", m, r);
@@ -188,20 +217,36 @@ public final class FakeNeuronpedia implements AutoCloseable {
             }
             String bad = badActivations(f.path("activations"));
             if (bad != null) {
-                answer(ex, 400, JSON.createObjectNode().put("error", bad).put("path", "features.activations.tokens").toString(), m, r);
+                answer(
+                        ex,
+                        400,
+                        JSON.createObjectNode()
+                                .put("error", bad)
+                                .put("path", "features.activations.tokens")
+                                .toString(),
+                        m,
+                        r);
                 return;
             }
-            for (JsonNode e : f.path("explanations")) if (e.has("modelName")) throw new IllegalStateException("modelName");
+            for (JsonNode e : f.path("explanations"))
+                if (e.has("modelName")) throw new IllegalStateException("modelName");
         }
         for (JsonNode f : fs) {
-            for (JsonNode a : f.path("activations")) if (a.path("tokens").size() != a.path("values").size()) throw new IllegalStateException("length");
+            for (JsonNode a : f.path("activations"))
+                if (a.path("tokens").size() != a.path("values").size()) throw new IllegalStateException("length");
         }
         synchronized (state) { // one transaction
             for (JsonNode f : fs) {
                 String k = model + "/" + source + "/" + f.get("index").asInt();
-                state.featureInserts.computeIfAbsent(k, x -> new AtomicInteger()).incrementAndGet();
-                f.path("activations").forEach(a -> state.activations.computeIfAbsent(k, x -> Collections.synchronizedList(new ArrayList<>())).add(a));
-                f.path("explanations").forEach(e -> state.explanations.computeIfAbsent(k, x -> Collections.synchronizedList(new ArrayList<>())).add(e.get("text").asText()));
+                state.featureInserts
+                        .computeIfAbsent(k, x -> new AtomicInteger())
+                        .incrementAndGet();
+                f.path("activations").forEach(a -> state.activations
+                        .computeIfAbsent(k, x -> Collections.synchronizedList(new ArrayList<>()))
+                        .add(a));
+                f.path("explanations").forEach(e -> state.explanations
+                        .computeIfAbsent(k, x -> Collections.synchronizedList(new ArrayList<>()))
+                        .add(e.get("text").asText()));
             }
         }
         int applied = state.appliedBatches.incrementAndGet();
@@ -216,11 +261,21 @@ public final class FakeNeuronpedia implements AutoCloseable {
     }
 
     private void activationBatch(HttpExchange ex, JsonNode b, String m, String r) throws IOException {
-        String k = b.path("modelId").asText() + "/" + b.path("source").asText() + "/" + b.path("index").asText();
-        if (!b.path("index").isTextual() || !state.featureInserts.containsKey(k)) throw new IllegalStateException("unknown feature");
+        String k = b.path("modelId").asText() + "/" + b.path("source").asText() + "/"
+                + b.path("index").asText();
+        if (!b.path("index").isTextual() || !state.featureInserts.containsKey(k))
+            throw new IllegalStateException("unknown feature");
         String bad = badActivations(b.path("activations"));
         if (bad != null) {
-            answer(ex, 400, JSON.createObjectNode().put("error", bad).put("path", "activations").toString(), m, r);
+            answer(
+                    ex,
+                    400,
+                    JSON.createObjectNode()
+                            .put("error", bad)
+                            .put("path", "activations")
+                            .toString(),
+                    m,
+                    r);
             return;
         }
         b.path("activations").forEach(a -> state.activations.get(k).add(a));
@@ -234,18 +289,23 @@ public final class FakeNeuronpedia implements AutoCloseable {
             return;
         }
         String[] p = k.split("/");
-        ObjectNode o = JSON.createObjectNode().put("modelId", p[0]).put("layer", p[1]).put("index", p[2]);
+        ObjectNode o =
+                JSON.createObjectNode().put("modelId", p[0]).put("layer", p[1]).put("index", p[2]);
         ArrayNode acts = o.putArray("activations");
         state.activations.getOrDefault(k, List.of()).forEach(acts::add);
         ArrayNode ex2 = o.putArray("explanations");
-        state.explanations.getOrDefault(k, List.of()).forEach(t -> ex2.addObject().put("description", t));
+        state.explanations.getOrDefault(k, List.of()).forEach(t -> ex2.addObject()
+                .put("description", t));
         answer(ex, 200, o.toString(), "GET", route);
     }
 
     private static String badActivations(JsonNode acts) {
         for (JsonNode a : acts) {
-            if (!a.path("tokens").isArray() || a.path("tokens").isEmpty() || a.path("tokens").size() > 1024) return "tokens must have 1..1024 items";
-            for (JsonNode t : a.path("tokens")) if (!t.isTextual() || t.asText().isEmpty()) return "tokens must not be empty strings";
+            if (!a.path("tokens").isArray()
+                    || a.path("tokens").isEmpty()
+                    || a.path("tokens").size() > 1024) return "tokens must have 1..1024 items";
+            for (JsonNode t : a.path("tokens"))
+                if (!t.isTextual() || t.asText().isEmpty()) return "tokens must not be empty strings";
         }
         return null;
     }

@@ -23,7 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 class UploaderTest {
     static final String KEY = "np-secret-key-0123456789abcdef";
     static final int CAP = 4_500_000;
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
+
     final List<Duration> waits = Collections.synchronizedList(new ArrayList<>());
     final RetryPolicy fast = new RetryPolicy(4, Duration.ofMillis(1), Duration.ofSeconds(30), 1, d -> waits.add(d));
 
@@ -31,18 +34,23 @@ class UploaderTest {
     void killedMidUploadResumesAndSendsEveryFeatureExactlyOnce() throws Exception {
         SaeDashboards d = Fixtures.dashboards(150, 3, 16); // 100 live, 50 dead
         UploadPlan plan = UploadPlan.of(d, 2, "d2 test", "SAEs", new UploadPlan.Limits(16, 30_000, 2));
-        assertTrue(plan.batches().size() >= 7, "100 features in batches of ≤16: " + plan.batches().size());
+        assertTrue(
+                plan.batches().size() >= 7,
+                "100 features in batches of ≤16: " + plan.batches().size());
         assertEquals(100, plan.activationBatches().size(), "the third example of each live feature goes separately");
         FakeNeuronpedia.State state = new FakeNeuronpedia.State();
         Path progressFile = tmp.resolve("progress.json");
         try (CapturedLogs logs = new CapturedLogs()) {
             try (FakeNeuronpedia server = new FakeNeuronpedia(state, KEY, CAP)) {
-                server.fault("/api/model/new", 1, 429, -1)               // rate limited, no Retry-After: back off
-                        .fault("/api/feature/upload-batch", 2, 503, 2)  // Retry-After: 2 s, honoured
+                server.fault("/api/model/new", 1, 429, -1) // rate limited, no Retry-After: back off
+                        .fault("/api/feature/upload-batch", 2, 503, 2) // Retry-After: 2 s, honoured
                         .fault("/api/feature/upload-batch", 4, 429, -1)
                         .killAfter(3);
-                Uploader u = new Uploader(new NeuronpediaClient(server.baseUrl() + "/", ApiKey.of(KEY), fast),
-                        new FileUploadProgress(progressFile), CAP, null);
+                Uploader u = new Uploader(
+                        new NeuronpediaClient(server.baseUrl() + "/", ApiKey.of(KEY), fast),
+                        new FileUploadProgress(progressFile),
+                        CAP,
+                        null);
                 NeuronpediaException e = assertThrows(NeuronpediaException.class, () -> u.upload(plan));
                 assertEquals(0, e.status(), "the server vanished: " + e.getMessage());
             }
@@ -53,8 +61,11 @@ class UploaderTest {
 
             // a new process, a restarted server on the same data
             try (FakeNeuronpedia server = new FakeNeuronpedia(state, KEY, CAP)) {
-                Uploader u = new Uploader(new NeuronpediaClient(server.baseUrl(), ApiKey.of(KEY), fast),
-                        new FileUploadProgress(progressFile), CAP, null);
+                Uploader u = new Uploader(
+                        new NeuronpediaClient(server.baseUrl(), ApiKey.of(KEY), fast),
+                        new FileUploadProgress(progressFile),
+                        CAP,
+                        null);
                 UploadReport r = u.upload(plan);
                 assertEquals(plan.all().size(), r.sent() + r.alreadyDone());
                 assertEquals(5, r.alreadyDone(), "model, source set, features-0..2 (features-2 found on the server)");
@@ -65,8 +76,12 @@ class UploaderTest {
                 if (f.isDead()) {
                     assertFalse(state.featureInserts.containsKey(k), "dead feature " + f.index() + " never sent");
                 } else {
-                    assertEquals(1, state.featureInserts.get(k).get(), "feature " + f.index() + " inserted exactly once");
-                    assertEquals(3, state.activations.get(k).size(), "feature " + f.index() + ": its 3 examples, none twice");
+                    assertEquals(
+                            1, state.featureInserts.get(k).get(), "feature " + f.index() + " inserted exactly once");
+                    assertEquals(
+                            3,
+                            state.activations.get(k).size(),
+                            "feature " + f.index() + ": its 3 examples, none twice");
                 }
             }
             assertEquals(List.of("the word 'the'"), state.explanations.get(Fixtures.MODEL + "/1-res-topk/0"));
@@ -94,7 +109,9 @@ class UploaderTest {
         // the same plan against a smaller cap: the dry run names each oversized batch
         UploadReport tooSmall = Uploader.dryRun(plan, 100_000);
         assertFalse(tooSmall.ok());
-        assertTrue(tooSmall.problems().get(0).contains("exceeds the 100000-byte limit"), tooSmall.problems().get(0));
+        assertTrue(
+                tooSmall.problems().get(0).contains("exceeds the 100000-byte limit"),
+                tooSmall.problems().get(0));
     }
 
     @Test
@@ -103,29 +120,50 @@ class UploaderTest {
         try (FakeNeuronpedia server = new FakeNeuronpedia(state, KEY, CAP)) {
             NeuronpediaClient c = new NeuronpediaClient(server.baseUrl(), ApiKey.of(KEY), fast);
             // upload-batch to a source set that does not exist → Neuronpedia's opaque 500
-            byte[] body = UploadPayloads.featureBatch(Fixtures.MODEL, "1-res-topk",
-                    List.of(UploadPayloads.feature(Fixtures.dashboards(3, 1, 4).live().get(0), 1))).toString().getBytes();
-            NeuronpediaException e = assertThrows(NeuronpediaException.class, () -> c.post("/api/feature/upload-batch", body));
+            byte[] body = UploadPayloads.featureBatch(
+                            Fixtures.MODEL,
+                            "1-res-topk",
+                            List.of(UploadPayloads.feature(
+                                    Fixtures.dashboards(3, 1, 4).live().get(0), 1)))
+                    .toString()
+                    .getBytes();
+            NeuronpediaException e =
+                    assertThrows(NeuronpediaException.class, () -> c.post("/api/feature/upload-batch", body));
             assertEquals(500, e.status());
             assertTrue(e.permanent());
-            assertEquals(2, state.log.stream().filter(l -> l.equals("POST /api/feature/upload-batch 500")).count(),
+            assertEquals(
+                    2,
+                    state.log.stream()
+                            .filter(l -> l.equals("POST /api/feature/upload-batch 500"))
+                            .count(),
                     "one retry, then give up: " + state.log);
             // a null optional field → 400 with the path, not retried
             ObjectNode m = UploadPayloads.modelNew("d2-x", 2, null);
             m.putNull("displayName");
-            NeuronpediaException bad = assertThrows(NeuronpediaException.class, () -> c.post("/api/model/new", m.toString().getBytes()));
+            NeuronpediaException bad = assertThrows(
+                    NeuronpediaException.class,
+                    () -> c.post("/api/model/new", m.toString().getBytes()));
             assertEquals(400, bad.status());
             assertTrue(bad.body().contains("\"path\":\"displayName\""));
             // a wrong key → 401, permanent
             NeuronpediaClient wrong = new NeuronpediaClient(server.baseUrl(), ApiKey.of("nope"), fast);
-            assertEquals(401, assertThrows(NeuronpediaException.class,
-                    () -> wrong.post("/api/model/new", UploadPayloads.modelNew("d2-x", 2, null).toString().getBytes())).status());
+            assertEquals(
+                    401,
+                    assertThrows(
+                                    NeuronpediaException.class,
+                                    () -> wrong.post(
+                                            "/api/model/new",
+                                            UploadPayloads.modelNew("d2-x", 2, null)
+                                                    .toString()
+                                                    .getBytes()))
+                            .status());
         }
     }
 
     @Test
     void invalidPayloadsAreRefusedBeforeAnythingIsSentAndTheDryRunListsThemAll() throws Exception {
-        ObjectNode b = NeuronpediaClient.JSON.createObjectNode().put("modelId", "D2").put("source", "8x-topk");
+        ObjectNode b =
+                NeuronpediaClient.JSON.createObjectNode().put("modelId", "D2").put("source", "8x-topk");
         ObjectNode f = b.putArray("features").addObject().put("index", 3);
         f.putNull("density");
         f.putArray("explanations").addObject().put("text", "x").put("modelName", "gpt");
@@ -134,26 +172,37 @@ class UploaderTest {
         a.putArray("values").add(1.0);
         List<String> p = PayloadValidator.featureBatch(b, 100, CAP);
         String all = String.join("\n", p);
-        for (String expect : List.of("modelId:", "source:", "density: null", "modelName", "tokens[0]: must be a non-empty string",
+        for (String expect : List.of(
+                "modelId:",
+                "source:",
+                "density: null",
+                "modelName",
+                "tokens[0]: must be a non-empty string",
                 "values: must have as many entries as tokens")) {
             assertTrue(all.contains(expect), "missing '" + expect + "' in\n" + all);
         }
-        JsonNode set = UploadPayloads.sourceSetNew("d2-000600", "res-topk", null).put("url", "http://localhost:3000");
+        JsonNode set =
+                UploadPayloads.sourceSetNew("d2-000600", "res-topk", null).put("url", "http://localhost:3000");
         assertTrue(String.join("", PayloadValidator.sourceSetNew(set, 10, CAP)).contains("dotted host"));
 
         // the optional fields of real payloads are omitted, not null; "" tokens are replaced
         SaeDashboards d = Fixtures.dashboards(6, 2, 8);
         JsonNode feature = UploadPayloads.feature(d.live().get(1), 2);
         assertFalse(feature.has("explanations"), "no explanations → field omitted");
-        assertEquals("\uFFFD", feature.path("activations").get(0).path("tokens").get(1).asText());
+        assertEquals(
+                "\uFFFD",
+                feature.path("activations").get(0).path("tokens").get(1).asText());
         assertFalse(UploadPayloads.modelNew("d2-x", 2, null).has("displayName"));
 
         // an upload whose plan breaks a limit sends nothing
         FakeNeuronpedia.State state = new FakeNeuronpedia.State();
         try (FakeNeuronpedia server = new FakeNeuronpedia(state, KEY, CAP)) {
             UploadPlan plan = UploadPlan.of(d, 200, null, null, UploadPlan.Limits.defaults()); // layers > 127
-            Uploader u = new Uploader(new NeuronpediaClient(server.baseUrl(), ApiKey.of(KEY), fast),
-                    new FileUploadProgress(tmp.resolve("p.json")), CAP, null);
+            Uploader u = new Uploader(
+                    new NeuronpediaClient(server.baseUrl(), ApiKey.of(KEY), fast),
+                    new FileUploadProgress(tmp.resolve("p.json")),
+                    CAP,
+                    null);
             InvalidPayloadException e = assertThrows(InvalidPayloadException.class, () -> u.upload(plan));
             assertTrue(e.getMessage().contains("layers"), e.getMessage());
             assertEquals(List.of(), state.log, "nothing was sent");
@@ -177,7 +226,8 @@ class UploaderTest {
     @Test
     void baseUrlRules() {
         assertEquals("https://www.neuronpedia.org", NeuronpediaClient.normalise("https://www.neuronpedia.org/"));
-        assertThrows(IllegalArgumentException.class, () -> NeuronpediaClient.normalise("https://www.neuronpedia.org/api"));
+        assertThrows(
+                IllegalArgumentException.class, () -> NeuronpediaClient.normalise("https://www.neuronpedia.org/api"));
         assertThrows(IllegalArgumentException.class, () -> NeuronpediaClient.normalise("www.neuronpedia.org"));
         assertEquals("ApiKey[****]", ApiKey.of(KEY).toString());
     }

@@ -25,26 +25,98 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The package against Neuronpedia's documented schema (neuronpedia.md) and SAELens' format (sae.md). */
 class NeuronpediaPackageTest {
-    static final List<String> NEURON = List.of("modelId", "layer", "index", "creatorId", "createdAt", "maxActApprox",
-            "hasVector", "vector", "vectorLabel", "vectorDefaultSteerStrength", "hookName", "topkCosSimIndices",
-            "topkCosSimValues", "neg_str", "neg_values", "pos_str", "pos_values", "frac_nonzero",
-            "freq_hist_data_bar_heights", "freq_hist_data_bar_values", "logits_hist_data_bar_heights",
-            "logits_hist_data_bar_values", "decoder_weights_dist");
-    static final List<String> ACTIVATION = List.of("id", "tokens", "values", "index", "layer", "modelId", "creatorId",
-            "maxValue", "maxValueTokenIndex", "minValue", "dfaValues", "lossValues", "binMin", "binMax", "binContains",
-            "qualifyingTokenIndex", "createdAt");
-    static final List<String> SOURCE = List.of("id", "modelId", "setName", "creatorId", "hasDashboards",
-            "inferenceEnabled", "visibility", "saelensConfig", "saelensRelease", "saelensSaeId", "num_prompts",
-            "num_tokens_in_prompt", "dataset", "notes");
-    static final List<String> SOURCE_SET = List.of("modelId", "name", "creatorId", "creatorName", "description", "type",
-            "urls", "visibility", "releaseName", "defaultRange", "defaultShowBreaks", "hasDashboards");
-    static final List<String> MODEL = List.of("id", "instruct", "creatorId", "displayName", "displayNameShort",
-            "dimension", "visibility", "layers", "neuronsPerLayer", "owner", "inferenceEnabled", "createdAt", "updatedAt");
-    static final List<String> EXPLANATION = List.of("id", "modelId", "layer", "index", "description", "authorId",
-            "typeName", "explanationModelName");
+    static final List<String> NEURON = List.of(
+            "modelId",
+            "layer",
+            "index",
+            "creatorId",
+            "createdAt",
+            "maxActApprox",
+            "hasVector",
+            "vector",
+            "vectorLabel",
+            "vectorDefaultSteerStrength",
+            "hookName",
+            "topkCosSimIndices",
+            "topkCosSimValues",
+            "neg_str",
+            "neg_values",
+            "pos_str",
+            "pos_values",
+            "frac_nonzero",
+            "freq_hist_data_bar_heights",
+            "freq_hist_data_bar_values",
+            "logits_hist_data_bar_heights",
+            "logits_hist_data_bar_values",
+            "decoder_weights_dist");
+    static final List<String> ACTIVATION = List.of(
+            "id",
+            "tokens",
+            "values",
+            "index",
+            "layer",
+            "modelId",
+            "creatorId",
+            "maxValue",
+            "maxValueTokenIndex",
+            "minValue",
+            "dfaValues",
+            "lossValues",
+            "binMin",
+            "binMax",
+            "binContains",
+            "qualifyingTokenIndex",
+            "createdAt");
+    static final List<String> SOURCE = List.of(
+            "id",
+            "modelId",
+            "setName",
+            "creatorId",
+            "hasDashboards",
+            "inferenceEnabled",
+            "visibility",
+            "saelensConfig",
+            "saelensRelease",
+            "saelensSaeId",
+            "num_prompts",
+            "num_tokens_in_prompt",
+            "dataset",
+            "notes");
+    static final List<String> SOURCE_SET = List.of(
+            "modelId",
+            "name",
+            "creatorId",
+            "creatorName",
+            "description",
+            "type",
+            "urls",
+            "visibility",
+            "releaseName",
+            "defaultRange",
+            "defaultShowBreaks",
+            "hasDashboards");
+    static final List<String> MODEL = List.of(
+            "id",
+            "instruct",
+            "creatorId",
+            "displayName",
+            "displayNameShort",
+            "dimension",
+            "visibility",
+            "layers",
+            "neuronsPerLayer",
+            "owner",
+            "inferenceEnabled",
+            "createdAt",
+            "updatedAt");
+    static final List<String> EXPLANATION =
+            List.of("id", "modelId", "layer", "index", "description", "authorId", "typeName", "explanationModelName");
 
     static final int D_SAE = 30;
-    @TempDir static Path tmp;
+
+    @TempDir
+    static Path tmp;
+
     static Path sae;
     static SaeDashboards dash;
     static NeuronpediaPackage.Built built;
@@ -54,10 +126,22 @@ class NeuronpediaPackageTest {
     static void build() {
         sae = Fixtures.saeFolder(tmp.resolve("ckpt"), D_SAE);
         dash = Fixtures.dashboards(D_SAE, 3, 12);
-        PackageSpec spec = new PackageSpec(Fixtures.MODEL, Fixtures.SET, 2, 8, 32, "creator-1", "Tester", "PUBLIC",
-                "test SAEs", 7, 6, Instant.parse("2026-01-02T03:04:05Z"));
-        built = NeuronpediaPackage.build(new PackageRequest(sae, dash, spec, Map.of("fvu", 0.25, "l0", 4.0), 123456,
-                "run r1 step 10"), tmp.resolve("pkg"));
+        PackageSpec spec = new PackageSpec(
+                Fixtures.MODEL,
+                Fixtures.SET,
+                2,
+                8,
+                32,
+                "creator-1",
+                "Tester",
+                "PUBLIC",
+                "test SAEs",
+                7,
+                6,
+                Instant.parse("2026-01-02T03:04:05Z"));
+        built = NeuronpediaPackage.build(
+                new PackageRequest(sae, dash, spec, Map.of("fvu", 0.25, "l0", 4.0), 123456, "run r1 step 10"),
+                tmp.resolve("pkg"));
         export = built.dir().resolve("export").resolve(Fixtures.MODEL).resolve("1-res-topk");
     }
 
@@ -65,8 +149,14 @@ class NeuronpediaPackageTest {
     void bulkExportHasEveryFileAndNoEmptyOne() throws Exception {
         int live = dash.live().size(); // 20 of 30; 7 per file → 3 batches
         assertEquals(20, live);
-        for (String f : List.of("release.jsonl", "model.jsonl", "sourceset.jsonl", "source.jsonl",
-                "features/batch-0.jsonl.gz", "features/batch-2.jsonl.gz", "activations/batch-2.jsonl.gz",
+        for (String f : List.of(
+                "release.jsonl",
+                "model.jsonl",
+                "sourceset.jsonl",
+                "source.jsonl",
+                "features/batch-0.jsonl.gz",
+                "features/batch-2.jsonl.gz",
+                "activations/batch-2.jsonl.gz",
                 "explanations/batch-0.jsonl.gz")) {
             assertTrue(Files.isRegularFile(export.resolve(f)), f);
         }
@@ -74,7 +164,8 @@ class NeuronpediaPackageTest {
         // only feature 0 has an explanation: batches 1 and 2 write no (empty) explanations file
         assertFalse(Files.exists(export.resolve("explanations/batch-1.jsonl.gz")));
         try (Stream<Path> s = Files.walk(export)) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) assertFalse(JsonLines.read(p).isEmpty(), p.toString());
+            for (Path p : s.filter(Files::isRegularFile).toList())
+                assertFalse(JsonLines.read(p).isEmpty(), p.toString());
         }
     }
 
@@ -95,7 +186,8 @@ class NeuronpediaPackageTest {
             assertEquals(r.get("neg_str").size(), r.get("neg_values").size());
             double frac = r.get("frac_nonzero").asDouble();
             assertTrue(frac > 0 && frac <= 1);
-            assertTrue(keys.add(r.get("modelId").asText() + "|" + r.get("layer").asText() + "|" + r.get("index").asText()));
+            assertTrue(keys.add(r.get("modelId").asText() + "|" + r.get("layer").asText() + "|"
+                    + r.get("index").asText()));
         }
         // dead features (index % 3 == 2) have no row
         assertTrue(rows.stream().noneMatch(r -> Integer.parseInt(r.get("index").asText()) % 3 == 2));
@@ -135,7 +227,8 @@ class NeuronpediaPackageTest {
                 tops++;
                 assertEquals(-1, r.get("binContains").asDouble());
             } else {
-                assertTrue(r.get("binContains").asDouble() > 0 && r.get("binContains").asDouble() <= 1);
+                assertTrue(r.get("binContains").asDouble() > 0
+                        && r.get("binContains").asDouble() <= 1);
             }
         }
         assertEquals(dash.live().size(), tops, "one top-activations example per live feature");
@@ -152,7 +245,12 @@ class NeuronpediaPackageTest {
         assertEquals(SOURCE, fields(source));
         assertEquals("1-res-topk", source.get("id").asText());
         assertTrue(source.get("num_prompts").isInt());
-        assertEquals(Fixtures.MODEL + "/1-res-topk", source.get("saelensConfig").get("metadata").get("neuronpedia_id").asText());
+        assertEquals(
+                Fixtures.MODEL + "/1-res-topk",
+                source.get("saelensConfig")
+                        .get("metadata")
+                        .get("neuronpedia_id")
+                        .asText());
         JsonNode set = JsonLines.read(export.resolve("sourceset.jsonl")).get(0);
         assertEquals(SOURCE_SET, fields(set));
         assertEquals("res-topk", set.get("name").asText());
@@ -197,15 +295,29 @@ class NeuronpediaPackageTest {
         assertEquals("res-topk", b0.get("sae_set").asText());
         assertEquals(6, b0.get("features").size());
         JsonNode f = b0.get("features").get(0);
-        for (String k : List.of("feature_index", "neg_str", "neg_values", "pos_str", "pos_values", "frac_nonzero",
-                "freq_hist_data_bar_heights", "freq_hist_data_bar_values", "logits_hist_data_bar_heights",
-                "logits_hist_data_bar_values", "n_prompts_total", "n_tokens_in_prompt", "dataset", "activations")) {
+        for (String k : List.of(
+                "feature_index",
+                "neg_str",
+                "neg_values",
+                "pos_str",
+                "pos_values",
+                "frac_nonzero",
+                "freq_hist_data_bar_heights",
+                "freq_hist_data_bar_values",
+                "logits_hist_data_bar_heights",
+                "logits_hist_data_bar_values",
+                "n_prompts_total",
+                "n_tokens_in_prompt",
+                "dataset",
+                "activations")) {
             assertTrue(f.has(k), k);
         }
         assertTrue(f.get("activations").get(0).has("qualifying_token_index"));
         assertTrue(Files.exists(dir.resolve("batch-3.json")));
         assertFalse(Files.exists(dir.resolve("batch-4.json")));
-        JsonNode skipped = JsonLines.JSON.readTree(dir.resolve("skipped_indexes.json").toFile()).get("skipped_indexes");
+        JsonNode skipped = JsonLines.JSON
+                .readTree(dir.resolve("skipped_indexes.json").toFile())
+                .get("skipped_indexes");
         List<Integer> dead = new ArrayList<>();
         skipped.forEach(n -> dead.add(n.asInt()));
         assertEquals(dash.deadIndexes(), dead);
@@ -216,7 +328,10 @@ class NeuronpediaPackageTest {
             var b = back.live().get(i);
             assertEquals(a.index(), b.index());
             assertEquals(a.activations().get(1).tokens(), b.activations().get(1).tokens());
-            assertArrayEquals(ExportRows.round(a.activations().get(1).values()), b.activations().get(1).values(), 0);
+            assertArrayEquals(
+                    ExportRows.round(a.activations().get(1).values()),
+                    b.activations().get(1).values(),
+                    0);
         }
     }
 
@@ -227,9 +342,14 @@ class NeuronpediaPackageTest {
         assertTrue(sums.contains("  saelens/1-res-topk/sae_weights.safetensors\n"));
         assertTrue(sums.contains("  README.md\n"));
         Path out = Files.createDirectories(tmp.resolve("untar"));
-        Process p = new ProcessBuilder("tar", "-xzf", built.archive().toString(), "-C", out.toString()).inheritIO().start();
+        Process p = new ProcessBuilder("tar", "-xzf", built.archive().toString(), "-C", out.toString())
+                .inheritIO()
+                .start();
         assertEquals(0, p.waitFor());
-        assertEquals(List.of(), Checksums.verify(out.resolve("pkg")), "the unpacked archive verifies against its SHA256SUMS");
+        assertEquals(
+                List.of(),
+                Checksums.verify(out.resolve("pkg")),
+                "the unpacked archive verifies against its SHA256SUMS");
         String readme = Files.readString(out.resolve("pkg/README.md"));
         assertTrue(readme.contains("SAE.load_from_disk"));
         assertTrue(readme.contains("| fvu | 0.250000 |"));
@@ -240,16 +360,24 @@ class NeuronpediaPackageTest {
 
     @Test
     void theBuiltPackagePlansAValidUpload() throws Exception {
-        var plan = dev.nanochat.sae.neuronpedia.api.PackagedUpload.plan(built.dir(),
-                dev.nanochat.sae.neuronpedia.api.UploadPlan.Limits.defaults());
+        var plan = dev.nanochat.sae.neuronpedia.api.PackagedUpload.plan(
+                built.dir(), dev.nanochat.sae.neuronpedia.api.UploadPlan.Limits.defaults());
         assertEquals(20, plan.features());
         assertEquals(10, plan.skippedDead().size());
         assertEquals("1-res-topk", plan.source());
-        assertEquals(List.of(), dev.nanochat.sae.neuronpedia.api.Uploader.dryRun(plan, 4_500_000).problems());
-        JsonNode first = JsonLines.JSON.readTree(plan.batches().get(0).body()).get("features").get(0);
+        assertEquals(
+                List.of(),
+                dev.nanochat.sae.neuronpedia.api.Uploader.dryRun(plan, 4_500_000)
+                        .problems());
+        JsonNode first = JsonLines.JSON
+                .readTree(plan.batches().get(0).body())
+                .get("features")
+                .get(0);
         assertEquals(0, first.get("index").asInt());
-        assertEquals("the word 'the'", first.get("explanations").get(0).get("text").asText());
-        assertEquals(2, JsonLines.JSON.readTree(plan.model().body()).get("layers").asInt());
+        assertEquals(
+                "the word 'the'", first.get("explanations").get(0).get("text").asText());
+        assertEquals(
+                2, JsonLines.JSON.readTree(plan.model().body()).get("layers").asInt());
     }
 
     @Test
@@ -257,8 +385,10 @@ class NeuronpediaPackageTest {
         assertThrows(IllegalArgumentException.class, () -> JsonLines.write(tmp.resolve("x.jsonl"), List.of()));
         SaeDashboards none = new SaeDashboards(Fixtures.MODEL, Fixtures.SET, 1, Fixtures.HOOK, "d", 1, 4, 3, List.of());
         PackageSpec spec = PackageSpec.of(Fixtures.MODEL, Fixtures.SET, 2, 8);
-        var e = assertThrows(IllegalArgumentException.class, () -> NeuronpediaPackage.build(
-                new PackageRequest(sae, none, spec, Map.of(), 0, "x"), tmp.resolve("dead")));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> NeuronpediaPackage.build(
+                        new PackageRequest(sae, none, spec, Map.of(), 0, "x"), tmp.resolve("dead")));
         assertTrue(e.getMessage().contains("no live feature"));
         assertFalse(Files.exists(tmp.resolve("dead")));
     }

@@ -6,5 +6,11 @@ package dev.nanochat.sae.core.arch;
  * tokenSqError[t] = ‖x_t − x̂_t‖²; firedCounts[i] = tokens of the batch where latent i was active;
  * minActive = smallest kept activation (BatchTopK's threshold estimate; NaN if unused).
  */
-public record BatchResult(double loss, double sqErrSum, double auxLoss, double l0, int[] firedCounts,
-                   float[] tokenSqError, float minActive) {}
+public record BatchResult(
+        double loss,
+        double sqErrSum,
+        double auxLoss,
+        double l0,
+        int[] firedCounts,
+        float[] tokenSqError,
+        float minActive) {}

@@ -1,14 +1,13 @@
 package dev.nanochat.sae.core.arch;
 
-import dev.nanochat.sae.core.SaeConfig;
-import dev.nanochat.sae.core.kernels.DeviceTraining;
-import dev.nanochat.sae.core.train.Adam;
-
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import dev.nanochat.sae.core.kernels.Parallel;
-import dev.nanochat.sae.core.train.StepPath;
 import ai.djl.ndarray.types.DataType;
+import dev.nanochat.sae.core.SaeConfig;
+import dev.nanochat.sae.core.kernels.DeviceTraining;
+import dev.nanochat.sae.core.kernels.Parallel;
+import dev.nanochat.sae.core.train.Adam;
+import dev.nanochat.sae.core.train.StepPath;
 import java.util.Map;
 
 /**
@@ -36,7 +35,8 @@ public abstract class DenseObjective extends Objective {
         super(cfg);
     }
 
-    @Override public StepPath stepPath(Device device, Params params, Adam adam, Parallel par) {
+    @Override
+    public StepPath stepPath(Device device, Params params, Adam adam, Parallel par) {
         return new DeviceTraining(device, this, params, adam);
     }
 
@@ -55,15 +55,21 @@ public abstract class DenseObjective extends Objective {
      */
     public BatchResult result(Forward f, int rows, boolean measure) {
         float[] tokenSq = measure ? f.tokenSqError().toFloatArray() : null;
-        float[] firedF = f.z().stopGradient().gt(0f).toType(DataType.FLOAT32, false).sum(new int[]{0}).toFloatArray();
+        float[] firedF = f.z().stopGradient()
+                .gt(0f)
+                .toType(DataType.FLOAT32, false)
+                .sum(new int[] {0})
+                .toFloatArray();
         int[] fired = new int[n];
         long active = 0;
         for (int i = 0; i < n; i++) {
             fired[i] = Math.round(firedF[i]);
             active += fired[i];
         }
-        float minActive = f.minActive() == null || active == 0 ? Float.NaN : f.minActive().getFloat();
-        if (!measure) return new BatchResult(Double.NaN, Double.NaN, Double.NaN, (double) active / rows, fired, null, minActive);
+        float minActive =
+                f.minActive() == null || active == 0 ? Float.NaN : f.minActive().getFloat();
+        if (!measure)
+            return new BatchResult(Double.NaN, Double.NaN, Double.NaN, (double) active / rows, fired, null, minActive);
         double sq = 0;
         for (float s : tokenSq) sq += s;
         double aux = f.auxLoss() == null ? 0 : f.auxLoss().getFloat();
@@ -77,7 +83,7 @@ public abstract class DenseObjective extends Objective {
 
     /** ‖x − (z·W_dec + b_dec)‖² per token, [rows]. */
     public static NDArray tokenSqError(NDArray x, NDArray z, NDArray wDec, NDArray bDec) {
-        return z.matMul(wDec).add(bDec).sub(x).square().sum(new int[]{1});
+        return z.matMul(wDec).add(bDec).sub(x).square().sum(new int[] {1});
     }
 
     public static NDArray relu(NDArray a) {

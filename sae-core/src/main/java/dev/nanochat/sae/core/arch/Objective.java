@@ -1,15 +1,14 @@
 package dev.nanochat.sae.core.arch;
 
+import ai.djl.Device;
 import dev.nanochat.sae.core.Rng;
 import dev.nanochat.sae.core.Sae;
 import dev.nanochat.sae.core.SaeConfig;
+import dev.nanochat.sae.core.io.HostTensor;
 import dev.nanochat.sae.core.kernels.DecoderNorm;
 import dev.nanochat.sae.core.kernels.Parallel;
 import dev.nanochat.sae.core.train.Adam;
 import dev.nanochat.sae.core.train.StepPath;
-import ai.djl.Device;
-
-import dev.nanochat.sae.core.io.HostTensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,10 +33,10 @@ public abstract class Objective {
 
     public Params init(Rng rng) {
         Params p = new Params();
-        float[] enc = p.add("enc", new long[]{n, d}, true);
-        p.add("b_enc", new long[]{n}, true);
-        float[] w = p.add("W_dec", new long[]{n, d}, true);
-        p.add("b_dec", new long[]{d}, true);
+        float[] enc = p.add("enc", new long[] {n, d}, true);
+        p.add("b_enc", new long[] {n}, true);
+        float[] w = p.add("W_dec", new long[] {n, d}, true);
+        p.add("b_dec", new long[] {d}, true);
         for (int i = 0; i < w.length; i++) w[i] = (float) rng.nextGaussian();
         try (Parallel one = new Parallel(1)) {
             DecoderNorm.normalizeRows(w, n, d, one);
@@ -74,10 +73,13 @@ public abstract class Objective {
         float[] enc = p.get("enc");
         float[] wEnc = new float[d * n];
         for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) wEnc[j * n + i] = enc[i * d + j] * scale;
-        m.put("W_enc", new HostTensor(new long[]{d, n}, wEnc));
-        if (encoderBiasName != null) m.put(encoderBiasName, new HostTensor(new long[]{n}, p.get(encoderBiasName).clone()));
-        m.put("W_dec", new HostTensor(new long[]{n, d}, scaled(p.get("W_dec"), 1 / scale)));
-        m.put("b_dec", new HostTensor(new long[]{d}, scaled(p.get("b_dec"), 1 / scale)));
+        m.put("W_enc", new HostTensor(new long[] {d, n}, wEnc));
+        if (encoderBiasName != null)
+            m.put(
+                    encoderBiasName,
+                    new HostTensor(new long[] {n}, p.get(encoderBiasName).clone()));
+        m.put("W_dec", new HostTensor(new long[] {n, d}, scaled(p.get("W_dec"), 1 / scale)));
+        m.put("b_dec", new HostTensor(new long[] {d}, scaled(p.get("b_dec"), 1 / scale)));
         return m;
     }
 

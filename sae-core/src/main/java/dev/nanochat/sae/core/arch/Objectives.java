@@ -9,7 +9,6 @@ import dev.nanochat.sae.core.arch.relu.ReluObjective;
 import dev.nanochat.sae.core.arch.topk.DenseTopKObjective;
 import dev.nanochat.sae.core.arch.topk.TopKObjective;
 import dev.nanochat.sae.core.train.TrainingOptions;
-
 import java.util.Map;
 import java.util.function.Function;
 
@@ -30,9 +29,12 @@ public final class Objectives {
 
     public static Objective create(SaeConfig cfg, TrainingOptions opts) {
         if (SaeConfig.usesK(cfg.architecture()) && opts.effectiveKernelPath() == TrainingOptions.KernelPath.DENSE)
-            return cfg.architecture().equals("batchtopk") ? new DenseBatchTopKObjective(cfg) : new DenseTopKObjective(cfg);
+            return cfg.architecture().equals("batchtopk")
+                    ? new DenseBatchTopKObjective(cfg)
+                    : new DenseTopKObjective(cfg);
         var f = FACTORIES.get(cfg.architecture());
-        if (f == null) throw new IllegalArgumentException("no training objective for architecture '" + cfg.architecture() + "'");
+        if (f == null)
+            throw new IllegalArgumentException("no training objective for architecture '" + cfg.architecture() + "'");
         return f.apply(cfg);
     }
 }

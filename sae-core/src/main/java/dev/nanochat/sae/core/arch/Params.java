@@ -1,7 +1,5 @@
 package dev.nanochat.sae.core.arch;
 
-import dev.nanochat.sae.core.train.Adam;
-
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -24,7 +22,8 @@ public final class Params {
     public float[] add(String name, long[] shape, boolean trainable) {
         long size = 1;
         for (long s : shape) size *= s;
-        if (size > Integer.MAX_VALUE) throw new IllegalArgumentException(name + " too large: " + Arrays.toString(shape));
+        if (size > Integer.MAX_VALUE)
+            throw new IllegalArgumentException(name + " too large: " + Arrays.toString(shape));
         float[] data = new float[(int) size];
         entries.put(name, new Entry(name, shape, data, trainable));
         return data;
@@ -32,7 +31,8 @@ public final class Params {
 
     public float[] get(String name) {
         Entry e = entries.get(name);
-        if (e == null) throw new IllegalArgumentException("no parameter '" + name + "' (have " + entries.keySet() + ")");
+        if (e == null)
+            throw new IllegalArgumentException("no parameter '" + name + "' (have " + entries.keySet() + ")");
         return e.data();
     }
 

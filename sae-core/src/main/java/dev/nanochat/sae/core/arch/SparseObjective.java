@@ -1,20 +1,19 @@
 package dev.nanochat.sae.core.arch;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.arch.topk.TopKObjective;
 import dev.nanochat.sae.core.kernels.Kernels;
 import dev.nanochat.sae.core.kernels.Parallel;
 import dev.nanochat.sae.core.kernels.SparseCodes;
 import dev.nanochat.sae.core.kernels.SparseKernels;
-
-import ai.djl.Device;
 import dev.nanochat.sae.core.train.Adam;
 import dev.nanochat.sae.core.train.HostSparseStep;
 import dev.nanochat.sae.core.train.StepPath;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * Shared TopK/BatchTopK training step on the CPU: one dense encoder GEMM in DJL (libtorch/MKL, pinned to
@@ -30,7 +29,8 @@ public abstract class SparseObjective extends Objective {
         super(cfg);
     }
 
-    @Override public StepPath stepPath(Device device, Params params, Adam adam, Parallel par) {
+    @Override
+    public StepPath stepPath(Device device, Params params, Adam adam, Parallel par) {
         return new HostSparseStep(this, params, par);
     }
 
@@ -51,8 +51,7 @@ public abstract class SparseObjective extends Objective {
         float[] enc = p.get("enc"), bEnc = p.get("b_enc"), w = p.get("W_dec"), bDec = p.get("b_dec");
         float[] xc = new float[rows * d];
         par.forRange(rows, (c, from, to) -> {
-            for (int t = from; t < to; t++)
-                for (int j = 0, o = t * d; j < d; j++) xc[o + j] = x[o + j] - bDec[j];
+            for (int t = from; t < to; t++) for (int j = 0, o = t * d; j < d; j++) xc[o + j] = x[o + j] - bDec[j];
         });
         boolean aux = ctx.deadCount() > 0 && cfg.auxK() > 0 && cfg.auxKCoefficient() > 0;
         SparseCodes codes;
@@ -70,8 +69,8 @@ public abstract class SparseObjective extends Objective {
         double sqSum = 0;
         for (float s : tokenSq) sqSum += s;
         float[] gEnc = g.get("enc"), gBEnc = g.get("b_enc"), gW = g.get("W_dec"), gBDec = g.get("b_dec");
-        SparseKernels.latentGrads(par, SparseKernels.byLatent(codes), codes.values(), gOut, dz, xc, d,
-                gW, gEnc, gBEnc, false);
+        SparseKernels.latentGrads(
+                par, SparseKernels.byLatent(codes), codes.values(), gOut, dz, xc, d, gW, gEnc, gBEnc, false);
         double auxLoss = 0;
         if (auxCodes != null) auxLoss = auxBackward(par, auxCodes, gOut, xc, p, g, rows);
         // b_dec: +Σ_t g_out,t from x̂; −Σ_i ∂b_enc[i]·E[i] from x_c = x − b_dec (main and aux terms).
@@ -83,12 +82,19 @@ public abstract class SparseObjective extends Objective {
         float minActive = Float.POSITIVE_INFINITY;
         for (int q = 0; q < codes.nnz(); q++) minActive = Math.min(minActive, codes.values()[q]);
         double mse = sqSum / rows;
-        return new BatchResult(mse + cfg.auxKCoefficient() * auxLoss, sqSum, auxLoss, (double) codes.nnz() / rows,
-                fired, tokenSq, codes.nnz() == 0 ? Float.NaN : minActive);
+        return new BatchResult(
+                mse + cfg.auxKCoefficient() * auxLoss,
+                sqSum,
+                auxLoss,
+                (double) codes.nnz() / rows,
+                fired,
+                tokenSq,
+                codes.nnz() == 0 ? Float.NaN : minActive);
     }
 
     /** TopK_{k_aux} of the pre-activations of dead latents only (a second GEMM over the dead rows). */
-    private SparseCodes auxTopK(NDManager m, NDArray xcNd, float[] enc, float[] bEnc, boolean[] dead, int deadCount, int rows) {
+    private SparseCodes auxTopK(
+            NDManager m, NDArray xcNd, float[] enc, float[] bEnc, boolean[] dead, int deadCount, int rows) {
         int[] deadIdx = new int[deadCount];
         float[] encDead = new float[deadCount * d];
         float[] bDead = new float[deadCount];
@@ -99,9 +105,11 @@ public abstract class SparseObjective extends Objective {
             bDead[q++] = bEnc[i];
         }
         int ka = Math.min(cfg.auxK(), deadCount);
-        NDArray pre = xcNd.matMul(m.create(encDead, new Shape(deadCount, d)).transpose()).add(m.create(bDead));
+        NDArray pre = xcNd.matMul(m.create(encDead, new Shape(deadCount, d)).transpose())
+                .add(m.create(bDead));
         NDList tk = pre.topK(ka, 1, true, false);
-        SparseCodes local = TopKObjective.positiveCodes(tk.get(0).toFloatArray(), tk.get(1).toLongArray(), rows, ka, n);
+        SparseCodes local =
+                TopKObjective.positiveCodes(tk.get(0).toFloatArray(), tk.get(1).toLongArray(), rows, ka, n);
         int[] global = local.indices();
         for (int q = 0; q < global.length; q++) global[q] = deadIdx[global[q]];
         return local;
@@ -135,8 +143,18 @@ public abstract class SparseObjective extends Objective {
         for (int i = 0; i < gAux.length; i++) gAux[i] = (eHat[i] + r[i]) * scale;
         float[] da = new float[a.nnz()];
         SparseKernels.dots(par, a, w, gAux, d, da);
-        SparseKernels.latentGrads(par, SparseKernels.byLatent(a), a.values(), gAux, da, xc, d,
-                g.get("W_dec"), g.get("enc"), g.get("b_enc"), true);
+        SparseKernels.latentGrads(
+                par,
+                SparseKernels.byLatent(a),
+                a.values(),
+                gAux,
+                da,
+                xc,
+                d,
+                g.get("W_dec"),
+                g.get("enc"),
+                g.get("b_enc"),
+                true);
         return num / denom;
     }
 }

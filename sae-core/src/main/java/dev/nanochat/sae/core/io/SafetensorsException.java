@@ -5,11 +5,11 @@ package dev.nanochat.sae.core.io;
  * path or "&lt;bytes&gt;") and, where one is involved, the tensor.
  */
 public class SafetensorsException extends IllegalArgumentException {
-  public SafetensorsException(String message) {
-    super(message);
-  }
+    public SafetensorsException(String message) {
+        super(message);
+    }
 
-  public SafetensorsException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public SafetensorsException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -1,5 +1,11 @@
 package dev.nanochat.sae.core.kernels;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.nanochat.sae.core.arch.BatchResult;
 import dev.nanochat.sae.core.arch.DenseObjective;
 import dev.nanochat.sae.core.arch.Params;
@@ -8,13 +14,6 @@ import dev.nanochat.sae.core.train.Adam;
 import dev.nanochat.sae.core.train.GradientClip;
 import dev.nanochat.sae.core.train.StepPath;
 import dev.nanochat.sae.core.train.TrainingOptions;
-
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -55,11 +54,13 @@ public final class DeviceTraining implements StepPath {
     private final Map<String, NDArray> v = new HashMap<>();
     /** Device copies of non-trainable entries and the host values they were made from. */
     private final Map<String, NDArray> frozen = new HashMap<>();
+
     private final Map<String, float[]> frozenHost = new HashMap<>();
     private NDArray deadMask;
     private boolean[] deadHost;
     /** β1, 1 − β1, β2, 1 − β2, ε, smallest normal float, 1, 1e-12: device scalars made once. */
     private final NDArray beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps, tiny, one, clipEps;
+
     private NDArray clipMax;
     private double clipMaxValue = Double.NaN;
 
@@ -87,24 +88,29 @@ public final class DeviceTraining implements StepPath {
         return device;
     }
 
-    @Override public TrainingOptions.KernelPath kind() {
+    @Override
+    public TrainingOptions.KernelPath kind() {
         return TrainingOptions.KernelPath.DENSE;
     }
 
-    @Override public String describe() {
+    @Override
+    public String describe() {
         return "dense path (DJL " + ai.djl.engine.Engine.getInstance().getVersion() + " autograd + device Adam)";
     }
 
-    @Override public BatchResult forwardBackward(Params host, float[] x, int rows, StepContext ctx) {
+    @Override
+    public BatchResult forwardBackward(Params host, float[] x, int rows, StepContext ctx) {
         return forwardBackward(objective, host, x, rows, ctx, true);
     }
 
-    @Override public BatchResult forwardBackward(Params host, float[] x, int rows, StepContext ctx, boolean measure) {
+    @Override
+    public BatchResult forwardBackward(Params host, float[] x, int rows, StepContext ctx, boolean measure) {
         return forwardBackward(objective, host, x, rows, ctx, measure);
     }
 
     /** Replaces the device copies of trainable parameters and moments with the host values. */
-    @Override public void upload(Params host, Adam adam) {
+    @Override
+    public void upload(Params host, Adam adam) {
         releaseArrays();
         for (Params.Entry e : host.entries()) {
             if (!e.trainable()) continue;
@@ -118,7 +124,8 @@ public final class DeviceTraining implements StepPath {
     }
 
     /** Copies the device parameters and moments into the host tensors (device → host floats). */
-    @Override public void download(Params host, Adam adam) {
+    @Override
+    public void download(Params host, Adam adam) {
         // toFloatArray copies straight into a Java array: no intermediate NDArray is created or left behind.
         params.forEach((name, p) -> {
             copy(p, host.get(name), name);
@@ -157,7 +164,8 @@ public final class DeviceTraining implements StepPath {
     /** The current gradient of a trainable parameter, on the host (diagnostics and tests). */
     public float[] gradient(String name) {
         NDArray p = params.get(name);
-        if (p == null) throw new IllegalArgumentException("no trainable parameter '" + name + "' (have " + params.keySet() + ")");
+        if (p == null)
+            throw new IllegalArgumentException("no trainable parameter '" + name + "' (have " + params.keySet() + ")");
         try (NDArray g = p.getGradient()) {
             return g.toFloatArray();
         }
@@ -169,8 +177,8 @@ public final class DeviceTraining implements StepPath {
     }
 
     /** As above; {@code measure} false reads back only what the step needs ({@link DenseObjective#result(DenseObjective.Forward, int, boolean)}). */
-    public BatchResult forwardBackward(DenseObjective objective, Params host, float[] x, int rows, StepContext ctx,
-            boolean measure) {
+    public BatchResult forwardBackward(
+            DenseObjective objective, Params host, float[] x, int rows, StepContext ctx, boolean measure) {
         try (NDManager step = manager.newSubManager()) {
             Map<String, NDArray> nd = new HashMap<>();
             for (Params.Entry e : host.entries()) {
@@ -214,11 +222,13 @@ public final class DeviceTraining implements StepPath {
      * device; the norm is returned. Grad mode is off for the whole update: libtorch refuses in-place
      * writes to leaves that require grad.
      */
-    @Override public double update(Params host, Adam adam, double lr, GradientClip clip) {
+    @Override
+    public double update(Params host, Adam adam, double lr, GradientClip clip) {
         return update(adam, lr, objective.cfg.normalizeDecoder(), clip, true);
     }
 
-    @Override public double update(Params host, Adam adam, double lr, GradientClip clip, boolean measure) {
+    @Override
+    public double update(Params host, Adam adam, double lr, GradientClip clip, boolean measure) {
         return update(adam, lr, objective.cfg.normalizeDecoder(), clip, measure);
     }
 
@@ -236,9 +246,10 @@ public final class DeviceTraining implements StepPath {
         boolean prior = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try (NDManager step = manager.newSubManager()) {
-            for (NDArray c : java.util.List.of(beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps, tiny, one, clipEps)) c.tempAttach(step);
+            for (NDArray c : java.util.List.of(beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps, tiny, one, clipEps))
+                c.tempAttach(step);
             // The step's only host → device transfer besides the batch: the two bias-corrected factors.
-            NDArray perStep = step.create(new float[]{stepSize, sqrtC2});
+            NDArray perStep = step.create(new float[] {stepSize, sqrtC2});
             NDArray stepSizeNd = perStep.get(0), sqrtC2Nd = perStep.get(1);
             Map<String, NDArray> grads = new HashMap<>();
             params.forEach((name, p) -> {
@@ -250,10 +261,11 @@ public final class DeviceTraining implements StepPath {
             NDArray w = params.get("W_dec");
             if (normalizeDecoder) {
                 NDArray g = grads.get("W_dec");
-                g.subi(g.mul(w).sum(new int[]{1}, true).mul(w)); // [n, 1] dots × rows
+                g.subi(g.mul(w).sum(new int[] {1}, true).mul(w)); // [n, 1] dots × rows
             }
             NDArray sq = null;
-            for (NDArray g : grads.values()) sq = sq == null ? g.square().sum() : sq.add(g.square().sum());
+            for (NDArray g : grads.values())
+                sq = sq == null ? g.square().sum() : sq.add(g.square().sum());
             NDArray norm = sq.sqrt();
             if (clip.enabled()) {
                 // factor = maxNorm / (norm + 1e-12) when norm > maxNorm, else exactly 1 (min with 1), on the device.
@@ -270,7 +282,8 @@ public final class DeviceTraining implements StepPath {
                 p.subi(mi.mul(stepSizeNd).divi(vi.sqrt().divi(sqrtC2Nd).addi(eps)));
             });
             // Zero rows stay zero (0 / tiny); others become unit rows, as DecoderNorm.normalizeRows.
-            if (normalizeDecoder) w.divi(w.square().sum(new int[]{1}, true).sqrt().maximum(tiny));
+            if (normalizeDecoder)
+                w.divi(w.square().sum(new int[] {1}, true).sqrt().maximum(tiny));
             return measure ? norm.getFloat() : Double.NaN;
         } finally {
             JniUtils.setGradMode(prior);
@@ -289,7 +302,8 @@ public final class DeviceTraining implements StepPath {
     private static void copy(NDArray from, float[] into, String name) {
         float[] data = from.toFloatArray();
         if (data.length != into.length)
-            throw new IllegalStateException("device tensor '" + name + "' has " + data.length + " values, host has " + into.length);
+            throw new IllegalStateException(
+                    "device tensor '" + name + "' has " + data.length + " values, host has " + into.length);
         System.arraycopy(data, 0, into, 0, into.length);
     }
 
@@ -301,7 +315,8 @@ public final class DeviceTraining implements StepPath {
         frozenHost.clear();
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         releaseArrays();
         manager.close();
     }

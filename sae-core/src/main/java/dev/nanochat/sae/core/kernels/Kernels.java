@@ -7,8 +7,8 @@ package dev.nanochat.sae.core.kernels;
  */
 public final class Kernels {
     /** True when the SIMD kernels are in use (constant-folded by the JIT). */
-    public static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !Boolean.getBoolean("sae.scalar");
+    public static final boolean VECTOR =
+            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && !Boolean.getBoolean("sae.scalar");
 
     private Kernels() {}
 
@@ -49,15 +49,41 @@ public final class Kernels {
     }
 
     /** Adam over [from, to) of one tensor with the gradient scaled by f; see {@link VectorKernels#adam}. */
-    public static void adam(float[] p, float[] g, float[] m, float[] v, int from, int to, float f, float b1, float c1,
-            float b2, float c2, float step, float sqrtC2, float eps) {
+    public static void adam(
+            float[] p,
+            float[] g,
+            float[] m,
+            float[] v,
+            int from,
+            int to,
+            float f,
+            float b1,
+            float c1,
+            float b2,
+            float c2,
+            float step,
+            float sqrtC2,
+            float eps) {
         if (VECTOR) VectorKernels.adam(p, g, m, v, from, to, f, b1, c1, b2, c2, step, sqrtC2, eps);
         else scalarAdam(p, g, m, v, from, to, f, b1, c1, b2, c2, step, sqrtC2, eps);
     }
 
     /** c1 = 1 − β1, c2 = 1 − β2; p −= step · m / (√v / √(1 − β2^t) + ε). */
-    public static void scalarAdam(float[] p, float[] g, float[] m, float[] v, int from, int to, float f, float b1, float c1,
-            float b2, float c2, float step, float sqrtC2, float eps) {
+    public static void scalarAdam(
+            float[] p,
+            float[] g,
+            float[] m,
+            float[] v,
+            int from,
+            int to,
+            float f,
+            float b1,
+            float c1,
+            float b2,
+            float c2,
+            float step,
+            float sqrtC2,
+            float eps) {
         for (int i = from; i < to; i++) {
             float gi = g[i] * f;
             float mi = b1 * m[i] + c1 * gi;

@@ -23,11 +23,13 @@ public final class Parallel implements AutoCloseable {
 
     public Parallel(int threads) {
         this.threads = Math.max(1, threads);
-        this.pool = this.threads == 1 ? null : Executors.newFixedThreadPool(this.threads, r -> {
-            Thread t = new Thread(r, "sae-kernel");
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = this.threads == 1
+                ? null
+                : Executors.newFixedThreadPool(this.threads, r -> {
+                    Thread t = new Thread(r, "sae-kernel");
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     public int threads() {
@@ -69,7 +71,8 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         if (pool != null) pool.shutdownNow();
     }
 }

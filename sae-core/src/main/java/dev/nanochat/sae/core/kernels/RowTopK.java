@@ -20,7 +20,8 @@ public final class RowTopK {
      * elementwise add would store; null = none). Reads the buffer in bulk slices of a row (a heap copy
      * of one row per thread, cheaper than a bounds-checked get per element).
      */
-    public static void select(FloatBuffer pre, float[] bias, int rows, int n, int k, Parallel par, float[] vals, int[] idx) {
+    public static void select(
+            FloatBuffer pre, float[] bias, int rows, int n, int k, Parallel par, float[] vals, int[] idx) {
         par.forRange(rows, (c, from, to) -> {
             float[] hv = new float[k];
             int[] hi = new int[k];

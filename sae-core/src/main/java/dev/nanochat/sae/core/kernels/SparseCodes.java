@@ -6,7 +6,8 @@ package dev.nanochat.sae.core.kernels;
  */
 public record SparseCodes(int rows, int dSae, int[] rowPtr, int[] indices, float[] values) {
     public SparseCodes {
-        if (rowPtr.length != rows + 1) throw new IllegalArgumentException("rowPtr length " + rowPtr.length + " != rows+1 = " + (rows + 1));
+        if (rowPtr.length != rows + 1)
+            throw new IllegalArgumentException("rowPtr length " + rowPtr.length + " != rows+1 = " + (rows + 1));
         if (indices.length != values.length || rowPtr[rows] > indices.length)
             throw new IllegalArgumentException("indices/values lengths " + indices.length + "/" + values.length
                     + " do not match rowPtr[rows] = " + rowPtr[rows]);
@@ -27,7 +28,10 @@ public record SparseCodes(int rows, int dSae, int[] rowPtr, int[] indices, float
         for (int t = 0; t < rows; t++) {
             for (int i = 0, o = t * dSae; i < dSae; i++) {
                 float v = z[o + i];
-                if (v != 0) { idx[p] = i; val[p++] = v; }
+                if (v != 0) {
+                    idx[p] = i;
+                    val[p++] = v;
+                }
             }
             ptr[t + 1] = p;
         }

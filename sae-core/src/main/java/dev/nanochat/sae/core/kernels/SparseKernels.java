@@ -33,8 +33,8 @@ public final class SparseKernels {
      * r_t = x̂_t − x_t (= that sum − x_c,t); tokenSq[t] = ‖r_t‖²; g_t = 2 r_t / rows (∂mse/∂x̂, written to
      * g); then dz_p = g_t · W[i_p] while the k rows are still in cache.
      */
-    public static void forwardTokens(Parallel par, SparseCodes c, float[] w, float[] xc, int d, float[] g,
-                              float[] tokenSq, float[] dz) {
+    public static void forwardTokens(
+            Parallel par, SparseCodes c, float[] w, float[] xc, int d, float[] g, float[] tokenSq, float[] dz) {
         float twoOverRows = 2f / c.rows();
         par.forRange(c.rows(), (ch, from, to) -> {
             for (int t = from; t < to; t++) {
@@ -101,8 +101,18 @@ public final class SparseKernels {
      * Per latent: dW[i] (+)= Σ z_p g_t; dE[i] (+)= Σ dz_p x_c,t; db[i] (+)= Σ dz_p. With accumulate=false
      * every row is written (zero for latents without entries), so the gradient buffers need no clearing.
      */
-    public static void latentGrads(Parallel par, ByLatent bl, float[] z, float[] g, float[] dz, float[] xc, int d,
-                            float[] dW, float[] dE, float[] db, boolean accumulate) {
+    public static void latentGrads(
+            Parallel par,
+            ByLatent bl,
+            float[] z,
+            float[] g,
+            float[] dz,
+            float[] xc,
+            int d,
+            float[] dW,
+            float[] dE,
+            float[] db,
+            boolean accumulate) {
         int n = bl.ptr().length - 1;
         par.forBounds(balancedBounds(bl.ptr(), par.threads(), d), (ch, from, to) -> {
             for (int i = from; i < to; i++) {
@@ -117,7 +127,8 @@ public final class SparseKernels {
                     int t = bl.token()[q], p = bl.pos()[q];
                     float dzp = dz[p];
                     // One loop over both rows when SIMD (same per-element FMAs as two axpys).
-                    if (dzp != 0 && Kernels.VECTOR) VectorKernels.axpy2(z[p], g, t * d, dW, o, dzp, xc, t * d, dE, o, d);
+                    if (dzp != 0 && Kernels.VECTOR)
+                        VectorKernels.axpy2(z[p], g, t * d, dW, o, dzp, xc, t * d, dE, o, d);
                     else {
                         Kernels.axpy(z[p], g, t * d, dW, o, d);
                         if (dzp != 0) Kernels.axpy(dzp, xc, t * d, dE, o, d);

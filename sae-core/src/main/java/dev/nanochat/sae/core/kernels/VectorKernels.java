@@ -35,7 +35,9 @@ public final class VectorKernels {
         FloatVector va = FloatVector.broadcast(S, alpha);
         int i = 0;
         for (int ub = S.loopBound(n); i < ub; i += L)
-            FloatVector.fromArray(S, x, xo + i).fma(va, FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
+            FloatVector.fromArray(S, x, xo + i)
+                    .fma(va, FloatVector.fromArray(S, y, yo + i))
+                    .intoArray(y, yo + i);
         for (; i < n; i++) y[yo + i] += alpha * x[xo + i];
     }
 
@@ -44,16 +46,35 @@ public final class VectorKernels {
      * in the same order as {@link Kernels#scalarAdam} (mul and add kept separate, no FMA; IEEE sqrt and
      * division), so the two are bitwise equal.
      */
-    public static void adam(float[] p, float[] g, float[] m, float[] v, int from, int to, float f, float b1, float c1,
-            float b2, float c2, float step, float sqrtC2, float eps) {
-        FloatVector vf = FloatVector.broadcast(S, f), vb1 = FloatVector.broadcast(S, b1), vc1 = FloatVector.broadcast(S, c1),
-                vb2 = FloatVector.broadcast(S, b2), vc2 = FloatVector.broadcast(S, c2), vstep = FloatVector.broadcast(S, step),
-                vsq = FloatVector.broadcast(S, sqrtC2), veps = FloatVector.broadcast(S, eps);
+    public static void adam(
+            float[] p,
+            float[] g,
+            float[] m,
+            float[] v,
+            int from,
+            int to,
+            float f,
+            float b1,
+            float c1,
+            float b2,
+            float c2,
+            float step,
+            float sqrtC2,
+            float eps) {
+        FloatVector vf = FloatVector.broadcast(S, f),
+                vb1 = FloatVector.broadcast(S, b1),
+                vc1 = FloatVector.broadcast(S, c1),
+                vb2 = FloatVector.broadcast(S, b2),
+                vc2 = FloatVector.broadcast(S, c2),
+                vstep = FloatVector.broadcast(S, step),
+                vsq = FloatVector.broadcast(S, sqrtC2),
+                veps = FloatVector.broadcast(S, eps);
         int i = from;
         for (int ub = from + S.loopBound(to - from); i < ub; i += L) {
             FloatVector gi = FloatVector.fromArray(S, g, i).mul(vf);
             FloatVector mi = vb1.mul(FloatVector.fromArray(S, m, i)).add(vc1.mul(gi));
-            FloatVector vi = vb2.mul(FloatVector.fromArray(S, v, i)).add(vc2.mul(gi).mul(gi));
+            FloatVector vi =
+                    vb2.mul(FloatVector.fromArray(S, v, i)).add(vc2.mul(gi).mul(gi));
             mi.intoArray(m, i);
             vi.intoArray(v, i);
             FloatVector upd = vstep.mul(mi).div(vi.sqrt().div(vsq).add(veps));
@@ -80,13 +101,27 @@ public final class VectorKernels {
     }
 
     /** y1 += a1·x1 and y2 += a2·x2 over n elements in one loop (the two rows of a latent's gradients). */
-    public static void axpy2(float a1, float[] x1, int x1o, float[] y1, int y1o, float a2, float[] x2, int x2o,
-            float[] y2, int y2o, int n) {
+    public static void axpy2(
+            float a1,
+            float[] x1,
+            int x1o,
+            float[] y1,
+            int y1o,
+            float a2,
+            float[] x2,
+            int x2o,
+            float[] y2,
+            int y2o,
+            int n) {
         FloatVector va1 = FloatVector.broadcast(S, a1), va2 = FloatVector.broadcast(S, a2);
         int i = 0;
         for (int ub = S.loopBound(n); i < ub; i += L) {
-            FloatVector.fromArray(S, x1, x1o + i).fma(va1, FloatVector.fromArray(S, y1, y1o + i)).intoArray(y1, y1o + i);
-            FloatVector.fromArray(S, x2, x2o + i).fma(va2, FloatVector.fromArray(S, y2, y2o + i)).intoArray(y2, y2o + i);
+            FloatVector.fromArray(S, x1, x1o + i)
+                    .fma(va1, FloatVector.fromArray(S, y1, y1o + i))
+                    .intoArray(y1, y1o + i);
+            FloatVector.fromArray(S, x2, x2o + i)
+                    .fma(va2, FloatVector.fromArray(S, y2, y2o + i))
+                    .intoArray(y2, y2o + i);
         }
         for (; i < n; i++) {
             y1[y1o + i] += a1 * x1[x1o + i];

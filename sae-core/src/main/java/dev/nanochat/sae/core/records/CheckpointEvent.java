@@ -17,48 +17,59 @@ import java.util.regex.Pattern;
  * {@code data.final}. {@code instance} is the trainer instance that wrote it (CloudEvents source
  * "/trainer/&lt;instance&gt;"). Metrics may be NaN (a diverged run is still worth announcing).
  */
-public record CheckpointEvent(String runId, long step, long tokens, String path, String sha256,
-    boolean finalCheckpoint, Map<String, Double> metrics, ObjectNode config, String modelId, String hook,
-    String instance, Instant time) {
+public record CheckpointEvent(
+        String runId,
+        long step,
+        long tokens,
+        String path,
+        String sha256,
+        boolean finalCheckpoint,
+        Map<String, Double> metrics,
+        ObjectNode config,
+        String modelId,
+        String hook,
+        String instance,
+        Instant time) {
 
-  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
-  public CheckpointEvent {
-    require("runId", runId);
-    require("path", path);
-    require("modelId", modelId);
-    require("hook", hook);
-    require("instance", instance);
-    if (runId.contains(":")) {
-      throw new IllegalArgumentException("runId must not contain ':' (the event id is runId:step), got '" + runId + "'");
+    public CheckpointEvent {
+        require("runId", runId);
+        require("path", path);
+        require("modelId", modelId);
+        require("hook", hook);
+        require("instance", instance);
+        if (runId.contains(":")) {
+            throw new IllegalArgumentException(
+                    "runId must not contain ':' (the event id is runId:step), got '" + runId + "'");
+        }
+        if (step < 0 || tokens < 0) {
+            throw new IllegalArgumentException("step and tokens must be ≥ 0, got step=" + step + ", tokens=" + tokens);
+        }
+        if (sha256 == null || !SHA256.matcher(sha256).matches()) {
+            throw new IllegalArgumentException("sha256 must be 64 lowercase hex digits, got '" + sha256 + "'");
+        }
+        if (time == null) {
+            throw new IllegalArgumentException("time is required");
+        }
+        metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics == null ? Map.of() : metrics));
+        config = config == null ? JsonNodeFactory.instance.objectNode() : config.deepCopy();
     }
-    if (step < 0 || tokens < 0) {
-      throw new IllegalArgumentException("step and tokens must be ≥ 0, got step=" + step + ", tokens=" + tokens);
-    }
-    if (sha256 == null || !SHA256.matcher(sha256).matches()) {
-      throw new IllegalArgumentException("sha256 must be 64 lowercase hex digits, got '" + sha256 + "'");
-    }
-    if (time == null) {
-      throw new IllegalArgumentException("time is required");
-    }
-    metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics == null ? Map.of() : metrics));
-    config = config == null ? JsonNodeFactory.instance.objectNode() : config.deepCopy();
-  }
 
-  private static void require(String field, String value) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(field + " is required, got '" + value + "'");
+    private static void require(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(field + " is required, got '" + value + "'");
+        }
     }
-  }
 
-  /** CloudEvents id: unique per run and step, so redelivered events are recognisable. */
-  public String id() {
-    return runId + ":" + step;
-  }
+    /** CloudEvents id: unique per run and step, so redelivered events are recognisable. */
+    public String id() {
+        return runId + ":" + step;
+    }
 
-  /** A copy of the config (the record's own node is never handed out mutable). */
-  @Override
-  public ObjectNode config() {
-    return config.deepCopy();
-  }
+    /** A copy of the config (the record's own node is never handed out mutable). */
+    @Override
+    public ObjectNode config() {
+        return config.deepCopy();
+    }
 }

@@ -40,8 +40,21 @@ public final class Adam {
 
     /** The update of elements [from, to) of tensor {@code name}, with its gradient scaled by gradScale on the fly. */
     public void apply(Factors f, String name, float[] p, float[] g, int from, int to, float gradScale) {
-        Kernels.adam(p, g, m.get(name), v.get(name), from, to, gradScale, BETA1, 1 - BETA1, BETA2, 1 - BETA2,
-                f.step(), f.sqrtC2(), EPS);
+        Kernels.adam(
+                p,
+                g,
+                m.get(name),
+                v.get(name),
+                from,
+                to,
+                gradScale,
+                BETA1,
+                1 - BETA1,
+                BETA2,
+                1 - BETA2,
+                f.step(),
+                f.sqrtC2(),
+                EPS);
     }
 
     public void step(Params params, Params grads, double lr, Parallel par) {

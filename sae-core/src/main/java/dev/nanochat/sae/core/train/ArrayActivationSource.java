@@ -1,7 +1,6 @@
 package dev.nanochat.sae.core.train;
 
 import dev.nanochat.sae.core.Rng;
-
 import java.time.Duration;
 import java.util.Map;
 
@@ -32,7 +31,8 @@ public final class ArrayActivationSource implements RecordSource {
     public ArrayActivationSource(float[] data, int rows, int dIn, long seed, boolean shuffle, int maxEpochs) {
         if (rows <= 0) throw new IllegalArgumentException("activation source needs at least one row, got " + rows);
         if ((long) rows * dIn > data.length)
-            throw new IllegalArgumentException("activation array has " + data.length + " floats, fewer than rows=" + rows + " × d_in=" + dIn);
+            throw new IllegalArgumentException(
+                    "activation array has " + data.length + " floats, fewer than rows=" + rows + " × d_in=" + dIn);
         this.data = data;
         this.rows = rows;
         this.dIn = dIn;
@@ -73,7 +73,8 @@ public final class ArrayActivationSource implements RecordSource {
     }
 
     /** The next record (never blocks); null once the budget or the last epoch is exhausted. */
-    @Override public Rows poll(Duration timeout) {
+    @Override
+    public Rows poll(Duration timeout) {
         int want = (int) Math.min(recordRows, budgetRows - handedOut());
         if (want <= 0) return null;
         float[] buf = new float[want * dIn];
@@ -101,9 +102,19 @@ public final class ArrayActivationSource implements RecordSource {
         return filled;
     }
 
-    @Override public Map<String, String> position() {
-        return Map.of("kind", "array", "epoch", Integer.toString(epoch), "cursor", Integer.toString(cursor),
-                "seed", Long.toString(seed), "rows", Integer.toString(rows));
+    @Override
+    public Map<String, String> position() {
+        return Map.of(
+                "kind",
+                "array",
+                "epoch",
+                Integer.toString(epoch),
+                "cursor",
+                Integer.toString(cursor),
+                "seed",
+                Long.toString(seed),
+                "rows",
+                Integer.toString(rows));
     }
 
     /** Continues from a {@link #position()} taken on the same data. */
@@ -113,9 +124,11 @@ public final class ArrayActivationSource implements RecordSource {
             throw new IllegalArgumentException("source position " + position + " was not written by an array source");
         int savedRows = Integer.parseInt(position.get("rows"));
         if (savedRows != rows)
-            throw new IllegalArgumentException("checkpoint was trained on " + savedRows + " rows, these activations have " + rows);
+            throw new IllegalArgumentException(
+                    "checkpoint was trained on " + savedRows + " rows, these activations have " + rows);
         if (Long.parseLong(position.get("seed")) != seed)
-            throw new IllegalArgumentException("checkpoint shuffle seed " + position.get("seed") + " differs from " + seed);
+            throw new IllegalArgumentException(
+                    "checkpoint shuffle seed " + position.get("seed") + " differs from " + seed);
         epoch = Integer.parseInt(position.get("epoch"));
         cursor = Integer.parseInt(position.get("cursor"));
         order = orderFor(epoch);

@@ -30,11 +30,13 @@ public final class HostSparseStep implements StepPath {
         this.d = objective.d;
     }
 
-    @Override public TrainingOptions.KernelPath kind() {
+    @Override
+    public TrainingOptions.KernelPath kind() {
         return TrainingOptions.KernelPath.SPARSE;
     }
 
-    @Override public BatchResult forwardBackward(Params host, float[] x, int rows, StepContext ctx) {
+    @Override
+    public BatchResult forwardBackward(Params host, float[] x, int rows, StepContext ctx) {
         return objective.forwardBackward(host, grads, x, rows, ctx);
     }
 
@@ -44,7 +46,8 @@ public final class HostSparseStep implements StepPath {
      * chunk order: deterministic); (2) Adam with the clip factor applied on the fly, and for W_dec each row
      * chunk renormalised right after its update.
      */
-    @Override public double update(Params host, Adam adam, double lr, GradientClip clip) {
+    @Override
+    public double update(Params host, Adam adam, double lr, GradientClip clip) {
         float[] wDec = host.get("W_dec"), gW = grads.get("W_dec");
         double[] partial = new double[par.threads()];
         par.forRange(n, (c, from, to) -> {
@@ -86,13 +89,17 @@ public final class HostSparseStep implements StepPath {
         return norm;
     }
 
-    @Override public void download(Params host, Adam adam) {}
+    @Override
+    public void download(Params host, Adam adam) {}
 
-    @Override public void upload(Params host, Adam adam) {}
+    @Override
+    public void upload(Params host, Adam adam) {}
 
-    @Override public String describe() {
+    @Override
+    public String describe() {
         return "sparse path: encoder GEMM DJL, Java kernels " + Kernels.describe() + " × " + par.threads() + " threads";
     }
 
-    @Override public void close() {}
+    @Override
+    public void close() {}
 }

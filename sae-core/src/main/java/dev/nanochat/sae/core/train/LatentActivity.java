@@ -13,6 +13,7 @@ public final class LatentActivity {
     final long[] lastFired;
     /** Firings in the current window, and in the last completed window. */
     final long[] windowCounts;
+
     final long[] lastWindowCounts;
     long windowStartTokens;
     long lastWindowTokens;

@@ -13,15 +13,20 @@ import java.time.Duration;
  * @param idleFlush          when the source has been quiet this long, the buffer is trained to empty
  *                           (a continuous run then keeps up with a trickle instead of holding rows back)
  */
-public record LoopSettings(int batchRows, int shuffleRows, long checkpointEvery, Long stopAfter,
-        Duration pollTimeout, Duration idleFlush) {
+public record LoopSettings(
+        int batchRows,
+        int shuffleRows,
+        long checkpointEvery,
+        Long stopAfter,
+        Duration pollTimeout,
+        Duration idleFlush) {
     public LoopSettings {
         if (batchRows <= 0) {
             throw new IllegalArgumentException("batch tokens must be positive, got " + batchRows);
         }
         if (shuffleRows < batchRows) {
-            throw new IllegalArgumentException("shuffle buffer tokens (" + shuffleRows
-                    + ") must be ≥ batch tokens (" + batchRows + ")");
+            throw new IllegalArgumentException(
+                    "shuffle buffer tokens (" + shuffleRows + ") must be ≥ batch tokens (" + batchRows + ")");
         }
         if (checkpointEvery <= 0) {
             throw new IllegalArgumentException("checkpoint every must be positive, got " + checkpointEvery);

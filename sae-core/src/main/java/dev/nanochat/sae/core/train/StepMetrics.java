@@ -9,9 +9,18 @@ import java.util.Map;
  * loss = the optimised objective (normalised scale, incl. sparsity and auxiliary terms); gradNorm = global
  * gradient norm before clipping (what grad_clip_norm bounds).
  */
-public record StepMetrics(long step, long tokens, double loss, double mse, double fvu, double l0,
-                          double deadFraction, double lr, double auxLoss, double sparsityCoefficient,
-                          double gradNorm) {
+public record StepMetrics(
+        long step,
+        long tokens,
+        double loss,
+        double mse,
+        double fvu,
+        double l0,
+        double deadFraction,
+        double lr,
+        double auxLoss,
+        double sparsityCoefficient,
+        double gradNorm) {
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("step", step);

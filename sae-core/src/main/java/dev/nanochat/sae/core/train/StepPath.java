@@ -50,5 +50,6 @@ public interface StepPath extends AutoCloseable {
     /** One line for startup logs and run status. */
     String describe();
 
-    @Override void close();
+    @Override
+    void close();
 }

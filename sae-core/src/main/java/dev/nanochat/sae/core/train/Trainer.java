@@ -1,5 +1,6 @@
 package dev.nanochat.sae.core.train;
 
+import ai.djl.Device;
 import dev.nanochat.sae.core.Rng;
 import dev.nanochat.sae.core.Sae;
 import dev.nanochat.sae.core.SaeConfig;
@@ -10,8 +11,6 @@ import dev.nanochat.sae.core.arch.Params;
 import dev.nanochat.sae.core.arch.StepContext;
 import dev.nanochat.sae.core.kernels.Kernels;
 import dev.nanochat.sae.core.kernels.Parallel;
-
-import ai.djl.Device;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -43,9 +42,11 @@ public final class Trainer implements AutoCloseable {
     final Device device;
     /** How steps compute (host sparse kernels or the dense device step), chosen once by the objective. */
     final StepPath path;
+
     final GradientClip clip;
     /** True when the device copy has steps the host {@link #params}/{@link #adam} have not seen. */
     private boolean hostStale;
+
     long step;
     long tokens;
     float scale = 1f;
@@ -55,6 +56,7 @@ public final class Trainer implements AutoCloseable {
     String resumeNote;
     /** The latest batch (normalised scale), for exports estimated under the final weights; not checkpointed. */
     private float[] recentBatch;
+
     private int recentRows;
     /** The latest step whose loss/MSE/FVU/aux/gradient norm were read back (steps in between repeat them). */
     private StepMetrics lastMeasured;
@@ -75,8 +77,8 @@ public final class Trainer implements AutoCloseable {
 
     /** Which device and kernels run, for startup lines and run status. */
     public String engineDescription() {
-        return "device " + device + "; " + path.describe() + ": " + objective.getClass().getSimpleName()
-                + (resumeNote == null ? "" : "; " + resumeNote);
+        return "device " + device + "; " + path.describe() + ": "
+                + objective.getClass().getSimpleName() + (resumeNote == null ? "" : "; " + resumeNote);
     }
 
     /** The kernel path the steps take (recorded in checkpoints). */
@@ -125,12 +127,14 @@ public final class Trainer implements AutoCloseable {
         int d = cfg.dIn();
         if (rows <= 0) throw new IllegalArgumentException("batch must have at least one row, got " + rows);
         if (batch.length < (long) rows * d)
-            throw new IllegalArgumentException("batch has " + batch.length + " floats, fewer than rows=" + rows + " × d_in=" + d);
+            throw new IllegalArgumentException(
+                    "batch has " + batch.length + " floats, fewer than rows=" + rows + " × d_in=" + d);
         float[] x = new float[rows * d];
         for (int i = 0; i < x.length; i++) {
             float v = batch[i];
             if (!Float.isFinite(v))
-                throw new IllegalArgumentException("batch row " + (i / d) + " column " + (i % d) + " is " + v + " (NaN/Inf activations)");
+                throw new IllegalArgumentException(
+                        "batch row " + (i / d) + " column " + (i % d) + " is " + v + " (NaN/Inf activations)");
             x[i] = v;
         }
         if (!initialised) initialiseFrom(x, rows);
@@ -139,11 +143,14 @@ public final class Trainer implements AutoCloseable {
         double coefficient = LrSchedule.sparsityCoefficient(cfg, step);
         boolean[] dead = activity.dead(tokens);
         StepContext ctx = new StepContext(coefficient, dead, LatentActivity.count(dead), par);
-        boolean resampleStep = objective.resamplesDeadLatents() && cfg.resampleInterval() > 0
+        boolean resampleStep = objective.resamplesDeadLatents()
+                && cfg.resampleInterval() > 0
                 && (step + 1) % cfg.resampleInterval() == 0;
         // Metrics (and the finite-loss check) every metrics_every steps, on the first and last step and
         // when resampling needs the per-token errors; the weights are the same either way.
-        boolean measure = lastMeasured == null || resampleStep || (step + 1) % opts.effectiveMetricsEvery() == 0
+        boolean measure = lastMeasured == null
+                || resampleStep
+                || (step + 1) % opts.effectiveMetricsEvery() == 0
                 || step + 1 == totalSteps();
         BatchResult r = path.forwardBackward(params, x, rows, ctx, measure);
         if (measure && !Double.isFinite(r.loss()))
@@ -164,13 +171,33 @@ public final class Trainer implements AutoCloseable {
         double deadFraction = (double) LatentActivity.count(activity.dead(tokens)) / cfg.dSae();
         if (!measure) {
             StepMetrics p = lastMeasured;
-            return new StepMetrics(step, tokens, p.loss(), p.mse(), p.fvu(), r.l0(), deadFraction, lr, p.auxLoss(),
-                    coefficient, p.gradNorm());
+            return new StepMetrics(
+                    step,
+                    tokens,
+                    p.loss(),
+                    p.mse(),
+                    p.fvu(),
+                    r.l0(),
+                    deadFraction,
+                    lr,
+                    p.auxLoss(),
+                    coefficient,
+                    p.gradNorm());
         }
         double variance = centredSquareSum(x, rows, d);
         double fvu = variance > 0 ? r.sqErrSum() / variance : Double.NaN;
-        lastMeasured = new StepMetrics(step, tokens, r.loss(), r.sqErrSum() / rows / ((double) scale * scale), fvu, r.l0(),
-                deadFraction, lr, r.auxLoss(), coefficient, gradNorm);
+        lastMeasured = new StepMetrics(
+                step,
+                tokens,
+                r.loss(),
+                r.sqErrSum() / rows / ((double) scale * scale),
+                fvu,
+                r.l0(),
+                deadFraction,
+                lr,
+                r.auxLoss(),
+                coefficient,
+                gradNorm);
         return lastMeasured;
     }
 
@@ -215,10 +242,11 @@ public final class Trainer implements AutoCloseable {
         for (int t = 0; t < rows; t++) for (int j = 0; j < d; j++) mean[j] += x[t * d + j];
         for (int j = 0; j < d; j++) mean[j] /= rows;
         double s = 0;
-        for (int t = 0; t < rows; t++) for (int j = 0; j < d; j++) {
-            double v = x[t * d + j] - mean[j];
-            s += v * v;
-        }
+        for (int t = 0; t < rows; t++)
+            for (int j = 0; j < d; j++) {
+                double v = x[t * d + j] - mean[j];
+                s += v * v;
+            }
         return s;
     }
 
@@ -251,7 +279,8 @@ public final class Trainer implements AutoCloseable {
         return TrainingState.read(dir, device);
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
         par.close();
         path.close();
     }

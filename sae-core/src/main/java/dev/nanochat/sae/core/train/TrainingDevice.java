@@ -47,7 +47,9 @@ public final class TrainingDevice {
         if (id >= gpus)
             throw new IllegalArgumentException("device '" + name + "' requested but DJL's " + engine.getEngineName()
                     + " engine " + engine.getVersion() + " found " + describeFound(gpus)
-                    + (gpus == 0 ? " (a CPU libtorch build; a GPU needs CUDA libtorch, see trainer-service/README.md)" : "")
+                    + (gpus == 0
+                            ? " (a CPU libtorch build; a GPU needs CUDA libtorch, see trainer-service/README.md)"
+                            : "")
                     + "; use device 'cpu'" + (gpus > 0 ? " or gpu:0..gpu:" + (gpus - 1) : ""));
         return Device.gpu(id);
     }

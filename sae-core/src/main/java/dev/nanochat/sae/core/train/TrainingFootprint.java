@@ -18,11 +18,14 @@ import dev.nanochat.sae.core.SaeConfig;
 public record TrainingFootprint(long hostBytes, long deviceBytes) {
     public static TrainingFootprint of(SaeConfig cfg, int batchRows, int shuffleRows, TrainingOptions.KernelPath path) {
         long n = cfg.dSae(), d = cfg.dIn(), b = batchRows;
-        long p = 2 * n * d + n + d + switch (cfg.architecture()) {
-            case "gated" -> 2 * n;
-            case "jumprelu" -> n;
-            default -> 0;
-        };
+        long p = 2 * n * d
+                + n
+                + d
+                + switch (cfg.architecture()) {
+                    case "gated" -> 2 * n;
+                    case "jumprelu" -> n;
+                    default -> 0;
+                };
         long buffer = 2 * (long) (shuffleRows + batchRows) * d + b * d;
         boolean dense = path == TrainingOptions.KernelPath.DENSE;
         long host = (dense ? 3 * p : 4 * p) + buffer;

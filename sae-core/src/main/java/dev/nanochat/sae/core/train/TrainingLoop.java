@@ -17,9 +17,17 @@ package dev.nanochat.sae.core.train;
  */
 public final class TrainingLoop {
     /** What the owner of the loop wants next; asked between records. */
-    public enum Command { CONTINUE, CHECKPOINT_AND_STOP, ABANDON }
+    public enum Command {
+        CONTINUE,
+        CHECKPOINT_AND_STOP,
+        ABANDON
+    }
 
-    public enum Outcome { COMPLETED, STOPPED, ABANDONED }
+    public enum Outcome {
+        COMPLETED,
+        STOPPED,
+        ABANDONED
+    }
 
     /** Callbacks into the service shell (persistence, events). */
     public interface Listener {
@@ -40,14 +48,15 @@ public final class TrainingLoop {
     private final long seed;
 
     /** {@code seed}: the run's base seed (the SAE config's); the draw sequence depends on it and the token count. */
-    public TrainingLoop(Trainer trainer, RecordSource source, LoopSettings settings, Listener listener,
-            int dIn, long seed) {
+    public TrainingLoop(
+            Trainer trainer, RecordSource source, LoopSettings settings, Listener listener, int dIn, long seed) {
         this.trainer = trainer;
         this.source = source;
         this.settings = settings;
         this.listener = listener;
         this.seed = seed;
-        this.buffer = new ShuffleBuffer(dIn, settings.shuffleRows() + settings.batchRows(), seed + trainer.tokensSeen());
+        this.buffer =
+                new ShuffleBuffer(dIn, settings.shuffleRows() + settings.batchRows(), seed + trainer.tokensSeen());
         this.batch = new float[settings.batchRows() * dIn];
     }
 
@@ -77,7 +86,8 @@ public final class TrainingLoop {
             while (buffer.size() >= settings.shuffleRows()) {
                 trainBatch();
             }
-            if (rows == null && System.nanoTime() - lastRecordAt >= settings.idleFlush().toNanos()) {
+            if (rows == null
+                    && System.nanoTime() - lastRecordAt >= settings.idleFlush().toNanos()) {
                 while (buffer.size() > 0) {
                     trainBatch();
                 }
@@ -96,8 +106,8 @@ public final class TrainingLoop {
         }
         if (trainer.tokensSeen() != consumed) {
             // Would break the exactly-once accounting; fail loudly rather than checkpoint a lie.
-            throw new IllegalStateException("trainer saw " + trainer.tokensSeen() + " tokens but "
-                    + consumed + " were consumed");
+            throw new IllegalStateException(
+                    "trainer saw " + trainer.tokensSeen() + " tokens but " + consumed + " were consumed");
         }
         listener.checkpoint(consumed, last);
         buffer.reseed(seed + consumed);

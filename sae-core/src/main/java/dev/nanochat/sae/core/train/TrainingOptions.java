@@ -23,12 +23,17 @@ public record TrainingOptions(long totalTokens, int threads, KernelPath kernelPa
      * dense DJL path on a GPU (the sparse kernels gather rows of host float[]; on device memory that would
      * mean copying the weights to the host every step). SPARSE on a GPU is rejected, not silently moved.
      */
-    public enum KernelPath { AUTO, SPARSE, DENSE }
+    public enum KernelPath {
+        AUTO,
+        SPARSE,
+        DENSE
+    }
 
     public TrainingOptions {
         if (totalTokens < 0) throw new IllegalArgumentException("totalTokens must be ≥ 0, got " + totalTokens);
         if (threads < 0) throw new IllegalArgumentException("threads must be ≥ 0, got " + threads);
-        if (metricsEvery < 0) throw new IllegalArgumentException("metrics_every must be ≥ 0 (0 = default), got " + metricsEvery);
+        if (metricsEvery < 0)
+            throw new IllegalArgumentException("metrics_every must be ≥ 0 (0 = default), got " + metricsEvery);
         if (kernelPath == null) kernelPath = KernelPath.AUTO;
         device = TrainingDevice.normalise(device);
     }
@@ -63,8 +68,9 @@ public record TrainingOptions(long totalTokens, int threads, KernelPath kernelPa
         boolean gpu = TrainingDevice.isGpu(device);
         if (kernelPath == KernelPath.AUTO) return gpu ? KernelPath.DENSE : KernelPath.SPARSE;
         if (kernelPath == KernelPath.SPARSE && gpu)
-            throw new IllegalArgumentException("kernel path SPARSE runs Java kernels over host memory and cannot train on "
-                    + device + "; use DENSE or AUTO (which takes the dense DJL path on a GPU)");
+            throw new IllegalArgumentException(
+                    "kernel path SPARSE runs Java kernels over host memory and cannot train on " + device
+                            + "; use DENSE or AUTO (which takes the dense DJL path on a GPU)");
         return kernelPath;
     }
 

@@ -1,13 +1,12 @@
 package dev.nanochat.sae.core.train;
 
-import dev.nanochat.sae.core.Sae;
-import dev.nanochat.sae.core.SaeConfig;
-import dev.nanochat.sae.core.arch.Params;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nanochat.sae.core.Sae;
+import dev.nanochat.sae.core.SaeConfig;
+import dev.nanochat.sae.core.arch.Params;
 import dev.nanochat.sae.core.io.AtomicDirectory;
 import dev.nanochat.sae.core.io.Safetensors;
 import dev.nanochat.sae.core.io.SafetensorsFile;
@@ -49,7 +48,8 @@ public final class TrainingState {
                 for (Params.Entry e : t.adam.v.entries()) opt.f32("v." + e.name(), e.shape(), e.data());
                 opt.write(st.resolve("optimizer.safetensors"));
                 long[] shape = {t.cfg.dSae()};
-                new Safetensors.Writer().i64("last_fired", shape, t.activity.lastFired)
+                new Safetensors.Writer()
+                        .i64("last_fired", shape, t.activity.lastFired)
                         .i64("window_counts", shape, t.activity.windowCounts)
                         .i64("last_window_counts", shape, t.activity.lastWindowCounts)
                         .write(st.resolve("activity.safetensors"));
@@ -62,11 +62,17 @@ public final class TrainingState {
         o.put("format_version", FORMAT_VERSION);
         o.set("config", t.cfg.toJson());
         ObjectNode opts = o.putObject("options");
-        opts.put("total_tokens", t.opts.totalTokens()).put("threads", t.opts.threads())
-                .put("kernel_path", t.kernelPath().name()).put("device", t.opts.device());
-        o.put("step", t.step).put("tokens", t.tokens).put("initialised", t.initialised)
-                .put("input_scale", t.scale).put("input_scale_bits", Float.floatToRawIntBits(t.scale))
-                .put("rng_state", t.rng.state()).put("adam_step", t.adam.t)
+        opts.put("total_tokens", t.opts.totalTokens())
+                .put("threads", t.opts.threads())
+                .put("kernel_path", t.kernelPath().name())
+                .put("device", t.opts.device());
+        o.put("step", t.step)
+                .put("tokens", t.tokens)
+                .put("initialised", t.initialised)
+                .put("input_scale", t.scale)
+                .put("input_scale_bits", Float.floatToRawIntBits(t.scale))
+                .put("rng_state", t.rng.state())
+                .put("adam_step", t.adam.t)
                 .put("window_start_tokens", t.activity.windowStartTokens)
                 .put("last_window_tokens", t.activity.lastWindowTokens)
                 .put("total_steps", t.totalSteps())
@@ -80,7 +86,8 @@ public final class TrainingState {
     static Trainer read(Path dir, String deviceOverride) {
         Path st = dir.resolve(DIR);
         if (!Files.isDirectory(st))
-            throw new IllegalArgumentException(dir + " has no " + DIR + "/ — not a training checkpoint (an exported SAE cannot be resumed)");
+            throw new IllegalArgumentException(
+                    dir + " has no " + DIR + "/ — not a training checkpoint (an exported SAE cannot be resumed)");
         if (!AtomicDirectory.isComplete(dir))
             throw new IllegalArgumentException(dir + " is not a complete checkpoint (missing completion marker)");
         JsonNode o;
@@ -90,24 +97,28 @@ public final class TrainingState {
             throw new UncheckedIOException(st.resolve("state.json") + ": " + e.getMessage(), e);
         }
         if (o.path("format_version").asInt() != FORMAT_VERSION)
-            throw new IllegalArgumentException(st.resolve("state.json") + ": unsupported format_version " + o.get("format_version"));
+            throw new IllegalArgumentException(
+                    st.resolve("state.json") + ": unsupported format_version " + o.get("format_version"));
         SaeConfig cfg = SaeConfig.fromJson(o.get("config"));
         JsonNode jo = o.get("options");
         // The checkpoint records the kernel path its steps actually took, and a resume on the same device
         // takes it again, so the resumed run equals the uninterrupted one. On another device the path is
         // re-chosen for that device (the sparse host kernels cannot run on a GPU) and the trainer says so.
         String storedDevice = TrainingDevice.normalise(jo.path("device").asText(TrainingDevice.CPU));
-        TrainingOptions.KernelPath storedPath = TrainingOptions.KernelPath.valueOf(jo.get("kernel_path").asText());
+        TrainingOptions.KernelPath storedPath =
+                TrainingOptions.KernelPath.valueOf(jo.get("kernel_path").asText());
         String device = deviceOverride != null ? TrainingDevice.normalise(deviceOverride) : storedDevice;
         boolean moved = !device.equals(storedDevice);
-        TrainingOptions.KernelPath kernelPath = moved && storedPath == TrainingOptions.KernelPath.SPARSE
-                && TrainingDevice.isGpu(device) ? TrainingOptions.KernelPath.AUTO : storedPath;
-        TrainingOptions opts = new TrainingOptions(jo.get("total_tokens").asLong(), jo.get("threads").asInt(),
-                kernelPath, device);
+        TrainingOptions.KernelPath kernelPath =
+                moved && storedPath == TrainingOptions.KernelPath.SPARSE && TrainingDevice.isGpu(device)
+                        ? TrainingOptions.KernelPath.AUTO
+                        : storedPath;
+        TrainingOptions opts = new TrainingOptions(
+                jo.get("total_tokens").asLong(), jo.get("threads").asInt(), kernelPath, device);
         Trainer t = new Trainer(cfg, opts);
         if (moved)
-            t.resumeNote = "resumed on " + device + " from a checkpoint trained on " + storedDevice + " ("
-                    + storedPath + " → " + t.kernelPath() + " path; not bit-identical to an uninterrupted run)";
+            t.resumeNote = "resumed on " + device + " from a checkpoint trained on " + storedDevice + " (" + storedPath
+                    + " → " + t.kernelPath() + " path; not bit-identical to an uninterrupted run)";
         SafetensorsFile params = Safetensors.read(st.resolve("params.safetensors"));
         for (Params.Entry e : t.params.entries()) copy(params, e.name(), e.data());
         SafetensorsFile opt = Safetensors.read(st.resolve("optimizer.safetensors"));
@@ -126,7 +137,9 @@ public final class TrainingState {
         t.activity.windowStartTokens = o.get("window_start_tokens").asLong();
         t.activity.lastWindowTokens = o.get("last_window_tokens").asLong();
         Map<String, String> pos = new LinkedHashMap<>();
-        o.path("source_position").fields().forEachRemaining(e -> pos.put(e.getKey(), e.getValue().asText()));
+        o.path("source_position")
+                .fields()
+                .forEachRemaining(e -> pos.put(e.getKey(), e.getValue().asText()));
         t.sourcePosition = Map.copyOf(pos);
         t.hostChanged(); // the device copy (dense path) still holds the fresh-init weights
         return t;
@@ -135,14 +148,16 @@ public final class TrainingState {
     private static void copy(SafetensorsFile f, String name, float[] into) {
         float[] src = f.floats(name);
         if (src.length != into.length)
-            throw new IllegalArgumentException("checkpoint tensor '" + name + "' has " + src.length + " values, expected " + into.length);
+            throw new IllegalArgumentException(
+                    "checkpoint tensor '" + name + "' has " + src.length + " values, expected " + into.length);
         System.arraycopy(src, 0, into, 0, into.length);
     }
 
     private static void copy(SafetensorsFile f, String name, long[] into) {
         long[] src = f.longs(name);
         if (src.length != into.length)
-            throw new IllegalArgumentException("checkpoint tensor '" + name + "' has " + src.length + " values, expected " + into.length);
+            throw new IllegalArgumentException(
+                    "checkpoint tensor '" + name + "' has " + src.length + " values, expected " + into.length);
         System.arraycopy(src, 0, into, 0, into.length);
     }
 }

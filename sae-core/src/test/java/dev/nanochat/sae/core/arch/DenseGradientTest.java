@@ -28,20 +28,31 @@ class DenseGradientTest {
     static final int D = 8, N = 16, ROWS = 32;
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"relu, enc b_enc W_dec b_dec, 0.3", "gated, enc b_gate r_mag b_mag, 0.3",
-            "jumprelu, enc b_enc W_dec b_dec, 0"})
+    @CsvSource({
+        "relu, enc b_enc W_dec b_dec, 0.3",
+        "gated, enc b_gate r_mag b_mag, 0.3",
+        "jumprelu, enc b_enc W_dec b_dec, 0"
+    })
     void autogradMatchesFiniteDifferences(String arch, String names, double sparsity) {
-        SaeConfig cfg = SaeConfig.builder(arch, D).dSae(N).batchSize(ROWS).l1Coefficient(sparsity)
-                .jumpReluInitThreshold(1e-4).jumpReluBandwidth(0.05).seed(4).build();
-        DenseObjective obj = switch (arch) {
-            case "relu" -> new ReluObjective(cfg);
-            case "gated" -> new GatedObjective(cfg);
-            default -> new JumpReluObjective(cfg);
-        };
+        SaeConfig cfg = SaeConfig.builder(arch, D)
+                .dSae(N)
+                .batchSize(ROWS)
+                .l1Coefficient(sparsity)
+                .jumpReluInitThreshold(1e-4)
+                .jumpReluBandwidth(0.05)
+                .seed(4)
+                .build();
+        DenseObjective obj =
+                switch (arch) {
+                    case "relu" -> new ReluObjective(cfg);
+                    case "gated" -> new GatedObjective(cfg);
+                    default -> new JumpReluObjective(cfg);
+                };
         Params p = obj.init(new Rng(4));
         Random r = new Random(9);
-        for (Params.Entry e : p.entries()) if (!e.name().equals("log_threshold"))
-            for (int i = 0; i < e.data().length; i++) e.data()[i] += (float) (0.1 * r.nextGaussian());
+        for (Params.Entry e : p.entries())
+            if (!e.name().equals("log_threshold"))
+                for (int i = 0; i < e.data().length; i++) e.data()[i] += (float) (0.1 * r.nextGaussian());
         float[] x = new float[ROWS * D];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
         try (Parallel par = new Parallel(1)) {
@@ -59,8 +70,10 @@ class DenseGradientTest {
                     w[i] = keep;
                     double fd = (up - down) / (2 * h);
                     double tol = 0.03 * Math.abs(fd) + 2e-3;
-                    assertTrue(Math.abs(fd - grad[i]) <= tol, arch + " ∂loss/∂" + name + "[" + i + "]: autograd "
-                            + grad[i] + " vs finite difference " + fd);
+                    assertTrue(
+                            Math.abs(fd - grad[i]) <= tol,
+                            arch + " ∂loss/∂" + name + "[" + i + "]: autograd " + grad[i] + " vs finite difference "
+                                    + fd);
                 }
             }
         }

@@ -1,14 +1,13 @@
 package dev.nanochat.sae.core.arch;
 
-import dev.nanochat.sae.core.SaeConfig;
-import dev.nanochat.sae.core.train.LatentActivity;
-
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.nanochat.sae.core.SaeConfig;
+import dev.nanochat.sae.core.train.LatentActivity;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -21,20 +20,23 @@ final class NaiveTopKOracle {
 
     static Result lossAndGrads(SaeConfig cfg, Params p, float[] x, int rows, boolean[] dead) {
         int d = cfg.dIn(), n = cfg.dSae();
-        try (NDManager m = NDManager.newBaseManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        try (NDManager m = NDManager.newBaseManager();
+                GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             Map<String, NDArray> nd = new HashMap<>();
-            for (String name : new String[]{"enc", "b_enc", "W_dec", "b_dec"}) {
-                NDArray a = m.create(p.get(name).clone(), new Shape(p.entry(name).shape()));
+            for (String name : new String[] {"enc", "b_enc", "W_dec", "b_dec"}) {
+                NDArray a =
+                        m.create(p.get(name).clone(), new Shape(p.entry(name).shape()));
                 a.setRequiresGradient(true);
                 nd.put(name, a);
             }
             NDArray xs = m.create(x, new Shape(rows, d));
-            NDArray h = xs.sub(nd.get("b_dec")).matMul(nd.get("enc").transpose()).add(nd.get("b_enc"));
+            NDArray h =
+                    xs.sub(nd.get("b_dec")).matMul(nd.get("enc").transpose()).add(nd.get("b_enc"));
             NDArray hs = h.stopGradient();
             NDArray kth = hs.topK(cfg.k(), 1, true, true).get(0).get(":, -1:");
             NDArray mask = hs.gte(kth).logicalAnd(hs.gt(0f)).toType(DataType.FLOAT32, false);
             NDArray xHat = h.mul(mask).matMul(nd.get("W_dec")).add(nd.get("b_dec"));
-            NDArray mse = xHat.sub(xs).square().sum(new int[]{1}).mean();
+            NDArray mse = xHat.sub(xs).square().sum(new int[] {1}).mean();
             NDArray loss = mse;
             int deadCount = LatentActivity.count(dead);
             if (deadCount > 0) {
@@ -46,7 +48,7 @@ final class NaiveTopKOracle {
                 NDArray auxMask = hDead.gte(kthAux).logicalAnd(hDead.gt(0f)).toType(DataType.FLOAT32, false);
                 NDArray eHat = h.mul(auxMask).matMul(nd.get("W_dec"));
                 NDArray e = xs.sub(xHat).stopGradient();
-                NDArray denom = e.sub(e.mean(new int[]{0}, true)).square().sum();
+                NDArray denom = e.sub(e.mean(new int[] {0}, true)).square().sum();
                 NDArray aux = eHat.sub(e).square().sum().div(denom);
                 loss = mse.add(aux.mul((float) cfg.auxKCoefficient()));
             }

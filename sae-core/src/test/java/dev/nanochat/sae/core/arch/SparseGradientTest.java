@@ -1,15 +1,14 @@
 package dev.nanochat.sae.core.arch;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.nanochat.sae.core.Rng;
 import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.arch.topk.TopKObjective;
 import dev.nanochat.sae.core.kernels.Parallel;
 import dev.nanochat.sae.core.kernels.SparseCodes;
 import dev.nanochat.sae.core.train.LatentActivity;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import org.junit.jupiter.api.Test;
 
 /** The hand-written TopK/AuxK backward agrees with DJL autograd on the dense formulation. */
@@ -21,7 +20,8 @@ class SparseGradientTest {
         for (Params.Entry e : p.entries()) {
             if (e.name().equals("b_enc") || e.name().equals("b_dec"))
                 for (int i = 0; i < e.data().length; i++) e.data()[i] = (float) (0.1 * rng.nextGaussian());
-            if (e.name().equals("enc")) for (int i = 0; i < e.data().length; i++) e.data()[i] += (float) (0.3 * rng.nextGaussian());
+            if (e.name().equals("enc"))
+                for (int i = 0; i < e.data().length; i++) e.data()[i] += (float) (0.3 * rng.nextGaussian());
         }
         return p;
     }
@@ -37,12 +37,13 @@ class SparseGradientTest {
         Params g = p.zerosLikeTrainable();
         BatchResult r;
         try (Parallel par = new Parallel(threads)) {
-            r = new TopKObjective(cfg).forwardBackward(p, g, x, ROWS, new StepContext(0, dead, LatentActivity.count(dead), par));
+            r = new TopKObjective(cfg)
+                    .forwardBackward(p, g, x, ROWS, new StepContext(0, dead, LatentActivity.count(dead), par));
         }
         NaiveTopKOracle.Result oracle = NaiveTopKOracle.lossAndGrads(cfg, p, x, ROWS, dead);
         assertEquals(oracle.loss(), r.loss(), 1e-4 * Math.abs(oracle.loss()), "loss");
         if (withDead) assertTrue(r.auxLoss() > 0, "aux term active");
-        for (String name : new String[]{"enc", "b_enc", "W_dec", "b_dec"}) {
+        for (String name : new String[] {"enc", "b_enc", "W_dec", "b_dec"}) {
             float[] want = oracle.grads().get(name), got = g.get(name);
             double scale = 0, err = 0;
             for (int i = 0; i < want.length; i++) {
@@ -54,38 +55,50 @@ class SparseGradientTest {
         }
     }
 
-    @Test void topkGradientsMatchAutograd() {
+    @Test
+    void topkGradientsMatchAutograd() {
         check(false, 1);
     }
 
-    @Test void topkWithAuxKGradientsMatchAutogradMultiThreaded() {
+    @Test
+    void topkWithAuxKGradientsMatchAutogradMultiThreaded() {
         check(true, 2);
     }
 
-    @Test void javaTopKMatchesTorchTopK() {
+    @Test
+    void javaTopKMatchesTorchTopK() {
         int rows = 37, n = 300, k = 9;
         Rng rng = new Rng(8);
         float[] pre = new float[rows * n];
         for (int i = 0; i < pre.length; i++) pre[i] = (float) rng.nextGaussian();
         SaeConfig cfg = SaeConfig.builder("topk", 4).dSae(n).k(k).build();
-        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(); Parallel par = new Parallel(2)) {
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
+                Parallel par = new Parallel(2)) {
             ai.djl.ndarray.NDArray nd = m.create(pre, new ai.djl.ndarray.types.Shape(rows, n));
             SparseCodes fast = new TopKObjective(cfg).select(nd, rows, par);
             var tk = nd.topK(k, 1, true, false);
-            SparseCodes naive = TopKObjective.positiveCodes(tk.get(0).toFloatArray(), tk.get(1).toLongArray(), rows, k, n);
+            SparseCodes naive = TopKObjective.positiveCodes(
+                    tk.get(0).toFloatArray(), tk.get(1).toLongArray(), rows, k, n);
             org.junit.jupiter.api.Assertions.assertArrayEquals(naive.toDense(), fast.toDense());
             assertTrue(fast.nnz() > rows * k / 2, "most top-k values of N(0,1) rows are positive");
         }
     }
 
-    @Test void mseIsSumOverDimsMeanOverTokens() {
+    @Test
+    void mseIsSumOverDimsMeanOverTokens() {
         // Loss reduction pinned with a hand-computed value: k = d_sae keeps every positive latent.
         SaeConfig cfg = SaeConfig.builder("topk", 2).dSae(2).k(2).build();
         Params p = new TopKObjective(cfg).init(new Rng(1));
         float[] enc = p.get("enc"), w = p.get("W_dec");
-        enc[0] = 1; enc[1] = 0; enc[2] = 0; enc[3] = 1; // identity encoder
-        w[0] = 0.5f; w[1] = 0; w[2] = 0; w[3] = 0.5f;   // decoder halves the input
-        float[] x = {2, 4, 6, 0};                       // x̂ = x/2 → errors (1,2) and (3,0)
+        enc[0] = 1;
+        enc[1] = 0;
+        enc[2] = 0;
+        enc[3] = 1; // identity encoder
+        w[0] = 0.5f;
+        w[1] = 0;
+        w[2] = 0;
+        w[3] = 0.5f; // decoder halves the input
+        float[] x = {2, 4, 6, 0}; // x̂ = x/2 → errors (1,2) and (3,0)
         Params g = p.zerosLikeTrainable();
         BatchResult r;
         try (Parallel par = new Parallel(1)) {

@@ -21,34 +21,68 @@ import org.junit.jupiter.api.Test;
  * consistent and re-encodes — never another exception, a hang or an outsized allocation.
  */
 class ActivationBatchCodecFuzzTest {
-  @Test
-  void mutatedRecordsAreATypedErrorOrAValidBatch() throws Exception {
-    SafetensorsFile ref = Safetensors.read(Path.of(getClass().getResource("/reference_activations.safetensors").toURI()));
-    float[] x = ref.floats("blocks.1.hook_resid_post"); // [2, 22, 128]
-    int dIn = 128, rows = x.length / dIn;
-    int[] tokens = Arrays.copyOf(ref.ints("input_ids"), rows);
-    long[] docs = new long[rows];
-    int[] positions = new int[rows];
-    for (int i = 0; i < rows; i++) {
-      docs[i] = i / 22;
-      positions[i] = i % 22;
+    @Test
+    void mutatedRecordsAreATypedErrorOrAValidBatch() throws Exception {
+        SafetensorsFile ref = Safetensors.read(Path.of(
+                getClass().getResource("/reference_activations.safetensors").toURI()));
+        float[] x = ref.floats("blocks.1.hook_resid_post"); // [2, 22, 128]
+        int dIn = 128, rows = x.length / dIn;
+        int[] tokens = Arrays.copyOf(ref.ints("input_ids"), rows);
+        long[] docs = new long[rows];
+        int[] positions = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            docs[i] = i / 22;
+            positions[i] = i % 22;
+        }
+        byte[] f32 = ActivationBatchCodec.encode(new ActivationBatch(
+                "col-1",
+                "d2-000600",
+                "blocks.1.hook_resid_post",
+                dIn,
+                DType.F32,
+                7,
+                Split.TRAIN,
+                1,
+                x,
+                tokens,
+                docs,
+                positions));
+        byte[] f16 = ActivationBatchCodec.encode(new ActivationBatch(
+                "col-1",
+                "d2-000600",
+                "blocks.1.hook_resid_post",
+                dIn,
+                DType.F16,
+                8,
+                Split.EVAL,
+                1,
+                x,
+                tokens,
+                docs,
+                positions));
+        int header = 8
+                + (int) ByteBuffer.wrap(f32, 0, 8)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .getLong();
+        FuzzReport r = Fuzzer.named("activation-record")
+                .input(f32)
+                .input(f16)
+                .seed(16)
+                .cases(4000)
+                .hotBytes(header)
+                .timeoutPerCase(Duration.ofSeconds(5))
+                .memoryBudget(16L << 20, 8)
+                .typedErrors(InvalidRecordException.class)
+                .run(bytes -> {
+                    ActivationBatch b = ActivationBatchCodec.decode(bytes, dIn);
+                    assertEquals((long) b.rows() * b.dIn(), b.activations().length);
+                    assertTrue(ActivationBatchCodec.decode(ActivationBatchCodec.encode(b))
+                                    .rows()
+                            == b.rows());
+                    return b;
+                })
+                .assertClean();
+        assertEquals(4000, r.cases());
+        assertTrue(r.errors() > r.cases() / 2, "most mutations must be rejected, got " + r);
     }
-    byte[] f32 = ActivationBatchCodec.encode(new ActivationBatch("col-1", "d2-000600", "blocks.1.hook_resid_post", dIn,
-        DType.F32, 7, Split.TRAIN, 1, x, tokens, docs, positions));
-    byte[] f16 = ActivationBatchCodec.encode(new ActivationBatch("col-1", "d2-000600", "blocks.1.hook_resid_post", dIn,
-        DType.F16, 8, Split.EVAL, 1, x, tokens, docs, positions));
-    int header = 8 + (int) ByteBuffer.wrap(f32, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-    FuzzReport r = Fuzzer.named("activation-record").input(f32).input(f16).seed(16).cases(4000).hotBytes(header)
-        .timeoutPerCase(Duration.ofSeconds(5)).memoryBudget(16L << 20, 8)
-        .typedErrors(InvalidRecordException.class)
-        .run(bytes -> {
-          ActivationBatch b = ActivationBatchCodec.decode(bytes, dIn);
-          assertEquals((long) b.rows() * b.dIn(), b.activations().length);
-          assertTrue(ActivationBatchCodec.decode(ActivationBatchCodec.encode(b)).rows() == b.rows());
-          return b;
-        })
-        .assertClean();
-    assertEquals(4000, r.cases());
-    assertTrue(r.errors() > r.cases() / 2, "most mutations must be rejected, got " + r);
-  }
 }

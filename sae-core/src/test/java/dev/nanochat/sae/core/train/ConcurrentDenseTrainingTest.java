@@ -31,8 +31,17 @@ class ConcurrentDenseTrainingTest {
     static final int D = 16, BATCH = 64, STEPS = 25;
 
     private static SaeConfig config(String arch) {
-        return SaeConfig.builder(arch, D).dSae(48).k(4).batchSize(BATCH).learningRate(3e-3).warmupSteps(3)
-                .l1Coefficient(1).l1WarmupSteps(5).resampleInterval(0).seed(7).build();
+        return SaeConfig.builder(arch, D)
+                .dSae(48)
+                .k(4)
+                .batchSize(BATCH)
+                .learningRate(3e-3)
+                .warmupSteps(3)
+                .l1Coefficient(1)
+                .l1WarmupSteps(5)
+                .resampleInterval(0)
+                .seed(7)
+                .build();
     }
 
     /** Trains STEPS dense steps and returns W_dec (host copy). */
@@ -58,10 +67,11 @@ class ConcurrentDenseTrainingTest {
         ExecutorService pool = Executors.newFixedThreadPool(archs.size());
         try {
             List<Future<float[]>> together = new ArrayList<>();
-            for (String a : archs) together.add(pool.submit(() -> {
-                JniUtils.setGradMode(true); // as a fresh thread may have it: the trainer must not care
-                return train(a);
-            }));
+            for (String a : archs)
+                together.add(pool.submit(() -> {
+                    JniUtils.setGradMode(true); // as a fresh thread may have it: the trainer must not care
+                    return train(a);
+                }));
             for (int i = 0; i < archs.size(); i++) {
                 float[] got = together.get(i).get();
                 float[] want = alone.get(i);
@@ -93,7 +103,9 @@ class ConcurrentDenseTrainingTest {
             }
             try (DeviceTraining dt = new DeviceTraining(Device.cpu(), p, new Adam(p))) {
                 dt.forwardBackward(relu, p, bad, BATCH, ctx);
-                assertTrue(Float.isNaN(dt.gradient("enc")[0]) || hasNaN(dt.gradient("enc")), "NaN input poisons the gradient");
+                assertTrue(
+                        Float.isNaN(dt.gradient("enc")[0]) || hasNaN(dt.gradient("enc")),
+                        "NaN input poisons the gradient");
                 dt.forwardBackward(relu, p, good, BATCH, ctx);
                 assertArrayEquals(fresh, dt.gradient("enc"), "gradient after a NaN step equals a fresh one");
                 assertEquals(fresh.length, (long) 48 * D);

@@ -1,5 +1,11 @@
 package dev.nanochat.sae.core.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import dev.nanochat.sae.core.Rng;
 import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.arch.BatchResult;
@@ -13,13 +19,6 @@ import dev.nanochat.sae.core.arch.topk.DenseTopKObjective;
 import dev.nanochat.sae.core.arch.topk.TopKObjective;
 import dev.nanochat.sae.core.kernels.DeviceTraining;
 import dev.nanochat.sae.core.kernels.Parallel;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import ai.djl.Device;
-import ai.djl.engine.Engine;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -36,8 +35,18 @@ class DeviceTrainingTest {
     static final int D = 24, ROWS = 600, BATCH = 64, N = 10;
 
     private static SaeConfig config(String arch) {
-        return SaeConfig.builder(arch, D).dSae(96).k(4).batchSize(BATCH).learningRate(3e-3).warmupSteps(3)
-                .deadWindowTokens(3 * BATCH).resampleInterval(5).l1WarmupSteps(4).l1Coefficient(0.5).seed(5).build();
+        return SaeConfig.builder(arch, D)
+                .dSae(96)
+                .k(4)
+                .batchSize(BATCH)
+                .learningRate(3e-3)
+                .warmupSteps(3)
+                .deadWindowTokens(3 * BATCH)
+                .resampleInterval(5)
+                .l1WarmupSteps(4)
+                .l1Coefficient(0.5)
+                .seed(5)
+                .build();
     }
 
     private static TrainingOptions denseCpu() {
@@ -65,7 +74,8 @@ class DeviceTrainingTest {
             lastFvu = run(t, src, 2 * N - 1).fvu();
             full = t.syncedParams();
         }
-        assertTrue(lastFvu < 0.8 * firstFvu, arch + ": fvu " + firstFvu + " → " + lastFvu + " (dense path did not learn)");
+        assertTrue(
+                lastFvu < 0.8 * firstFvu, arch + ": fvu " + firstFvu + " → " + lastFvu + " (dense path did not learn)");
         Path ckpt = dir.resolve("ckpt");
         try (Trainer t = new Trainer(config(arch), denseCpu())) {
             ArrayActivationSource src = new ArrayActivationSource(x, ROWS, D, 1, true, 0);
@@ -91,23 +101,30 @@ class DeviceTrainingTest {
     @Test
     void gpuRequestFailsFastWhenDjlSeesNone() {
         Assumptions.assumeTrue(Engine.getInstance().getGpuCount() == 0, "a GPU is visible here");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Trainer(config("topk"), TrainingOptions.defaults(0, "gpu")));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> new Trainer(config("topk"), TrainingOptions.defaults(0, "gpu")));
         assertTrue(e.getMessage().contains("device 'gpu:0' requested"), e.getMessage());
         assertTrue(e.getMessage().contains("found devices [cpu()] and no CUDA GPU"), e.getMessage());
         assertTrue(e.getMessage().contains(Engine.getInstance().getVersion()), e.getMessage());
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> TrainingOptions.defaults(0, "tpu"));
+        IllegalArgumentException bad =
+                assertThrows(IllegalArgumentException.class, () -> TrainingOptions.defaults(0, "tpu"));
         assertEquals("device must be 'cpu', 'gpu' or 'gpu:N' (N ≥ 0), got 'tpu'", bad.getMessage());
     }
 
     @Test
     void kernelPathResolvesPerDevice() {
-        assertEquals(TrainingOptions.KernelPath.SPARSE, TrainingOptions.defaults(0).effectiveKernelPath());
-        assertEquals(TrainingOptions.KernelPath.DENSE, TrainingOptions.defaults(0, "gpu").effectiveKernelPath());
+        assertEquals(
+                TrainingOptions.KernelPath.SPARSE, TrainingOptions.defaults(0).effectiveKernelPath());
+        assertEquals(
+                TrainingOptions.KernelPath.DENSE,
+                TrainingOptions.defaults(0, "gpu").effectiveKernelPath());
         assertEquals("gpu:1", TrainingOptions.defaults(0, " GPU:1 ").device());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new TrainingOptions(0, 0, TrainingOptions.KernelPath.SPARSE, "gpu").effectiveKernelPath());
-        assertTrue(e.getMessage().contains("SPARSE runs Java kernels over host memory and cannot train on gpu:0"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("SPARSE runs Java kernels over host memory and cannot train on gpu:0"),
+                e.getMessage());
         try (Trainer t = new Trainer(config("topk"), TrainingOptions.defaults(0))) {
             assertTrue(t.engineDescription().startsWith("device cpu(); sparse path"), t.engineDescription());
         }
@@ -117,7 +134,14 @@ class DeviceTrainingTest {
     @ParameterizedTest
     @ValueSource(strings = {"topk", "batchtopk"})
     void denseMatchesSparseObjective(String arch) {
-        SaeConfig cfg = SaeConfig.builder(arch, D).dSae(96).k(4).auxK(8).auxKCoefficient(0.25).batchSize(BATCH).seed(3).build();
+        SaeConfig cfg = SaeConfig.builder(arch, D)
+                .dSae(96)
+                .k(4)
+                .auxK(8)
+                .auxKCoefficient(0.25)
+                .batchSize(BATCH)
+                .seed(3)
+                .build();
         SparseObjective sparse = arch.equals("topk") ? new TopKObjective(cfg) : new BatchTopKObjective(cfg);
         DenseObjective dense = arch.equals("topk") ? new DenseTopKObjective(cfg) : new DenseBatchTopKObjective(cfg);
         Params p = sparse.init(new Rng(3));
@@ -152,7 +176,7 @@ class DeviceTrainingTest {
     @ValueSource(strings = {"topk", "batchtopk", "relu", "gated", "jumprelu"})
     void metricsEveryNTrainsTheSameWeights(String arch) {
         float[] x = new SyntheticData(D, 40, 3, 0.05f, 9).batch(ROWS);
-        for (double clipNorm : new double[]{0, 0.5}) {
+        for (double clipNorm : new double[] {0, 0.5}) {
             SaeConfig cfg = config(arch).toBuilder().gradClipNorm(clipNorm).build();
             StepMetrics[] every = new StepMetrics[2 * N], sparse = new StepMetrics[2 * N];
             Params a, b;
@@ -163,16 +187,22 @@ class DeviceTrainingTest {
                 b = trainRecording(t, x, sparse);
             }
             for (Params.Entry e : a.entries())
-                assertTrue(java.util.Arrays.equals(e.data(), b.get(e.name())), arch + " clip " + clipNorm + ": " + e.name() + " differs");
+                assertTrue(
+                        java.util.Arrays.equals(e.data(), b.get(e.name())),
+                        arch + " clip " + clipNorm + ": " + e.name() + " differs");
             for (int s = 0; s < 2 * N; s++) {
                 boolean resamples = arch.equals("relu") || arch.equals("gated");
-                boolean measured = s == 0 || (s + 1) % 3 == 0 || (resamples && (s + 1) % cfg.resampleInterval() == 0) || s == 2 * N - 1;
+                boolean measured = s == 0
+                        || (s + 1) % 3 == 0
+                        || (resamples && (s + 1) % cfg.resampleInterval() == 0)
+                        || s == 2 * N - 1;
                 assertEquals(every[s].l0(), sparse[s].l0(), arch + " step " + s + " l0");
                 if (measured) {
                     assertEquals(every[s].loss(), sparse[s].loss(), arch + " step " + s + " loss");
                     assertEquals(every[s].gradNorm(), sparse[s].gradNorm(), arch + " step " + s + " grad norm");
                 } else {
-                    assertEquals(sparse[s - 1].loss(), sparse[s].loss(), arch + " step " + s + " repeats the measured loss");
+                    assertEquals(
+                            sparse[s - 1].loss(), sparse[s].loss(), arch + " step " + s + " repeats the measured loss");
                 }
             }
             assertTrue(every[1].loss() != every[0].loss(), "the loss moves between steps");

@@ -31,9 +31,18 @@ class GradientClipTest {
     /** Held-out FVU after STEPS steps and the first/last gradient norms (clip units). */
     static double[] train(String arch, double clip) {
         SyntheticData data = new SyntheticData(D, 64, 3.0, 0.01f, 7);
-        SaeConfig cfg = SaeConfig.builder(arch, D).dSae(256).k(4).batchSize(BATCH).learningRate(3e-3)
-                .warmupSteps(20).l1Coefficient(arch.equals("relu") ? 1 : 0).l1WarmupSteps(30).resampleInterval(0)
-                .gradClipNorm(clip).seed(11).build();
+        SaeConfig cfg = SaeConfig.builder(arch, D)
+                .dSae(256)
+                .k(4)
+                .batchSize(BATCH)
+                .learningRate(3e-3)
+                .warmupSteps(20)
+                .l1Coefficient(arch.equals("relu") ? 1 : 0)
+                .l1WarmupSteps(30)
+                .resampleInterval(0)
+                .gradClipNorm(clip)
+                .seed(11)
+                .build();
         try (Trainer t = new Trainer(cfg, TrainingOptions.defaults((long) STEPS * BATCH))) {
             double first = 0, last = 0;
             for (int s = 0; s < STEPS; s++) {
@@ -43,7 +52,7 @@ class GradientClipTest {
             }
             float[] x = data.batch(4000); // rows not trained on, same directions
             try (Sae sae = t.exportSae()) {
-                return new double[]{fvu(x, sae.reconstruct(x, 4000), 4000), first, last};
+                return new double[] {fvu(x, sae.reconstruct(x, 4000), 4000), first, last};
             }
         }
     }
@@ -63,7 +72,8 @@ class GradientClipTest {
     @ValueSource(strings = {"relu", "topk"})
     void clippingLowersHeldOutFvuAtEqualTokens(String arch) {
         double[] off = train(arch, 0), on = train(arch, 1.0);
-        System.out.printf("%s: held-out FVU unclipped %.4f → clipped %.4f; grad norm first %.2f last %.3f%n",
+        System.out.printf(
+                "%s: held-out FVU unclipped %.4f → clipped %.4f; grad norm first %.2f last %.3f%n",
                 arch, off[0], on[0], on[1], on[2]);
         assertTrue(on[1] > 2.0, arch + ": the first gradients exceed the threshold 1.0, so clipping acts: " + on[1]);
         assertTrue(on[1] > 2 * on[2], arch + ": early gradients are larger than late ones: " + on[1] + " vs " + on[2]);

@@ -1,12 +1,11 @@
 package dev.nanochat.sae.core.train;
 
-import dev.nanochat.sae.core.SaeConfig;
-import dev.nanochat.sae.core.arch.Params;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nanochat.sae.core.SaeConfig;
+import dev.nanochat.sae.core.arch.Params;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,8 +18,18 @@ class ResumeTest {
 
     private static SaeConfig config(String arch) {
         // Tiny dead window so AuxK (topk) and resampling (relu, every 5 steps) both happen within the run.
-        return SaeConfig.builder(arch, D).dSae(96).k(4).batchSize(BATCH).learningRate(2e-3).warmupSteps(3)
-                .deadWindowTokens(3 * BATCH).resampleInterval(5).l1WarmupSteps(4).l1Coefficient(0.5).seed(5).build();
+        return SaeConfig.builder(arch, D)
+                .dSae(96)
+                .k(4)
+                .batchSize(BATCH)
+                .learningRate(2e-3)
+                .warmupSteps(3)
+                .deadWindowTokens(3 * BATCH)
+                .resampleInterval(5)
+                .l1WarmupSteps(4)
+                .l1Coefficient(0.5)
+                .seed(5)
+                .build();
     }
 
     private static float[] data() {
@@ -85,7 +94,8 @@ class ResumeTest {
             assertTrue(maxDiff < 1e-6, arch + ": max abs diff after resume " + maxDiff);
             // Dead-latent bookkeeping resumes exactly too, and it mattered: latents were dead during the run
             // (AuxK for topk/batchtopk, resampling for relu/gated, the counters for all).
-            assertArrayEquals(fullLastFired, t.activity.lastFired, arch + ": per-latent last-fired tokens after resume");
+            assertArrayEquals(
+                    fullLastFired, t.activity.lastFired, arch + ": per-latent last-fired tokens after resume");
         }
         assertTrue(deadDuringRun > 0, "dead latents exercised for " + arch);
     }

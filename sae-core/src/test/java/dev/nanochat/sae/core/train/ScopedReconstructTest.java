@@ -1,15 +1,14 @@
 package dev.nanochat.sae.core.train;
 
-import dev.nanochat.sae.core.Sae;
-import dev.nanochat.sae.core.SaeConfig;
-import dev.nanochat.sae.core.SaeRegistry;
-
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import dev.nanochat.sae.core.Sae;
+import dev.nanochat.sae.core.SaeConfig;
+import dev.nanochat.sae.core.SaeRegistry;
 import dev.nanochat.sae.core.io.HostTensor;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,17 +32,21 @@ class ScopedReconstructTest {
             wDec[(D + i) * D + i] = -1f;
         }
         SaeConfig cfg = SaeConfig.builder("relu", D).dSae(2 * D).build();
-        return SaeRegistry.create("standard", cfg, Map.of(
-                "W_enc", new HostTensor(new long[]{D, 2 * D}, wEnc),
-                "b_enc", new HostTensor(new long[]{2 * D}, new float[2 * D]),
-                "W_dec", new HostTensor(new long[]{2 * D, D}, wDec),
-                "b_dec", new HostTensor(new long[]{D}, new float[D])));
+        return SaeRegistry.create(
+                "standard",
+                cfg,
+                Map.of(
+                        "W_enc", new HostTensor(new long[] {D, 2 * D}, wEnc),
+                        "b_enc", new HostTensor(new long[] {2 * D}, new float[2 * D]),
+                        "W_dec", new HostTensor(new long[] {2 * D, D}, wDec),
+                        "b_dec", new HostTensor(new long[] {D}, new float[D])));
     }
 
     @Test
     void weightsCreatedInsideAScopeSurviveIt() {
         float[] x = {1.5f, -2f, 0.25f, -0.5f, 0f, 3f};
-        try (Sae sae = identitySae(); NDManager m = NDManager.newBaseManager()) {
+        try (Sae sae = identitySae();
+                NDManager m = NDManager.newBaseManager()) {
             try (NDScope ignored = new NDScope()) {
                 NDArray first = sae.reconstruct(m.create(x, new Shape(2, D)));
                 assertArrayEquals(x, first.toFloatArray(), 1e-6f, "first (lazy) use inside the scope");
@@ -53,7 +56,10 @@ class ScopedReconstructTest {
             assertArrayEquals(x, again.toFloatArray(), 1e-6f, "second use after the scope closed");
             assertEquals(new Shape(1, 2, D), again.getShape());
             try (NDScope ignored = new NDScope()) {
-                assertArrayEquals(x, sae.reconstruct(m.create(x, new Shape(2, D))).toFloatArray(), 1e-6f,
+                assertArrayEquals(
+                        x,
+                        sae.reconstruct(m.create(x, new Shape(2, D))).toFloatArray(),
+                        1e-6f,
                         "use inside a second scope");
             }
             assertArrayEquals(x, sae.reconstruct(x, 2), 1e-6f, "host path after two scopes");
@@ -63,10 +69,11 @@ class ScopedReconstructTest {
     @Test
     void outputCreatedInsideAScopeIsStillReleasedByIt() {
         // The fix must only exempt the SAE's own weights: the reconstruction belongs to the caller's scope.
-        try (Sae sae = identitySae(); NDManager m = NDManager.newBaseManager()) {
+        try (Sae sae = identitySae();
+                NDManager m = NDManager.newBaseManager()) {
             NDArray out;
             try (NDScope ignored = new NDScope()) {
-                out = sae.reconstruct(m.create(new float[]{1f, 2f, 3f}, new Shape(1, D)));
+                out = sae.reconstruct(m.create(new float[] {1f, 2f, 3f}, new Shape(1, D)));
             }
             assertTrue(out.isReleased(), "reconstruction created in the scope is released with it");
         }
@@ -77,7 +84,8 @@ class ScopedReconstructTest {
         // A splice into a model on a GPU must get GPU weights; on this machine the same code path is taken
         // with an explicit Device.cpu() manager: the weights follow the activation, not DJL's default.
         float[] x = {1.5f, -2f, 0.25f};
-        try (Sae sae = identitySae(); NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+        try (Sae sae = identitySae();
+                NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
             NDArray out = sae.reconstruct(m.create(x, new Shape(1, D)));
             assertEquals(ai.djl.Device.cpu(), out.getDevice());
             assertEquals(java.util.Set.of(ai.djl.Device.cpu()), ((dev.nanochat.sae.core.SaeModel) sae).weightDevices());

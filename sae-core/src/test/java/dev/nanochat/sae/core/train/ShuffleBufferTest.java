@@ -53,8 +53,8 @@ class ShuffleBufferTest {
     @Test
     void wrong_width_is_rejected_naming_the_shape() {
         ShuffleBuffer buffer = new ShuffleBuffer(D, 4, 7);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> buffer.add(new Rows(new float[8], 2)));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> buffer.add(new Rows(new float[8], 2)));
         assertEquals(true, e.getMessage().contains("2 × 3"), e.getMessage());
     }
 }

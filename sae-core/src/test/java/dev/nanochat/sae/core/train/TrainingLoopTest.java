@@ -25,7 +25,14 @@ class TrainingLoopTest {
     record Checkpoint(long tokens, boolean last, long trained, long handedOut) {}
 
     private static SaeConfig config() {
-        return SaeConfig.builder("topk", D).dSae(32).k(3).batchSize(BATCH).learningRate(1e-2).warmupSteps(2).seed(3).build();
+        return SaeConfig.builder("topk", D)
+                .dSae(32)
+                .k(3)
+                .batchSize(BATCH)
+                .learningRate(1e-2)
+                .warmupSteps(2)
+                .seed(3)
+                .build();
     }
 
     private static ArrayActivationSource source(float[] x) {
@@ -37,20 +44,30 @@ class TrainingLoopTest {
             throws Exception {
         List<Checkpoint> seen = new ArrayList<>();
         var settings = new LoopSettings(BATCH, SHUFFLE, EVERY, STOP, Duration.ZERO, Duration.ZERO);
-        TrainingLoop.Outcome outcome = new TrainingLoop(t, src, settings, new TrainingLoop.Listener() {
-            @Override public void stepped(StepMetrics m, long tokensTrained) {
-                stepped.add(tokensTrained);
-            }
+        TrainingLoop.Outcome outcome = new TrainingLoop(
+                        t,
+                        src,
+                        settings,
+                        new TrainingLoop.Listener() {
+                            @Override
+                            public void stepped(StepMetrics m, long tokensTrained) {
+                                stepped.add(tokensTrained);
+                            }
 
-            @Override public void checkpoint(long tokens, boolean last) {
-                seen.add(new Checkpoint(tokens, last, t.tokensSeen(), src.handedOut()));
-                if (tokens == saveAt) t.checkpoint(dir, src.position());
-            }
+                            @Override
+                            public void checkpoint(long tokens, boolean last) {
+                                seen.add(new Checkpoint(tokens, last, t.tokensSeen(), src.handedOut()));
+                                if (tokens == saveAt) t.checkpoint(dir, src.position());
+                            }
 
-            @Override public TrainingLoop.Command command() {
-                return TrainingLoop.Command.CONTINUE;
-            }
-        }, D, config().seed()).run();
+                            @Override
+                            public TrainingLoop.Command command() {
+                                return TrainingLoop.Command.CONTINUE;
+                            }
+                        },
+                        D,
+                        config().seed())
+                .run();
         assertEquals(TrainingLoop.Outcome.COMPLETED, outcome);
         return seen;
     }
@@ -62,8 +79,13 @@ class TrainingLoopTest {
         try (Trainer t = new Trainer(config(), TrainingOptions.defaults(STOP))) {
             List<Checkpoint> cps = run(t, source(x), stepped, dir, -1);
             // Records of 70 rows: checkpoint once ≥ 300 tokens were consumed since the last one; final at 1330.
-            assertEquals(List.of(new Checkpoint(350, false, 350, 350), new Checkpoint(700, false, 700, 700),
-                    new Checkpoint(1050, false, 1050, 1050), new Checkpoint(1330, true, 1330, 1330)), cps);
+            assertEquals(
+                    List.of(
+                            new Checkpoint(350, false, 350, 350),
+                            new Checkpoint(700, false, 700, 700),
+                            new Checkpoint(1050, false, 1050, 1050),
+                            new Checkpoint(1330, true, 1330, 1330)),
+                    cps);
             assertEquals(STOP, t.tokensSeen(), "exactly stopAfter tokens trained");
             for (int i = 1; i < stepped.size(); i++) {
                 long rows = stepped.get(i) - stepped.get(i - 1);
@@ -71,7 +93,8 @@ class TrainingLoopTest {
             }
             // Partial batches only where the buffer was drained (before each of the 4 checkpoints).
             long partial = 0;
-            for (int i = 0; i < stepped.size(); i++) if (stepped.get(i) - (i == 0 ? 0 : stepped.get(i - 1)) < BATCH) partial++;
+            for (int i = 0; i < stepped.size(); i++)
+                if (stepped.get(i) - (i == 0 ? 0 : stepped.get(i - 1)) < BATCH) partial++;
             assertTrue(partial <= 4, "partial batches: " + partial);
         }
     }
@@ -89,7 +112,8 @@ class TrainingLoopTest {
             ArrayActivationSource src = source(x);
             src.seek(t.sourcePosition());
             List<Checkpoint> cps = run(t, src, new ArrayList<>(), dir, -1);
-            assertEquals(List.of(1050L, 1330L), cps.stream().map(Checkpoint::tokens).toList());
+            assertEquals(
+                    List.of(1050L, 1330L), cps.stream().map(Checkpoint::tokens).toList());
             assertArrayEquals(full, t.syncedParams().get("W_dec"), "resumed run = uninterrupted run");
         }
     }

@@ -42,11 +42,15 @@ public class ApiTokenIdentityProvider implements IdentityProvider<TokenAuthentic
     }
 
     @Override
-    public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+    public Uni<SecurityIdentity> authenticate(
+            TokenAuthenticationRequest request, AuthenticationRequestContext context) {
         return tokens.lookup(request.getToken().getToken())
-                .<Uni<SecurityIdentity>>map(c -> Uni.createFrom().item(QuarkusSecurityIdentity.builder()
-                        .setPrincipal(new QuarkusPrincipal(c.name())).addRoles(c.roles())
-                        .addCredential(request.getToken()).build()))
+                .<Uni<SecurityIdentity>>map(c -> Uni.createFrom()
+                        .item(QuarkusSecurityIdentity.builder()
+                                .setPrincipal(new QuarkusPrincipal(c.name()))
+                                .addRoles(c.roles())
+                                .addCredential(request.getToken())
+                                .build()))
                 .orElseGet(() -> Uni.createFrom().failure(new AuthenticationFailedException("unknown API token")));
     }
 }

@@ -50,11 +50,12 @@ public final class ApiTokens {
             }
             String role = parts[1].trim();
             if (!role.equals(READ) && !role.equals(OPERATOR)) {
-                throw new IllegalArgumentException(where + " (" + parts[0] + ") has role '" + role + "'; roles: read, operator");
+                throw new IllegalArgumentException(
+                        where + " (" + parts[0] + ") has role '" + role + "'; roles: read, operator");
             }
             if (parts[2].length() < MIN_TOKEN_LENGTH) {
-                throw new IllegalArgumentException(where + " (" + parts[0] + ") has a token shorter than "
-                        + MIN_TOKEN_LENGTH + " characters");
+                throw new IllegalArgumentException(
+                        where + " (" + parts[0] + ") has a token shorter than " + MIN_TOKEN_LENGTH + " characters");
             }
             byte[] digest = sha256(parts[2]);
             if (out.stream().anyMatch(e -> MessageDigest.isEqual(e.digest(), digest))) {
@@ -83,8 +84,10 @@ public final class ApiTokens {
 
     @Override
     public String toString() {
-        return entries.stream().map(e -> e.caller().name() + "(" + (e.caller().roles().contains(OPERATOR) ? OPERATOR : READ) + ")")
-                .toList().toString();
+        return entries.stream()
+                .map(e -> e.caller().name() + "(" + (e.caller().roles().contains(OPERATOR) ? OPERATOR : READ) + ")")
+                .toList()
+                .toString();
     }
 
     private static byte[] sha256(String s) {

@@ -45,7 +45,10 @@ public abstract class ServiceContract {
     @Test
     void health_metrics_and_openapi_are_served() {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health").then().contentType("application/json").body("status", anyOf(equalTo("UP"), equalTo("DOWN")));
+        given().get("/q/health")
+                .then()
+                .contentType("application/json")
+                .body("status", anyOf(equalTo("UP"), equalTo("DOWN")));
         // Prometheus text format, with the JVM binder every Micrometer service has.
         given().get("/q/metrics").then().statusCode(200).body(containsString("# TYPE jvm_memory_used_bytes gauge"));
         given().get("/q/openapi").then().statusCode(200).body(containsString("openapi: 3"));
@@ -63,10 +66,19 @@ public abstract class ServiceContract {
 
     @Test
     void malformed_json_is_a_problem_too() {
-        given().contentType("application/json").body("{\"value\": ").post("/test/problems/json")
-                .then().statusCode(400).contentType("application/problem+json")
-                .body("status", equalTo(400)).body("title", equalTo("Bad Request"));
-        given().contentType("application/json").body("{\"value\": 3}").post("/test/problems/json")
-                .then().statusCode(200).body(equalTo("value 3"));
+        given().contentType("application/json")
+                .body("{\"value\": ")
+                .post("/test/problems/json")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("status", equalTo(400))
+                .body("title", equalTo("Bad Request"));
+        given().contentType("application/json")
+                .body("{\"value\": 3}")
+                .post("/test/problems/json")
+                .then()
+                .statusCode(200)
+                .body(equalTo("value 3"));
     }
 }

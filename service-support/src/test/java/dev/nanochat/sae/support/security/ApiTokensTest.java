@@ -27,8 +27,9 @@ class ApiTokensTest {
     void toStringAndErrorsNeverShowATokenValue() {
         ApiTokens t = ApiTokens.parse("alice:operator:" + OPS);
         assertEquals("[alice(operator)]", t.toString());
-        for (String bad : new String[] {"alice:admin:" + OPS, "alice:read:short-token", "alice:" + OPS,
-                "alice:read:" + OPS + ",bob:read:" + OPS}) {
+        for (String bad : new String[] {
+            "alice:admin:" + OPS, "alice:read:short-token", "alice:" + OPS, "alice:read:" + OPS + ",bob:read:" + OPS
+        }) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ApiTokens.parse(bad));
             assertFalse(e.getMessage().contains(OPS) || e.getMessage().contains("short-token"), e.getMessage());
             assertTrue(e.getMessage().startsWith("SAE_API_TOKENS entry "), e.getMessage());

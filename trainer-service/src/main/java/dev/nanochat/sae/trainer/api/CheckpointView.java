@@ -6,8 +6,15 @@ import dev.nanochat.sae.trainer.persistence.CheckpointEntity;
 import java.time.Instant;
 
 /** A durable checkpoint as the API shows it. */
-public record CheckpointView(long step, long tokens, long dlqRecords, String path, String sha256, boolean isFinal,
-        JsonNode metrics, Instant createdAt) {
+public record CheckpointView(
+        long step,
+        long tokens,
+        long dlqRecords,
+        String path,
+        String sha256,
+        boolean isFinal,
+        JsonNode metrics,
+        Instant createdAt) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static CheckpointView of(CheckpointEntity c) {

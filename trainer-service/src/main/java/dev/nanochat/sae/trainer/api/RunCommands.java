@@ -1,11 +1,10 @@
 package dev.nanochat.sae.trainer.api;
 
 import dev.nanochat.sae.core.SaeConfig;
+import dev.nanochat.sae.core.records.Topics;
 import dev.nanochat.sae.core.train.TrainingDevice;
 import dev.nanochat.sae.core.train.TrainingFootprint;
 import dev.nanochat.sae.core.train.TrainingOptions;
-
-import dev.nanochat.sae.core.records.Topics;
 import dev.nanochat.sae.support.kafka.TopicNames;
 import dev.nanochat.sae.support.problem.ProblemException;
 import dev.nanochat.sae.trainer.kafka.ControlNotices;
@@ -37,15 +36,17 @@ public class RunCommands {
 
     public RunEntity create(RunRequest req) throws Exception {
         if (req == null || req.sae() == null) {
-            throw ProblemException.badRequest("request needs 'sae' (an SAE config object with at least d_in, architecture)");
+            throw ProblemException.badRequest(
+                    "request needs 'sae' (an SAE config object with at least d_in, architecture)");
         }
         String topic = topicOf(req);
         SaeConfig parsed = SaeConfig.fromJson(req.sae());
         int batch = positive("batchTokens", req.batchTokens() == null ? parsed.batchSize() : req.batchTokens());
-        int shuffle = positive("shuffleBufferTokens", req.shuffleBufferTokens() == null ? 8 * batch
-                : req.shuffleBufferTokens());
-        long every = positive("checkpointEveryTokens", req.checkpointEveryTokens() == null ? 1_000_000L
-                : req.checkpointEveryTokens());
+        int shuffle = positive(
+                "shuffleBufferTokens", req.shuffleBufferTokens() == null ? 8 * batch : req.shuffleBufferTokens());
+        long every = positive(
+                "checkpointEveryTokens",
+                req.checkpointEveryTokens() == null ? 1_000_000L : req.checkpointEveryTokens());
         if (req.stopAfterTokens() != null) {
             positive("stopAfterTokens", req.stopAfterTokens());
         }
@@ -54,7 +55,8 @@ public class RunCommands {
         String[] fromTopic = modelAndHook(topic);
         String hook = req.hook() != null ? req.hook() : fromTopic[1];
         String model = req.modelId() != null ? req.modelId() : fromTopic[0];
-        SaeConfig sae = parsed.toBuilder().batchSize(batch)
+        SaeConfig sae = parsed.toBuilder()
+                .batchSize(batch)
                 .hookPoint(parsed.hookPoint().isEmpty() && hook != null ? hook : parsed.hookPoint())
                 .modelName(parsed.modelName().isEmpty() && model != null ? model : parsed.modelName())
                 .build();
@@ -73,8 +75,9 @@ public class RunCommands {
         run.device = device;
         run.desiredState = RunStatus.RUNNING;
         run.status = RunStatus.PENDING;
-        RunEntity created = store.create(run, config.runSlots()).orElseThrow(() -> ProblemException.conflict(
-                "all " + config.runSlots() + " run slots hold unfinished runs; stop one first"));
+        RunEntity created = store.create(run, config.runSlots())
+                .orElseThrow(() -> ProblemException.conflict(
+                        "all " + config.runSlots() + " run slots hold unfinished runs; stop one first"));
         notices.notify(created.id, created.slot, created.desiredState.name());
         return created;
     }
@@ -82,15 +85,21 @@ public class RunCommands {
     /** Refuses a run whose memory estimate exceeds the device's per-run limit, or a device already full. */
     private void checkFits(SaeConfig sae, int batch, int shuffle, String device) {
         TrainingOptions.KernelPath path = SaeConfig.usesK(sae.architecture())
-                ? TrainingOptions.defaults(0, device).effectiveKernelPath() : TrainingOptions.KernelPath.DENSE;
+                ? TrainingOptions.defaults(0, device).effectiveKernelPath()
+                : TrainingOptions.KernelPath.DENSE;
         TrainingFootprint need = TrainingFootprint.of(sae, batch, shuffle, path);
-        Long limitMb = config.deviceMemoryMb().orElse(TrainingDevice.isGpu(device) ? null
-                : Runtime.getRuntime().maxMemory() >> 20);
+        Long limitMb = config.deviceMemoryMb()
+                .orElse(
+                        TrainingDevice.isGpu(device)
+                                ? null
+                                : Runtime.getRuntime().maxMemory() >> 20);
         if (limitMb != null && need.totalBytes() > (limitMb << 20)) {
-            throw ProblemException.badRequest("run needs about " + TrainingFootprint.mib(need.totalBytes()) + " on " + device
-                    + " (d_sae " + sae.dSae() + ", d_in " + sae.dIn() + ", batchTokens " + batch + ", shuffleBufferTokens "
-                    + shuffle + ", " + path + " path), more than the per-run limit of " + limitMb + " MiB"
-                    + " (sae.trainer.device-memory-mb); use a smaller d_sae, batch or shuffle buffer");
+            throw ProblemException.badRequest(
+                    "run needs about " + TrainingFootprint.mib(need.totalBytes()) + " on " + device
+                            + " (d_sae " + sae.dSae() + ", d_in " + sae.dIn() + ", batchTokens " + batch
+                            + ", shuffleBufferTokens "
+                            + shuffle + ", " + path + " path), more than the per-run limit of " + limitMb + " MiB"
+                            + " (sae.trainer.device-memory-mb); use a smaller d_sae, batch or shuffle buffer");
         }
         long onDevice = store.unfinishedOnDevice(topics.runs(), device);
         if (onDevice >= config.runsPerDevice()) {
@@ -105,7 +114,7 @@ public class RunCommands {
         String rest = topic.substring(Topics.ACTIVATIONS_PREFIX.length());
         int dot = rest.indexOf('.');
         if (dot <= 0 || !rest.startsWith("blocks.", dot + 1)) return new String[2];
-        return new String[]{rest.substring(0, dot), rest.substring(dot + 1)};
+        return new String[] {rest.substring(0, dot), rest.substring(dot + 1)};
     }
 
     /** Pause, resume or stop; 404 for unknown runs, 409 for finished ones. */

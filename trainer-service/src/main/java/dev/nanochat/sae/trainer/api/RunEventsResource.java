@@ -1,8 +1,8 @@
 package dev.nanochat.sae.trainer.api;
 
 import dev.nanochat.sae.support.problem.ProblemException;
-import dev.nanochat.sae.trainer.persistence.RunStore;
 import dev.nanochat.sae.trainer.persistence.RunStatus;
+import dev.nanochat.sae.trainer.persistence.RunStore;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -36,13 +36,17 @@ public class RunEventsResource {
     public Multi<RunView> events(@PathParam("id") String id) {
         store.find(id).orElseThrow(() -> ProblemException.notFound("no run with id '" + id + "'"));
         AtomicBoolean ended = new AtomicBoolean();
-        return Multi.createFrom().ticks().every(Duration.ofMillis(500))
+        return Multi.createFrom()
+                .ticks()
+                .every(Duration.ofMillis(500))
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(tick -> store.find(id).map(RunView::of).orElse(null))
                 .filter(Objects::nonNull)
                 // take-while, inclusive of the first terminal view (before de-duplication, which would hide
                 // the repeated terminal view that ends the stream)
-                .select().first(v -> !ended.getAndSet(RunStatus.valueOf(v.status()).terminal()))
-                .skip().repetitions();
+                .select()
+                .first(v -> !ended.getAndSet(RunStatus.valueOf(v.status()).terminal()))
+                .skip()
+                .repetitions();
     }
 }

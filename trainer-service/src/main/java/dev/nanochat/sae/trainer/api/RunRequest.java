@@ -8,7 +8,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * (d_in, architecture, d_sae, k, ...). Sizes are in tokens (activation rows). Absent
  * {@code stopAfterTokens} = train continuously.
  */
-public record RunRequest(String activationTopic, String modelId, String hook, ObjectNode sae,
-        Integer batchTokens, Integer shuffleBufferTokens, Long checkpointEveryTokens, Long stopAfterTokens,
-        String device) {
-}
+public record RunRequest(
+        String activationTopic,
+        String modelId,
+        String hook,
+        ObjectNode sae,
+        Integer batchTokens,
+        Integer shuffleBufferTokens,
+        Long checkpointEveryTokens,
+        Long stopAfterTokens,
+        String device) {}

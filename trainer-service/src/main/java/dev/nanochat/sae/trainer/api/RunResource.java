@@ -26,7 +26,9 @@ public class RunResource {
     @POST
     public Response create(RunRequest request) throws Exception {
         RunEntity run = commands.create(request);
-        return Response.created(URI.create("/api/runs/" + run.id)).entity(RunView.of(run)).build();
+        return Response.created(URI.create("/api/runs/" + run.id))
+                .entity(RunView.of(run))
+                .build();
     }
 
     @GET

@@ -33,14 +33,27 @@ public class CheckpointPublisher {
     public void publish(RunEntity run, CheckpointEntity c) throws Exception {
         ObjectNode config = (ObjectNode) JSON.readTree(run.saeConfig);
         Map<String, Double> metrics = new LinkedHashMap<>();
-        JSON.readTree(c.metrics).fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
+        JSON.readTree(c.metrics)
+                .fields()
+                .forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
         metrics.put("dlq_records", (double) c.dlqRecords);
         metrics.put("duplicates_skipped", (double) c.duplicatesSkipped);
         // Runs created from a bare topic name still need model/hook labels: fall back to the SAE config's.
         String modelId = firstNonBlank(run.modelId, config.path("model_name").asText(), "unknown");
         String hook = firstNonBlank(run.hook, config.path("hook_point").asText(), "unknown");
-        CheckpointEvent event = new CheckpointEvent(run.id, c.step, c.tokens, c.path, c.sha256, c.isFinal, metrics,
-                config, modelId, hook, instance, c.createdAt);
+        CheckpointEvent event = new CheckpointEvent(
+                run.id,
+                c.step,
+                c.tokens,
+                c.path,
+                c.sha256,
+                c.isFinal,
+                metrics,
+                config,
+                modelId,
+                hook,
+                instance,
+                c.createdAt);
         producer.send(new ProducerRecord<>(topic, run.id, CheckpointEvents.toCloudEventBytes(event)))
                 .get(30, TimeUnit.SECONDS);
     }

@@ -22,8 +22,8 @@ public class ControlNotices {
     }
 
     public void notify(String runId, int slot, String desiredState) throws Exception {
-        byte[] value = ("{\"runId\":\"" + runId + "\",\"desired\":\"" + desiredState + "\"}")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] value =
+                ("{\"runId\":\"" + runId + "\",\"desired\":\"" + desiredState + "\"}").getBytes(StandardCharsets.UTF_8);
         producer.send(new ProducerRecord<>(topic, slot, runId, value)).get(30, TimeUnit.SECONDS);
     }
 

@@ -1,12 +1,11 @@
 package dev.nanochat.sae.trainer.kafka;
 
-import dev.nanochat.sae.core.train.RecordSource;
-import dev.nanochat.sae.core.train.Rows;
-
 import dev.nanochat.sae.core.records.ActivationBatch;
 import dev.nanochat.sae.core.records.ActivationBatchCodec;
 import dev.nanochat.sae.core.records.InvalidRecordException;
 import dev.nanochat.sae.core.records.Split;
+import dev.nanochat.sae.core.train.RecordSource;
+import dev.nanochat.sae.core.train.Rows;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -46,14 +45,20 @@ public final class KafkaRecordSource implements RecordSource, AutoCloseable {
     private final Map<Integer, Long> nextOffsets = new HashMap<>();
     private final Map<String, String> startPosition;
     private final ReplayFilter replays;
-    private Iterator<ConsumerRecord<String, byte[]>> pending = List.<ConsumerRecord<String, byte[]>>of().iterator();
+    private Iterator<ConsumerRecord<String, byte[]>> pending =
+            List.<ConsumerRecord<String, byte[]>>of().iterator();
     private long lastAssignAttempt;
     private long deadLettered;
     private long evalSkipped;
     private long duplicatesSkipped;
 
-    public KafkaRecordSource(KafkaConsumer<String, byte[]> consumer, String topic, int dIn,
-            Map<String, String> startPosition, long deadLetteredBefore, long duplicatesSkippedBefore,
+    public KafkaRecordSource(
+            KafkaConsumer<String, byte[]> consumer,
+            String topic,
+            int dIn,
+            Map<String, String> startPosition,
+            long deadLetteredBefore,
+            long duplicatesSkippedBefore,
             DeadLetterSink deadLetters) {
         this.consumer = consumer;
         this.topic = topic;
@@ -102,8 +107,9 @@ public final class KafkaRecordSource implements RecordSource, AutoCloseable {
         }
         if (sequence != null && !replays.admit(record.partition(), batch.collectionId(), sequence)) {
             duplicatesSkipped++;
-            LOG.debugf("skipped collector replay %s:%d@%d (collection %s, sequence %d)", topic,
-                    record.partition(), record.offset(), batch.collectionId(), sequence);
+            LOG.debugf(
+                    "skipped collector replay %s:%d@%d (collection %s, sequence %d)",
+                    topic, record.partition(), record.offset(), batch.collectionId(), sequence);
             return null;
         }
         return new Rows(batch.activations(), batch.rows());
@@ -124,11 +130,13 @@ public final class KafkaRecordSource implements RecordSource, AutoCloseable {
         try {
             sequence = Long.parseLong(text.trim());
         } catch (NumberFormatException e) {
-            throw new InvalidRecordException(InvalidRecordException.Reason.MALFORMED,
+            throw new InvalidRecordException(
+                    InvalidRecordException.Reason.MALFORMED,
                     "header " + ActivationBatchCodec.HEADER_SEQUENCE + " is not a number: '" + text + "'");
         }
         if (sequence != batch.sequence()) {
-            throw new InvalidRecordException(InvalidRecordException.Reason.MALFORMED,
+            throw new InvalidRecordException(
+                    InvalidRecordException.Reason.MALFORMED,
                     "header " + ActivationBatchCodec.HEADER_SEQUENCE + " " + sequence
                             + " disagrees with metadata sequence " + batch.sequence());
         }
@@ -151,7 +159,9 @@ public final class KafkaRecordSource implements RecordSource, AutoCloseable {
         if (infos == null || infos.isEmpty()) {
             return false; // the collector has not created the topic yet
         }
-        List<TopicPartition> parts = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+        List<TopicPartition> parts = infos.stream()
+                .map(i -> new TopicPartition(topic, i.partition()))
+                .toList();
         consumer.assign(parts);
         for (TopicPartition tp : parts) {
             String saved = startPosition.get(key(tp.partition()));
@@ -177,8 +187,9 @@ public final class KafkaRecordSource implements RecordSource, AutoCloseable {
     public void commit(Map<String, String> position) {
         Map<TopicPartition, OffsetAndMetadata> offsets = position.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(topic + ":"))
-                .collect(Collectors.toMap(e -> new TopicPartition(topic,
-                        Integer.parseInt(e.getKey().substring(topic.length() + 1))),
+                .collect(Collectors.toMap(
+                        e -> new TopicPartition(
+                                topic, Integer.parseInt(e.getKey().substring(topic.length() + 1))),
                         e -> new OffsetAndMetadata(Long.parseLong(e.getValue()))));
         if (!offsets.isEmpty()) {
             consumer.commitSync(offsets);

@@ -38,7 +38,11 @@ public final class RunOwnership implements Runnable, ConsumerRebalanceListener {
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
 
-    public RunOwnership(KafkaClientProperties kafka, TopicNames topics, TrainerConfig config, InstanceId instance,
+    public RunOwnership(
+            KafkaClientProperties kafka,
+            TopicNames topics,
+            TrainerConfig config,
+            InstanceId instance,
             RunSupervisor supervisor) {
         Properties props = kafka.consumer(config.group(), "control-" + instance.value(), Map.of());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true);

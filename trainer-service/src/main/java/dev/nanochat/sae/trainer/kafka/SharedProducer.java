@@ -1,9 +1,9 @@
 package dev.nanochat.sae.trainer.kafka;
 
+import dev.nanochat.sae.support.kafka.KafkaClientProperties;
 import dev.nanochat.sae.trainer.runtime.InstanceId;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import dev.nanochat.sae.support.kafka.KafkaClientProperties;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Future;

@@ -18,17 +18,17 @@ import org.jboss.logging.Logger;
 public final class TopicInitializer {
     private static final Logger LOG = Logger.getLogger(TopicInitializer.class);
 
-    private TopicInitializer() {
-    }
+    private TopicInitializer() {}
 
-    public static void ensureTopics(KafkaClientProperties kafka, TopicNames topics, TrainerConfig config) throws Exception {
+    public static void ensureTopics(KafkaClientProperties kafka, TopicNames topics, TrainerConfig config)
+            throws Exception {
         try (Admin admin = Admin.create(kafka.admin("trainer-topics", Map.of()))) {
             short rf = config.replicationFactor();
             // Compacted: only the latest notice per run key matters; one partition per run slot.
-            NewTopic control = new NewTopic(topics.runs(), config.runSlots(), rf)
-                    .configs(Map.of("cleanup.policy", "compact"));
-            List<NewTopic> wanted = new ArrayList<>(List.of(control,
-                    new NewTopic(topics.checkpoints(), 1, rf), new NewTopic(topics.dlq(), 1, rf)));
+            NewTopic control =
+                    new NewTopic(topics.runs(), config.runSlots(), rf).configs(Map.of("cleanup.policy", "compact"));
+            List<NewTopic> wanted = new ArrayList<>(
+                    List.of(control, new NewTopic(topics.checkpoints(), 1, rf), new NewTopic(topics.dlq(), 1, rf)));
             Set<String> existing = admin.listTopics().names().get();
             wanted.removeIf(t -> existing.contains(t.name()));
             for (NewTopic t : wanted) {
@@ -53,7 +53,12 @@ public final class TopicInitializer {
     private static int controlPartitions(Admin admin, String topic) throws Exception {
         for (int attempt = 1; ; attempt++) {
             try {
-                return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+                return admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get()
+                        .get(topic)
+                        .partitions()
+                        .size();
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempt >= 50) {
                     throw e;

@@ -13,17 +13,30 @@ import java.time.Instant;
 @Entity
 @Table(name = "checkpoints")
 public class CheckpointEntity extends PanacheEntityBase {
-    @Id @GeneratedValue(strategy = GenerationType.IDENTITY) public Long id;
-    @Column(name = "run_id") public String runId;
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(name = "run_id")
+    public String runId;
+
     public long step;
     public long tokens;
-    @Column(name = "dlq_records") public long dlqRecords;
+
+    @Column(name = "dlq_records")
+    public long dlqRecords;
     /** Collector replays skipped up to this checkpoint. */
-    @Column(name = "duplicates_skipped") public long duplicatesSkipped;
+    @Column(name = "duplicates_skipped")
+    public long duplicatesSkipped;
+
     public String path;
     public String sha256;
-    @Column(name = "final") public boolean isFinal;
+
+    @Column(name = "final")
+    public boolean isFinal;
     /** Training metrics at the checkpoint, JSON object. */
     public String metrics;
-    @Column(name = "created_at") public Instant createdAt;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
 }

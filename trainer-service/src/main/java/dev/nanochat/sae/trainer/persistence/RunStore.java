@@ -25,11 +25,14 @@ public class RunStore {
     @Transactional
     public Optional<RunEntity> create(RunEntity run, int slots) {
         // Serialise slot allocation per control topic (instances may create runs concurrently).
-        em.createNativeQuery("select pg_advisory_xact_lock(hashtext(?1))").setParameter(1, run.controlTopic)
+        em.createNativeQuery("select pg_advisory_xact_lock(hashtext(?1))")
+                .setParameter(1, run.controlTopic)
                 .getSingleResult();
         List<Integer> used = em.createQuery(
-                "select r.slot from RunEntity r where r.controlTopic = ?1 and r.slot is not null", Integer.class)
-                .setParameter(1, run.controlTopic).getResultList();
+                        "select r.slot from RunEntity r where r.controlTopic = ?1 and r.slot is not null",
+                        Integer.class)
+                .setParameter(1, run.controlTopic)
+                .getResultList();
         Set<Integer> taken = new HashSet<>(used);
         for (int s = 0; s < slots; s++) {
             if (!taken.contains(s)) {
@@ -45,14 +48,21 @@ public class RunStore {
     /** Unfinished runs (they hold a slot) of a control topic on a device. */
     @Transactional
     public long unfinishedOnDevice(String controlTopic, String device) {
-        return em.createQuery("select count(r) from RunEntity r where r.controlTopic = ?1 and r.slot is not null"
-                + " and r.device = ?2", Long.class).setParameter(1, controlTopic).setParameter(2, device).getSingleResult();
+        return em.createQuery(
+                        "select count(r) from RunEntity r where r.controlTopic = ?1 and r.slot is not null"
+                                + " and r.device = ?2",
+                        Long.class)
+                .setParameter(1, controlTopic)
+                .setParameter(2, device)
+                .getSingleResult();
     }
 
     /** Runs of a control topic not yet completed, stopped or failed (running, pending or paused). */
     @Transactional
     public List<RunEntity> unfinished(String controlTopic) {
-        return RunEntity.list("controlTopic = ?1 and status in ?2", controlTopic,
+        return RunEntity.list(
+                "controlTopic = ?1 and status in ?2",
+                controlTopic,
                 List.of(RunStatus.PENDING, RunStatus.RUNNING, RunStatus.PAUSED));
     }
 
@@ -68,7 +78,8 @@ public class RunStore {
 
     @Transactional
     public Optional<RunEntity> activeInSlot(String controlTopic, int slot) {
-        return RunEntity.find("controlTopic = ?1 and slot = ?2", controlTopic, slot).firstResultOptional();
+        return RunEntity.find("controlTopic = ?1 and slot = ?2", controlTopic, slot)
+                .firstResultOptional();
     }
 
     @Transactional
@@ -78,7 +89,8 @@ public class RunStore {
 
     @Transactional
     public Optional<CheckpointEntity> latestCheckpoint(String runId) {
-        return CheckpointEntity.find("runId = ?1 order by tokens desc, id desc", runId).firstResultOptional();
+        return CheckpointEntity.find("runId = ?1 order by tokens desc, id desc", runId)
+                .firstResultOptional();
     }
 
     /** Deletes these checkpoint rows of the run; returns the paths no remaining row of the run refers to. */
@@ -91,7 +103,11 @@ public class RunStore {
         CheckpointEntity.delete("runId = ?1 and id in ?2", runId, ids);
         java.util.Set<String> still = new java.util.HashSet<>();
         CheckpointEntity.<CheckpointEntity>list("runId", runId).forEach(c -> still.add(c.path));
-        return gone.stream().map(c -> c.path).filter(p -> !still.contains(p)).distinct().toList();
+        return gone.stream()
+                .map(c -> c.path)
+                .filter(p -> !still.contains(p))
+                .distinct()
+                .toList();
     }
 
     /** Finished runs last updated before this instant (their per-run meters can go). */
@@ -99,7 +115,8 @@ public class RunStore {
     public List<String> finishedBefore(Instant before) {
         return em.createQuery("select r.id from RunEntity r where r.status in ?1 and r.updatedAt < ?2", String.class)
                 .setParameter(1, List.of(RunStatus.COMPLETED, RunStatus.STOPPED, RunStatus.FAILED))
-                .setParameter(2, before).getResultList();
+                .setParameter(2, before)
+                .getResultList();
     }
 
     /** Sets what the user wants; returns the run, or empty when unknown. Finished runs are unchanged. */
@@ -145,30 +162,47 @@ public class RunStore {
     @Transactional
     public boolean recordRetry(String id, long epoch, String error) {
         return em.createQuery("update RunEntity set retries = retries + 1, lastError = ?3, updatedAt = ?4"
-                        + " where id = ?1 and ownerEpoch = ?2")
-                .setParameter(1, id).setParameter(2, epoch).setParameter(3, error).setParameter(4, Instant.now())
-                .executeUpdate() == 1;
+                                + " where id = ?1 and ownerEpoch = ?2")
+                        .setParameter(1, id)
+                        .setParameter(2, epoch)
+                        .setParameter(3, error)
+                        .setParameter(4, Instant.now())
+                        .executeUpdate()
+                == 1;
     }
 
     /** Records what the owner computes the run with (device, kernels); false when fenced off. */
     @Transactional
     public boolean describeEngine(String id, long epoch, String engine) {
         return em.createQuery("update RunEntity set engine = ?3, updatedAt = ?4 where id = ?1 and ownerEpoch = ?2")
-                .setParameter(1, id).setParameter(2, epoch).setParameter(3, engine).setParameter(4, Instant.now())
-                .executeUpdate() == 1;
+                        .setParameter(1, id)
+                        .setParameter(2, epoch)
+                        .setParameter(3, engine)
+                        .setParameter(4, Instant.now())
+                        .executeUpdate()
+                == 1;
     }
 
     /** Refreshes live figures; false when this owner has been fenced off. */
     @Transactional
     public boolean live(String id, long epoch, LiveFigures f) {
         return em.createQuery("update RunEntity set tokensTrained = ?3, tokensPerSecond = ?4, loss = ?5, fvu = ?6,"
-                        + " l0 = ?7, deadFraction = ?8, consumerLag = ?9, dlqRecords = ?10, updatedAt = ?11,"
-                        + " duplicatesSkipped = ?12 where id = ?1 and ownerEpoch = ?2")
-                .setParameter(1, id).setParameter(2, epoch).setParameter(3, f.tokens())
-                .setParameter(4, f.tokensPerSecond()).setParameter(5, f.loss()).setParameter(6, f.fvu())
-                .setParameter(7, f.l0()).setParameter(8, f.deadFraction()).setParameter(9, f.consumerLag())
-                .setParameter(10, f.dlqRecords()).setParameter(11, Instant.now())
-                .setParameter(12, f.duplicatesSkipped()).executeUpdate() == 1;
+                                + " l0 = ?7, deadFraction = ?8, consumerLag = ?9, dlqRecords = ?10, updatedAt = ?11,"
+                                + " duplicatesSkipped = ?12 where id = ?1 and ownerEpoch = ?2")
+                        .setParameter(1, id)
+                        .setParameter(2, epoch)
+                        .setParameter(3, f.tokens())
+                        .setParameter(4, f.tokensPerSecond())
+                        .setParameter(5, f.loss())
+                        .setParameter(6, f.fvu())
+                        .setParameter(7, f.l0())
+                        .setParameter(8, f.deadFraction())
+                        .setParameter(9, f.consumerLag())
+                        .setParameter(10, f.dlqRecords())
+                        .setParameter(11, Instant.now())
+                        .setParameter(12, f.duplicatesSkipped())
+                        .executeUpdate()
+                == 1;
     }
 
     /** Records a durable checkpoint; false (and nothing written) when fenced off. */

@@ -1,8 +1,7 @@
 package dev.nanochat.sae.trainer.runtime;
 
-import dev.nanochat.sae.core.train.TrainingDevice;
-
 import ai.djl.Device;
+import dev.nanochat.sae.core.train.TrainingDevice;
 
 /**
  * Maps a run's {@code device} (cpu | gpu | gpu:N; absent → the instance default {@code SAE_DEVICE}) to
@@ -10,8 +9,7 @@ import ai.djl.Device;
  * are sae-core's {@link TrainingDevice}, so the API rejects exactly what the trainer would.
  */
 public final class DeviceSelector {
-    private DeviceSelector() {
-    }
+    private DeviceSelector() {}
 
     /** Canonical device name of a request ("cpu", "gpu:0", ...) after checking DJL can use it. */
     public static String choose(String requested, String instanceDefault) {

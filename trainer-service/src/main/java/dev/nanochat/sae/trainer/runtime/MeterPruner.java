@@ -72,7 +72,8 @@ public class MeterPruner {
         if (withMeters.isEmpty()) {
             return 0;
         }
-        Set<String> old = new HashSet<>(store.finishedBefore(Instant.now().minus(config.retention().metricsMaxAge())));
+        Set<String> old = new HashSet<>(
+                store.finishedBefore(Instant.now().minus(config.retention().metricsMaxAge())));
         old.retainAll(withMeters);
         int removed = 0;
         for (Meter m : List.copyOf(meters.getMeters())) {

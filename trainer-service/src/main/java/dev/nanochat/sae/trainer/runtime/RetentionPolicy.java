@@ -15,8 +15,7 @@ import java.util.Set;
  */
 public final class RetentionPolicy {
     /** One checkpoint row as the policy sees it; {@code score} null when the checkpoint has no loss. */
-    public record Candidate(long id, long tokens, boolean isFinal, Double score) {
-    }
+    public record Candidate(long id, long tokens, boolean isFinal, Double score) {}
 
     private final int keepLast;
     private final boolean keepBest;
@@ -43,9 +42,14 @@ public final class RetentionPolicy {
         }
         byAge.stream().filter(Candidate::isFinal).forEach(c -> keep.add(c.id()));
         if (keepBest) {
-            byAge.stream().filter(c -> c.score() != null && Double.isFinite(c.score()))
-                    .min(Comparator.comparingDouble(Candidate::score)).ifPresent(c -> keep.add(c.id()));
+            byAge.stream()
+                    .filter(c -> c.score() != null && Double.isFinite(c.score()))
+                    .min(Comparator.comparingDouble(Candidate::score))
+                    .ifPresent(c -> keep.add(c.id()));
         }
-        return byAge.stream().map(Candidate::id).filter(id -> !keep.contains(id)).toList();
+        return byAge.stream()
+                .map(Candidate::id)
+                .filter(id -> !keep.contains(id))
+                .toList();
     }
 }

@@ -1,17 +1,16 @@
 package dev.nanochat.sae.trainer.runtime;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nanochat.sae.core.io.Digests;
 import dev.nanochat.sae.core.train.StepMetrics;
 import dev.nanochat.sae.core.train.Trainer;
-
-import dev.nanochat.sae.core.io.Digests;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nanochat.sae.trainer.kafka.KafkaRecordSource;
 import dev.nanochat.sae.trainer.persistence.CheckpointEntity;
 import dev.nanochat.sae.trainer.persistence.RunEntity;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,8 +42,11 @@ final class RunCheckpointer {
         services.producer.flush();
         Map<String, String> position = source.position();
         long tokens = trainer.tokensSeen();
-        Path dir = services.config.checkpointDir().toAbsolutePath()
-                .resolve(run.id).resolve(String.format("tokens-%012d%s", tokens, isFinal ? "-final" : ""));
+        Path dir = services.config
+                .checkpointDir()
+                .toAbsolutePath()
+                .resolve(run.id)
+                .resolve(String.format("tokens-%012d%s", tokens, isFinal ? "-final" : ""));
         trainer.checkpoint(dir, position);
         CheckpointEntity c = new CheckpointEntity();
         c.step = last != null ? last.step() : lastStep;
@@ -66,14 +68,16 @@ final class RunCheckpointer {
     }
 
     private void prune() {
-        RetentionPolicy policy = new RetentionPolicy(services.config.retention().keepLast(),
+        RetentionPolicy policy = new RetentionPolicy(
+                services.config.retention().keepLast(),
                 services.config.retention().keepBest());
         if (!policy.enabled()) {
             return;
         }
         try {
             List<RetentionPolicy.Candidate> all = services.store.checkpoints(run.id).stream()
-                    .map(c -> new RetentionPolicy.Candidate(c.id, c.tokens, c.isFinal, loss(c.metrics))).toList();
+                    .map(c -> new RetentionPolicy.Candidate(c.id, c.tokens, c.isFinal, loss(c.metrics)))
+                    .toList();
             List<Long> doomed = policy.toDelete(all);
             for (String path : services.store.deleteCheckpoints(run.id, doomed)) {
                 deleteTree(Path.of(path));
@@ -82,7 +86,8 @@ final class RunCheckpointer {
                 LOG.debugf("run %s: retention deleted %d checkpoints", run.id, doomed.size());
             }
         } catch (Exception e) {
-            LOG.warnf("run %s: checkpoint retention failed (%s); retried at the next checkpoint", run.id, e.getMessage());
+            LOG.warnf(
+                    "run %s: checkpoint retention failed (%s); retried at the next checkpoint", run.id, e.getMessage());
         }
     }
 

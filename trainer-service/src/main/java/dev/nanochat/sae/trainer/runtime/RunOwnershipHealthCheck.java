@@ -23,7 +23,9 @@ public class RunOwnershipHealthCheck implements HealthCheck {
         RunOwnership ownership = lifecycle.ownership();
         return HealthCheckResponse.named("trainer-group")
                 .status(ownership != null && ownership.isRunning())
-                .withData("ownedSlots", ownership == null ? "" : ownership.ownedSlots().toString())
+                .withData(
+                        "ownedSlots",
+                        ownership == null ? "" : ownership.ownedSlots().toString())
                 .withData("activeRuns", supervisor.activeRunners())
                 .build();
     }

@@ -3,7 +3,6 @@ package dev.nanochat.sae.trainer.runtime;
 import dev.nanochat.sae.core.train.StepMetrics;
 import dev.nanochat.sae.core.train.Trainer;
 import dev.nanochat.sae.core.train.TrainingLoop;
-
 import dev.nanochat.sae.trainer.kafka.KafkaRecordSource;
 import dev.nanochat.sae.trainer.persistence.LiveFigures;
 import dev.nanochat.sae.trainer.persistence.RunEntity;
@@ -82,9 +81,16 @@ final class RunProgress implements TrainingLoop.Listener {
             lastLiveAt = now;
             lastLiveTokens = tokens;
             StepMetrics m = last;
-            LiveFigures f = new LiveFigures(tokens, tokensPerSecond, m == null ? null : m.loss(),
-                    m == null ? null : m.fvu(), m == null ? null : m.l0(), m == null ? null : m.deadFraction(),
-                    source.lag(), source.deadLettered(), source.duplicatesSkipped());
+            LiveFigures f = new LiveFigures(
+                    tokens,
+                    tokensPerSecond,
+                    m == null ? null : m.loss(),
+                    m == null ? null : m.fvu(),
+                    m == null ? null : m.l0(),
+                    m == null ? null : m.deadFraction(),
+                    source.lag(),
+                    source.deadLettered(),
+                    source.duplicatesSkipped());
             fenced = !services.store.live(run.id, epoch, f);
         }
         if (fenced || stop == StopReason.ABANDON) {

@@ -1,12 +1,11 @@
 package dev.nanochat.sae.trainer.runtime;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.train.LoopSettings;
 import dev.nanochat.sae.core.train.Trainer;
 import dev.nanochat.sae.core.train.TrainingLoop;
 import dev.nanochat.sae.core.train.TrainingOptions;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nanochat.sae.trainer.kafka.KafkaRecordSource;
 import dev.nanochat.sae.trainer.persistence.CheckpointEntity;
 import dev.nanochat.sae.trainer.persistence.RunEntity;
@@ -75,7 +74,8 @@ final class RunRunner implements Runnable {
         long checkpointedAtFailure = -1;
         while (true) {
             try {
-                epoch = epoch < 0 ? services.store.claim(run.id, services.instance.value())
+                epoch = epoch < 0
+                        ? services.store.claim(run.id, services.instance.value())
                         : services.store.reclaim(run.id, services.instance.value(), epoch);
                 if (epoch < 0) {
                     LOG.infof("run %s was taken over while it waited to retry; leaving it", run.id);
@@ -96,10 +96,12 @@ final class RunRunner implements Runnable {
                 checkpointedAtFailure = run.tokensCheckpointed;
                 consecutive++;
                 String why = TransientFailures.describe(e);
-                long backoff = Math.min(services.config.retryMaxBackoffMs(),
+                long backoff = Math.min(
+                        services.config.retryMaxBackoffMs(),
                         services.config.retryInitialBackoffMs() << Math.min(consecutive - 1, 20));
-                LOG.warnf("run %s: transient failure %d (%s); resuming from the last checkpoint in %d ms", run.id,
-                        consecutive, why, backoff);
+                LOG.warnf(
+                        "run %s: transient failure %d (%s); resuming from the last checkpoint in %d ms",
+                        run.id, consecutive, why, backoff);
                 services.meters.counter("trainer.run.retries", "run", run.id).increment();
                 recordRetry(epoch, why);
                 if (!backOff(backoff)) {
@@ -124,7 +126,8 @@ final class RunRunner implements Runnable {
         progress = null;
         // The run's device wins over the one stored in the checkpoint (a GPU run may resume on a CPU
         // instance only if the run itself says cpu); the trainer resolves it through DJL and fails fast.
-        try (Trainer trainer = latest.isPresent() ? Trainer.resume(Path.of(latest.get().path), run.device)
+        try (Trainer trainer = latest.isPresent()
+                ? Trainer.resume(Path.of(latest.get().path), run.device)
                 : new Trainer(config, TrainingOptions.defaults(stopAfter, run.device))) {
             services.store.describeEngine(run.id, epoch, trainer.engineDescription());
             Map<String, String> position = latest.isPresent() ? trainer.sourcePosition() : Map.of();
@@ -136,19 +139,24 @@ final class RunRunner implements Runnable {
                 // it: announce again (same CloudEvents id runId:step, so consumers de-duplicate).
                 services.checkpoints.publish(run, latest.get());
             }
-            LOG.infof("run %s (epoch %d) starts at %d tokens from %s; %s", run.id, epoch,
-                    trainer.tokensSeen(), run.activationTopic, trainer.engineDescription());
-            try (KafkaRecordSource source = services.openSource(run.id, run.activationTopic, config.dIn(),
-                    position, dlqBefore, duplicatesBefore)) {
+            LOG.infof(
+                    "run %s (epoch %d) starts at %d tokens from %s; %s",
+                    run.id, epoch, trainer.tokensSeen(), run.activationTopic, trainer.engineDescription());
+            try (KafkaRecordSource source = services.openSource(
+                    run.id, run.activationTopic, config.dIn(), position, dlqBefore, duplicatesBefore)) {
                 progress = new RunProgress(services, run, epoch, trainer, source);
                 if (earlyStop != null) {
                     progress.requestStop(earlyStop);
                 }
-                LoopSettings settings = new LoopSettings(run.batchTokens,
-                        Math.max(run.shuffleBufferTokens, run.batchTokens), run.checkpointEveryTokens,
-                        run.stopAfterTokens, Duration.ofMillis(200), Duration.ofSeconds(2));
-                TrainingLoop.Outcome outcome = new TrainingLoop(trainer, source, settings, progress,
-                        config.dIn(), config.seed()).run();
+                LoopSettings settings = new LoopSettings(
+                        run.batchTokens,
+                        Math.max(run.shuffleBufferTokens, run.batchTokens),
+                        run.checkpointEveryTokens,
+                        run.stopAfterTokens,
+                        Duration.ofMillis(200),
+                        Duration.ofSeconds(2));
+                TrainingLoop.Outcome outcome =
+                        new TrainingLoop(trainer, source, settings, progress, config.dIn(), config.seed()).run();
                 settle(epoch, outcome);
                 return true;
             }
@@ -157,7 +165,8 @@ final class RunRunner implements Runnable {
 
     private void settleFinal(long epoch, CheckpointEntity last) {
         RunStatus status = last.tokens >= (run.stopAfterTokens == null ? Long.MAX_VALUE : run.stopAfterTokens)
-                ? RunStatus.COMPLETED : RunStatus.STOPPED;
+                ? RunStatus.COMPLETED
+                : RunStatus.STOPPED;
         LOG.infof("run %s ends here after a retry: %s at its final checkpoint", run.id, status);
         if (services.store.settle(run.id, epoch, status, null)) {
             services.notices.tombstone(run.id, run.slot);
@@ -216,15 +225,16 @@ final class RunRunner implements Runnable {
     }
 
     private void settle(long epoch, TrainingLoop.Outcome outcome) {
-        RunStatus status = switch (outcome) {
-            case COMPLETED -> RunStatus.COMPLETED;
-            case ABANDONED -> null;
-            case STOPPED -> switch (progress.stopReason()) {
-                case PAUSE -> RunStatus.PAUSED;
-                case STOP -> RunStatus.STOPPED;
-                default -> RunStatus.RUNNING; // handed over: the next owner continues it
-            };
-        };
+        RunStatus status =
+                switch (outcome) {
+                    case COMPLETED -> RunStatus.COMPLETED;
+                    case ABANDONED -> null;
+                    case STOPPED -> switch (progress.stopReason()) {
+                        case PAUSE -> RunStatus.PAUSED;
+                        case STOP -> RunStatus.STOPPED;
+                        default -> RunStatus.RUNNING; // handed over: the next owner continues it
+                    };
+                };
         LOG.infof("run %s ends here: %s", run.id, outcome);
         if (status != null && services.store.settle(run.id, epoch, status, null) && status.terminal()) {
             services.notices.tombstone(run.id, run.slot);

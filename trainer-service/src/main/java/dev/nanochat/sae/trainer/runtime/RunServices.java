@@ -29,8 +29,16 @@ public class RunServices {
     final InstanceId instance;
     final MeterRegistry meters;
 
-    RunServices(RunStore store, SharedProducer producer, ControlNotices notices, DeadLetterPublisher deadLetters,
-            CheckpointPublisher checkpoints, KafkaClientProperties kafka, TopicNames topics, TrainerConfig config, InstanceId instance,
+    RunServices(
+            RunStore store,
+            SharedProducer producer,
+            ControlNotices notices,
+            DeadLetterPublisher deadLetters,
+            CheckpointPublisher checkpoints,
+            KafkaClientProperties kafka,
+            TopicNames topics,
+            TrainerConfig config,
+            InstanceId instance,
             MeterRegistry meters) {
         this.store = store;
         this.producer = producer;
@@ -54,15 +62,18 @@ public class RunServices {
      * dead-lettered with a confirmed send, so the offsets a later checkpoint commits never skip one.
      * Activation topics are the collector's: a run on a missing topic waits instead of creating it.
      */
-    KafkaRecordSource openSource(String runId, String topic, int dIn, Map<String, String> position, long dlqBefore,
-            long duplicatesBefore) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                kafka.consumer(runGroup(runId), "run-" + runId + "-" + instance.value(),
-                        Map.of(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false")));
+    KafkaRecordSource openSource(
+            String runId, String topic, int dIn, Map<String, String> position, long dlqBefore, long duplicatesBefore) {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.consumer(
+                runGroup(runId),
+                "run-" + runId + "-" + instance.value(),
+                Map.of(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false")));
         return new KafkaRecordSource(consumer, topic, dIn, position, dlqBefore, duplicatesBefore, (record, why) -> {
-            deadLetters.send(DeadLetter.of(record.topic(), record.partition(), record.offset(), why, record.value()),
+            deadLetters.send(
+                    DeadLetter.of(record.topic(), record.partition(), record.offset(), why, record.value()),
                     record.key());
-            meters.counter("trainer.dead.letters", "reason", why.reason().code()).increment();
+            meters.counter("trainer.dead.letters", "reason", why.reason().code())
+                    .increment();
         });
     }
 }

@@ -30,7 +30,12 @@ public class TrainerLifecycle {
     private volatile boolean stopping;
     private Thread thread;
 
-    TrainerLifecycle(KafkaClientProperties kafka, TopicNames topics, TrainerConfig config, InstanceId instance, RunSupervisor supervisor) {
+    TrainerLifecycle(
+            KafkaClientProperties kafka,
+            TopicNames topics,
+            TrainerConfig config,
+            InstanceId instance,
+            RunSupervisor supervisor) {
         this.kafka = kafka;
         this.topics = topics;
         this.config = config;
@@ -40,9 +45,15 @@ public class TrainerLifecycle {
 
     void onStart(@Observes StartupEvent event) throws Exception {
         Engine engine = Engine.getInstance();
-        LOG.infof("trainer %s: DJL %s %s, GPUs visible: %d, checkpoints in %s, control topic %s (%d slots)",
-                instance.value(), engine.getEngineName(), engine.getVersion(), engine.getGpuCount(),
-                config.checkpointDir().toAbsolutePath(), topics.runs(), config.runSlots());
+        LOG.infof(
+                "trainer %s: DJL %s %s, GPUs visible: %d, checkpoints in %s, control topic %s (%d slots)",
+                instance.value(),
+                engine.getEngineName(),
+                engine.getVersion(),
+                engine.getGpuCount(),
+                config.checkpointDir().toAbsolutePath(),
+                topics.runs(),
+                config.runSlots());
         TopicInitializer.ensureTopics(kafka, topics, config);
         ownership = new RunOwnership(kafka, topics, config, instance, supervisor);
         thread = new Thread(this::superviseOwnership, "run-ownership");

@@ -18,16 +18,18 @@ import org.apache.kafka.common.errors.RetriableException;
  * The whole cause chain is examined because Hibernate, Agroal and futures wrap the real cause.
  */
 public final class TransientFailures {
-    private TransientFailures() {
-    }
+    private TransientFailures() {}
 
     public static boolean isTransient(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof RetriableException || t instanceof CommitFailedException
+            if (t instanceof RetriableException
+                    || t instanceof CommitFailedException
                     || t instanceof org.apache.kafka.common.errors.TimeoutException
                     || t instanceof java.util.concurrent.TimeoutException
-                    || t instanceof SQLTransientException || t instanceof SQLRecoverableException
-                    || t instanceof ConnectException || t instanceof SocketTimeoutException
+                    || t instanceof SQLTransientException
+                    || t instanceof SQLRecoverableException
+                    || t instanceof ConnectException
+                    || t instanceof SocketTimeoutException
                     || t instanceof SocketException) {
                 return true;
             }
@@ -36,8 +38,10 @@ public final class TransientFailures {
             }
             // Hibernate's JDBCConnectionException / Agroal's pool exhaustion, by name: no hard dependency.
             String name = t.getClass().getName();
-            if (name.endsWith("JDBCConnectionException") || name.endsWith("LockTimeoutException")
-                    || (t instanceof SQLException && String.valueOf(t.getMessage()).contains("Acquisition timeout"))) {
+            if (name.endsWith("JDBCConnectionException")
+                    || name.endsWith("LockTimeoutException")
+                    || (t instanceof SQLException
+                            && String.valueOf(t.getMessage()).contains("Acquisition timeout"))) {
                 return true;
             }
         }
@@ -53,8 +57,13 @@ public final class TransientFailures {
         if (state == null) {
             return false;
         }
-        return state.startsWith("08") || state.startsWith("53") || state.equals("57P01") || state.equals("57P02")
-                || state.equals("57P03") || state.equals("40001") || state.equals("40P01");
+        return state.startsWith("08")
+                || state.startsWith("53")
+                || state.equals("57P01")
+                || state.equals("57P02")
+                || state.equals("57P03")
+                || state.equals("40001")
+                || state.equals("40P01");
     }
 
     /** A one-line description for the run's status (class + message of the innermost cause). */
@@ -64,6 +73,8 @@ public final class TransientFailures {
             root = root.getCause();
         }
         String outer = failure.getClass().getSimpleName() + ": " + failure.getMessage();
-        return root == failure ? outer : outer + " (cause " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+        return root == failure
+                ? outer
+                : outer + " (cause " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
     }
 }

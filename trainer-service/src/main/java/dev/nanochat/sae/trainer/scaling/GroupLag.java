@@ -39,16 +39,20 @@ public final class GroupLag {
     }
 
     /** Lag of each subscription (records not yet committed by its group). */
-    public Map<Subscription, Long> lags(List<Subscription> subs) throws InterruptedException, ExecutionException, TimeoutException {
+    public Map<Subscription, Long> lags(List<Subscription> subs)
+            throws InterruptedException, ExecutionException, TimeoutException {
         Map<Subscription, Long> out = new HashMap<>();
         if (subs.isEmpty()) return out;
         Set<String> topics = new HashSet<>();
         subs.forEach(s -> topics.add(s.topic()));
         Map<String, List<TopicPartition>> partitions = new HashMap<>();
-        for (Map.Entry<String, KafkaFuture<TopicDescription>> e : admin.describeTopics(topics).topicNameValues().entrySet()) {
+        for (Map.Entry<String, KafkaFuture<TopicDescription>> e :
+                admin.describeTopics(topics).topicNameValues().entrySet()) {
             try {
                 List<TopicPartition> tps = new ArrayList<>();
-                e.getValue().get(timeoutMs, TimeUnit.MILLISECONDS).partitions()
+                e.getValue()
+                        .get(timeoutMs, TimeUnit.MILLISECONDS)
+                        .partitions()
                         .forEach(p -> tps.add(new TopicPartition(e.getKey(), p.partition())));
                 partitions.put(e.getKey(), tps);
             } catch (ExecutionException ex) {
@@ -57,13 +61,16 @@ public final class GroupLag {
         }
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-        partitions.values().forEach(tps -> tps.forEach(tp -> {
-            latest.put(tp, OffsetSpec.latest());
-            earliest.put(tp, OffsetSpec.earliest());
-        }));
-        Map<TopicPartition, ListOffsetsResultInfo> ends = latest.isEmpty() ? Map.of()
-                : admin.listOffsets(latest).all().get(timeoutMs, TimeUnit.MILLISECONDS);
-        Map<TopicPartition, ListOffsetsResultInfo> starts = earliest.isEmpty() ? Map.of()
+        partitions
+                .values()
+                .forEach(tps -> tps.forEach(tp -> {
+                    latest.put(tp, OffsetSpec.latest());
+                    earliest.put(tp, OffsetSpec.earliest());
+                }));
+        Map<TopicPartition, ListOffsetsResultInfo> ends =
+                latest.isEmpty() ? Map.of() : admin.listOffsets(latest).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+        Map<TopicPartition, ListOffsetsResultInfo> starts = earliest.isEmpty()
+                ? Map.of()
                 : admin.listOffsets(earliest).all().get(timeoutMs, TimeUnit.MILLISECONDS);
         Map<String, ListConsumerGroupOffsetsSpec> specs = new HashMap<>();
         for (Subscription s : subs) {
@@ -71,7 +78,8 @@ public final class GroupLag {
                 specs.put(s.group(), new ListConsumerGroupOffsetsSpec().topicPartitions(partitions.get(s.topic())));
             }
         }
-        Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = specs.isEmpty() ? Map.of()
+        Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = specs.isEmpty()
+                ? Map.of()
                 : admin.listConsumerGroupOffsets(specs).all().get(timeoutMs, TimeUnit.MILLISECONDS);
         for (Subscription s : subs) {
             long lag = 0;

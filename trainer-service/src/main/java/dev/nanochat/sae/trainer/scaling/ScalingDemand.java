@@ -21,8 +21,14 @@ import java.util.Collection;
  * @param runsBehind      runs that want to train with a lag of at least {@code lagThreshold}
  * @param desiredTrainers ceil(runsBehind / runsPerTrainer)
  */
-public record ScalingDemand(long totalLag, int unfinishedRuns, int runsBehind, int desiredTrainers,
-        long lagThreshold, int runsPerTrainer, Instant computedAt) {
+public record ScalingDemand(
+        long totalLag,
+        int unfinishedRuns,
+        int runsBehind,
+        int desiredTrainers,
+        long lagThreshold,
+        int runsPerTrainer,
+        Instant computedAt) {
 
     /** One unfinished run: its uncommitted records, and whether it wants to train now (not paused). */
     public record RunLag(long lag, boolean training) {}

@@ -63,7 +63,8 @@ public class ScalingResource {
         }
         List<RunEntity> runs = store.unfinished(topics.runs());
         List<GroupLag.Subscription> subs = runs.stream()
-                .map(r -> new GroupLag.Subscription(RunServices.runGroup(r.id), r.activationTopic)).toList();
+                .map(r -> new GroupLag.Subscription(RunServices.runGroup(r.id), r.activationTopic))
+                .toList();
         Map<GroupLag.Subscription, Long> lags;
         try {
             lags = new GroupLag(admin(), 10_000).lags(subs);

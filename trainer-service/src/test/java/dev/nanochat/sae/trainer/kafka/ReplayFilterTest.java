@@ -29,8 +29,20 @@ class ReplayFilterTest {
         f.admit(2, "c:1|x", 4);
         Map<String, String> position = new HashMap<>(Map.of("acts:0", "17", "acts:2", "9", "seq|other|0|c", "99"));
         f.writeTo(position);
-        assertEquals(Map.of("acts:0", "17", "acts:2", "9", "seq|other|0|c", "99",
-                "seq|acts|0|c:1|x", "5", "seq|acts|2|c:1|x", "8"), position, "one entry per partition × collection");
+        assertEquals(
+                Map.of(
+                        "acts:0",
+                        "17",
+                        "acts:2",
+                        "9",
+                        "seq|other|0|c",
+                        "99",
+                        "seq|acts|0|c:1|x",
+                        "5",
+                        "seq|acts|2|c:1|x",
+                        "8"),
+                position,
+                "one entry per partition × collection");
 
         ReplayFilter restored = new ReplayFilter("acts", position);
         assertFalse(restored.admit(0, "c:1|x", 5));
@@ -38,7 +50,7 @@ class ReplayFilterTest {
         assertFalse(restored.admit(2, "c:1|x", 8));
         Map<String, String> own = new HashMap<>();
         restored.writeTo(own);
-        assertEquals(Map.of("seq|acts|0|c:1|x", "6", "seq|acts|2|c:1|x", "8"), own,
-                "only this topic's marks are restored");
+        assertEquals(
+                Map.of("seq|acts|0|c:1|x", "6", "seq|acts|2|c:1|x", "8"), own, "only this topic's marks are restored");
     }
 }

@@ -24,7 +24,8 @@ class TransientFailuresTest {
         assertTrue(TransientFailures.isTransient(new CommitFailedException()));
         assertTrue(TransientFailures.isTransient(new RuntimeException("tx", new SQLException("gone", "08006"))));
         assertTrue(TransientFailures.isTransient(new SQLException("terminating connection", "57P01")));
-        assertTrue(TransientFailures.isTransient(new SQLException("Acquisition timeout while waiting for new connection")));
+        assertTrue(TransientFailures.isTransient(
+                new SQLException("Acquisition timeout while waiting for new connection")));
     }
 
     @Test

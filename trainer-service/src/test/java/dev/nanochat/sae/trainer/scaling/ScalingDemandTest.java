@@ -14,8 +14,13 @@ class ScalingDemandTest {
     @Test
     void trainers_follow_the_runs_that_fall_behind_not_the_size_of_the_backlog() {
         // 5 training runs, 3 of them at or above the threshold 100; one paused run with a big backlog.
-        List<RunLag> runs = List.of(new RunLag(100, true), new RunLag(5000, true), new RunLag(99, true),
-                new RunLag(0, true), new RunLag(250, true), new RunLag(10_000, false));
+        List<RunLag> runs = List.of(
+                new RunLag(100, true),
+                new RunLag(5000, true),
+                new RunLag(99, true),
+                new RunLag(0, true),
+                new RunLag(250, true),
+                new RunLag(10_000, false));
         ScalingDemand d = ScalingDemand.of(runs, 100, 2, NOW);
         assertEquals(15_449, d.totalLag(), "the backlog of every unfinished run, paused included");
         assertEquals(6, d.unfinishedRuns());
@@ -28,7 +33,8 @@ class ScalingDemandTest {
     @Test
     void no_runs_ask_for_no_trainers() {
         ScalingDemand d = ScalingDemand.of(List.of(), 100, 2, NOW);
-        assertEquals(List.of(0L, 0, 0, 0), List.of(d.totalLag(), d.unfinishedRuns(), d.runsBehind(), d.desiredTrainers()));
+        assertEquals(
+                List.of(0L, 0, 0, 0), List.of(d.totalLag(), d.unfinishedRuns(), d.runsBehind(), d.desiredTrainers()));
     }
 
     @Test

@@ -48,7 +48,9 @@ public final class ActivationTopics implements AutoCloseable {
 
     public static void create(String bootstrap, String topic, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+                    .all()
+                    .get();
         }
     }
 
@@ -62,14 +64,24 @@ public final class ActivationTopics implements AutoCloseable {
             docs[i] = sequence;
             positions[i] = i;
         }
-        return ActivationBatchCodec.encode(new ActivationBatch("test-collection", "synthetic", "blocks.0.hook_resid_post",
-                dIn, DType.F32, sequence++, split, ActivationBatchCodec.SCHEMA_VERSION, activations, tokens, docs,
+        return ActivationBatchCodec.encode(new ActivationBatch(
+                "test-collection",
+                "synthetic",
+                "blocks.0.hook_resid_post",
+                dIn,
+                DType.F32,
+                sequence++,
+                split,
+                ActivationBatchCodec.SCHEMA_VERSION,
+                activations,
+                tokens,
+                docs,
                 positions));
     }
 
     /** Record {@code sequence} of a collection as the collector encodes it (the helper's own counter is untouched). */
-    public static ActivationBatch collectorBatch(String collection, long sequence, float[] activations, int rows,
-            int dIn) {
+    public static ActivationBatch collectorBatch(
+            String collection, long sequence, float[] activations, int rows, int dIn) {
         int[] tokens = new int[rows];
         long[] docs = new long[rows];
         int[] positions = new int[rows];
@@ -78,8 +90,19 @@ public final class ActivationTopics implements AutoCloseable {
             docs[i] = sequence;
             positions[i] = i;
         }
-        return new ActivationBatch(collection, "synthetic", "blocks.0.hook_resid_post", dIn, DType.F32, sequence,
-                Split.TRAIN, ActivationBatchCodec.SCHEMA_VERSION, activations, tokens, docs, positions);
+        return new ActivationBatch(
+                collection,
+                "synthetic",
+                "blocks.0.hook_resid_post",
+                dIn,
+                DType.F32,
+                sequence,
+                Split.TRAIN,
+                ActivationBatchCodec.SCHEMA_VERSION,
+                activations,
+                tokens,
+                docs,
+                positions);
     }
 
     /**
@@ -87,10 +110,13 @@ public final class ActivationTopics implements AutoCloseable {
      * sequence mod partitions, the {@code sae-*} headers. Sending the same batch again is a collector replay.
      */
     public void sendAsCollector(String topic, int partitions, ActivationBatch batch) throws Exception {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, (int) (batch.sequence() % partitions),
-                batch.collectionId() + ":" + batch.sequence(), ActivationBatchCodec.encode(batch));
-        ActivationBatchCodec.headers(batch).forEach((name, value) ->
-                record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(
+                topic,
+                (int) (batch.sequence() % partitions),
+                batch.collectionId() + ":" + batch.sequence(),
+                ActivationBatchCodec.encode(batch));
+        ActivationBatchCodec.headers(batch)
+                .forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
         producer.send(record).get();
     }
 

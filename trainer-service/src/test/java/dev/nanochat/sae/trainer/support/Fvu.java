@@ -1,13 +1,11 @@
 package dev.nanochat.sae.trainer.support;
 
 import dev.nanochat.sae.core.Sae;
-
 import java.nio.file.Path;
 
 /** Oracle FVU = Σ‖x − x̂‖² / Σ‖x − mean(x)‖² of a saved SAE on fresh rows [rows, dIn]. */
 public final class Fvu {
-    private Fvu() {
-    }
+    private Fvu() {}
 
     public static double of(Path saeLensDir, float[] x, int rows, int dIn) {
         try (Sae sae = Sae.load(saeLensDir)) {

@@ -24,7 +24,9 @@ public final class OwnBroker implements AutoCloseable {
         String shared = System.getenv("SAE_HOME");
         if (shared != null && Files.exists(Path.of(shared, "kafka", "libs", ".complete"))) {
             Files.createDirectories(home.resolve("kafka"));
-            Files.createSymbolicLink(home.resolve("kafka").resolve("libs"), Path.of(shared, "kafka", "libs").toAbsolutePath());
+            Files.createSymbolicLink(
+                    home.resolve("kafka").resolve("libs"),
+                    Path.of(shared, "kafka", "libs").toAbsolutePath());
         }
     }
 
@@ -42,14 +44,22 @@ public final class OwnBroker implements AutoCloseable {
 
     private void script(String command) throws Exception {
         Path script = Path.of(System.getProperty("kafka.script", "../deploy/local/kafka/kafka.sh"));
-        ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("script.log").toFile()));
-        pb.environment().putAll(Map.of("SAE_HOME", home.toString(), "SAE_KAFKA_PORT", Integer.toString(port),
-                "SAE_KAFKA_CONTROLLER_PORT", Integer.toString(controllerPort)));
+        ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        home.resolve("script.log").toFile()));
+        pb.environment()
+                .putAll(Map.of(
+                        "SAE_HOME",
+                        home.toString(),
+                        "SAE_KAFKA_PORT",
+                        Integer.toString(port),
+                        "SAE_KAFKA_CONTROLLER_PORT",
+                        Integer.toString(controllerPort)));
         int rc = pb.start().waitFor();
         if (rc != 0) {
-            throw new IllegalStateException("kafka.sh " + command + " failed (" + rc + "):\n"
-                    + Files.readString(home.resolve("script.log")));
+            throw new IllegalStateException(
+                    "kafka.sh " + command + " failed (" + rc + "):\n" + Files.readString(home.resolve("script.log")));
         }
     }
 

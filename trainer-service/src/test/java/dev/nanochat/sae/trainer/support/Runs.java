@@ -13,17 +13,17 @@ import java.util.Map;
 public final class Runs {
     public static final int D_IN = 32;
 
-    private Runs() {
-    }
+    private Runs() {}
 
     /** True sparse directions in the synthetic data, and how many are active per row. */
     public static final int FEATURES = 32;
+
     public static final int ACTIVE = 3;
 
     /** TopK SAE for the synthetic data (lr measured: FVU ≈ 0.02 after 300 steps of 256). */
     public static Map<String, Object> topk() {
-        return new HashMap<>(Map.of("architecture", "topk", "d_in", D_IN, "d_sae", 128, "k", 6,
-                "learning_rate", 3e-2, "seed", 42));
+        return new HashMap<>(
+                Map.of("architecture", "topk", "d_in", D_IN, "d_sae", 128, "k", 6, "learning_rate", 3e-2, "seed", 42));
     }
 
     /**
@@ -35,7 +35,7 @@ public final class Runs {
         Map<String, Object> sae = topk();
         sae.put("architecture", architecture);
         switch (architecture) {
-            case "topk", "batchtopk" -> { }
+            case "topk", "batchtopk" -> {}
             case "relu" -> sae.putAll(Map.of("l1_coefficient", 1.0, "learning_rate", 1e-2, "warmup_steps", 50));
             case "gated" -> sae.putAll(Map.of("l1_coefficient", 2.0, "learning_rate", 1e-2, "warmup_steps", 50));
             case "jumprelu" -> sae.putAll(Map.of("l1_coefficient", 1.0, "learning_rate", 1e-2, "warmup_steps", 50));
@@ -59,8 +59,13 @@ public final class Runs {
     }
 
     public static String create(Map<String, Object> body) {
-        return given().contentType(ContentType.JSON).body(body).post("/api/runs")
-                .then().statusCode(201).extract().path("id");
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/runs")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     public static JsonPath get(String id) {

@@ -13,21 +13,29 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads a whole (small) topic from the beginning, for assertions. */
 public final class TopicReader {
-    private TopicReader() {
-    }
+    private TopicReader() {}
 
     public static List<ConsumerRecord<String, byte[]>> readAll(String topic) {
         return readAll(ActivationTopics.BOOTSTRAP, topic);
     }
 
     public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic) {
-        Map<String, Object> p = Map.of("bootstrap.servers", bootstrap,
-                "group.id", "reader-" + UUID.randomUUID(), "enable.auto.commit", false,
-                "key.deserializer", StringDeserializer.class, "value.deserializer", ByteArrayDeserializer.class);
+        Map<String, Object> p = Map.of(
+                "bootstrap.servers",
+                bootstrap,
+                "group.id",
+                "reader-" + UUID.randomUUID(),
+                "enable.auto.commit",
+                false,
+                "key.deserializer",
+                StringDeserializer.class,
+                "value.deserializer",
+                ByteArrayDeserializer.class);
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);

@@ -15,18 +15,23 @@ public class TrainerTestResource implements QuarkusTestResourceLifecycleManager 
         String id = UUID.randomUUID().toString().substring(0, 8);
         try {
             return Map.of(
-                    "sae.topics.suffix", ".test-" + id,
-                    "sae.trainer.group", "sae-trainers-test-" + id,
-                    "sae.trainer.run-slots", "6",
-                    "sae.trainer.runs-per-device", "6",
-                    "sae.trainer.session-timeout-ms", "6000",
-                    "sae.trainer.checkpoint-dir", Files.createTempDirectory("trainer-ckpt-").toString());
+                    "sae.topics.suffix",
+                    ".test-" + id,
+                    "sae.trainer.group",
+                    "sae-trainers-test-" + id,
+                    "sae.trainer.run-slots",
+                    "6",
+                    "sae.trainer.runs-per-device",
+                    "6",
+                    "sae.trainer.session-timeout-ms",
+                    "6000",
+                    "sae.trainer.checkpoint-dir",
+                    Files.createTempDirectory("trainer-ckpt-").toString());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 }

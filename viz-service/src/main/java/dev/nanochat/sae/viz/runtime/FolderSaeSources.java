@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nanochat.sae.runtime.AttachedSae;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +21,8 @@ public final class FolderSaeSources implements SaeSources {
         List<Source> out = new ArrayList<>();
         for (int i = 0; i < saes.size(); i++) {
             AttachedSae a = saes.get(i);
-            String model = modelId, source = a.hook().layer() + "-" + folders.get(i).getFileName();
+            String model = modelId,
+                    source = a.hook().layer() + "-" + folders.get(i).getFileName();
             String np = neuronpediaId(folders.get(i));
             if (np != null && np.indexOf('/') > 0) {
                 model = np.substring(0, np.indexOf('/'));
@@ -33,13 +33,17 @@ public final class FolderSaeSources implements SaeSources {
         this.sources = List.copyOf(out);
     }
 
-    @Override public List<Source> all() {
+    @Override
+    public List<Source> all() {
         return sources;
     }
 
     private static String neuronpediaId(Path folder) {
         try {
-            JsonNode id = new ObjectMapper().readTree(folder.resolve("cfg.json").toFile()).path("metadata").path("neuronpedia_id");
+            JsonNode id = new ObjectMapper()
+                    .readTree(folder.resolve("cfg.json").toFile())
+                    .path("metadata")
+                    .path("neuronpedia_id");
             return id.isTextual() && !id.asText().isBlank() ? id.asText().trim() : null;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + folder.resolve("cfg.json"), e);

@@ -6,15 +6,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 /** The playground's entry in viz's nav bar (after Runs, SAEs, Jobs). */
 @ApplicationScoped
 public class PlaygroundNavLink implements NavLink {
-    @Override public String label() {
+    @Override
+    public String label() {
         return "Playground";
     }
 
-    @Override public String href() {
+    @Override
+    public String href() {
         return "/playground";
     }
 
-    @Override public int order() {
+    @Override
+    public int order() {
         return 40;
     }
 }

@@ -22,18 +22,42 @@ public class PlaygroundResource {
     /** One SAE of the page; {@code page} = viz's feature-page prefix ("/saes/{id}/features/") or "" if not analysed. */
     public record Choice(String modelId, String source, String hook, int dSae, String page) {}
 
-    @Inject RuntimeHolder holder;
-    @Inject RegistryRuntimes registry;
-    @Inject @Location("playground.html") Template page;
+    @Inject
+    RuntimeHolder holder;
 
-    @GET @Produces(MediaType.TEXT_HTML)
-    public TemplateInstance get(@QueryParam("model") String model, @QueryParam("source") String source, @QueryParam("feature") Integer feature) {
-        List<Choice> sources = holder.sources().stream().map(s -> new Choice(s.modelId(), s.source(), s.hook(), s.dSae(),
-                registry.find(s.modelId(), s.source()).map(d -> "/saes/" + d.id + "/features/").orElse(""))).toList();
-        Choice selected = sources.stream().filter(s -> s.modelId().equals(model) && s.source().equals(source)).findFirst()
+    @Inject
+    RegistryRuntimes registry;
+
+    @Inject
+    @Location("playground.html")
+    Template page;
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public TemplateInstance get(
+            @QueryParam("model") String model,
+            @QueryParam("source") String source,
+            @QueryParam("feature") Integer feature) {
+        List<Choice> sources = holder.sources().stream()
+                .map(s -> new Choice(
+                        s.modelId(),
+                        s.source(),
+                        s.hook(),
+                        s.dSae(),
+                        registry.find(s.modelId(), s.source())
+                                .map(d -> "/saes/" + d.id + "/features/")
+                                .orElse("")))
+                .toList();
+        Choice selected = sources.stream()
+                .filter(s -> s.modelId().equals(model) && s.source().equals(source))
+                .findFirst()
                 .orElse(sources.isEmpty() ? null : sources.get(0));
-        return page.data("ready", !sources.isEmpty()).data("problem", holder.problem()).data("sources", sources)
-                .data("selected", selected).data("feature", feature == null ? 0 : feature)
-                .data("maxTokens", RuntimeApi.MAX_N_TOKENS).data("maxFeatures", RuntimeApi.MAX_FEATURES);
+        return page.data("ready", !sources.isEmpty())
+                .data("problem", holder.problem())
+                .data("sources", sources)
+                .data("selected", selected)
+                .data("feature", feature == null ? 0 : feature)
+                .data("maxTokens", RuntimeApi.MAX_N_TOKENS)
+                .data("maxFeatures", RuntimeApi.MAX_FEATURES);
     }
 }

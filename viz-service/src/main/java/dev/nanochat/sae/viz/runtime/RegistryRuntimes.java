@@ -32,8 +32,11 @@ import org.jboss.logging.Logger;
 public class RegistryRuntimes {
     private static final Logger LOG = Logger.getLogger(RegistryRuntimes.class);
 
-    @Inject DashboardRepository dashboards;
-    @ConfigProperty(name = "viz.runtime.registry-cache", defaultValue = "2") int capacity;
+    @Inject
+    DashboardRepository dashboards;
+
+    @ConfigProperty(name = "viz.runtime.registry-cache", defaultValue = "2")
+    int capacity;
 
     /** One loaded SAE and its model; closed when evicted and idle. */
     private static final class Entry {
@@ -52,7 +55,8 @@ public class RegistryRuntimes {
 
     /** The dashboard the registry would serve for (modelId, source), if any (DONE, with its model recorded). */
     public Optional<Dashboard> find(String modelId, String source) {
-        return QuarkusTransaction.requiringNew().call(() -> dashboards.latestDone(modelId, source))
+        return QuarkusTransaction.requiringNew()
+                .call(() -> dashboards.latestDone(modelId, source))
                 .filter(d -> d.modelDir != null);
     }
 
@@ -89,9 +93,11 @@ public class RegistryRuntimes {
             SaeSources.Source src = source(d);
             e = new Entry(rt, new RuntimeApi(rt, () -> List.of(src)));
             cache.put(d.id, e);
-            LOG.infof("sae-runtime: loaded %s/%s (checkpoint %s, model %s) from viz's registry", d.modelId, d.sourceId,
-                    d.checkpointId, ref.modelId());
-            for (Iterator<Map.Entry<Long, Entry>> it = cache.entrySet().iterator(); cache.size() > Math.max(1, capacity); ) {
+            LOG.infof(
+                    "sae-runtime: loaded %s/%s (checkpoint %s, model %s) from viz's registry",
+                    d.modelId, d.sourceId, d.checkpointId, ref.modelId());
+            for (Iterator<Map.Entry<Long, Entry>> it = cache.entrySet().iterator();
+                    cache.size() > Math.max(1, capacity); ) {
                 Entry old = it.next().getValue();
                 it.remove();
                 old.evicted = true;

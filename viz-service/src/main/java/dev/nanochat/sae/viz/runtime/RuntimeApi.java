@@ -48,7 +48,8 @@ public final class RuntimeApi {
     /** {@code {feature: {modelId, source, index}, customText}} → {tokens, values, maxValue, maxValueTokenIndex}. */
     public Map<String, Object> activation(JsonNode body) {
         JsonNode f = required(body, "feature");
-        SaeSources.Source src = source(text(f, "modelId", "feature.modelId"), text(f, "source", "feature.source"), "feature.source");
+        SaeSources.Source src =
+                source(text(f, "modelId", "feature.modelId"), text(f, "source", "feature.source"), "feature.source");
         int index = index(f, "index", "feature.index", src);
         int[] ids = tokens(text(body, "customText", "customText"), "customText", 0);
         FeatureSearch.Hit hit = new FeatureSearch(rt).activation(ids, src.sae(), index);
@@ -67,23 +68,36 @@ public final class RuntimeApi {
         List<SaeSources.Source> chosen = new ArrayList<>();
         JsonNode layers = body.path("selectedLayers");
         if (layers.isArray() && !layers.isEmpty()) {
-            for (int i = 0; i < layers.size(); i++) chosen.add(source(modelId, layers.get(i).asText(), "selectedLayers[" + i + "]"));
+            for (int i = 0; i < layers.size(); i++)
+                chosen.add(source(modelId, layers.get(i).asText(), "selectedLayers[" + i + "]"));
         } else {
-            for (SaeSources.Source s : sources.all()) if (s.modelId().equals(modelId) && (set.isEmpty() || s.set().equals(set))) chosen.add(s);
-            if (chosen.isEmpty()) throw ProblemException.badRequest("sourceSet", "no SAE of model '" + modelId + "' in source set '" + set + "' (known: " + known() + ")");
+            for (SaeSources.Source s : sources.all())
+                if (s.modelId().equals(modelId) && (set.isEmpty() || s.set().equals(set))) chosen.add(s);
+            if (chosen.isEmpty())
+                throw ProblemException.badRequest(
+                        "sourceSet",
+                        "no SAE of model '" + modelId + "' in source set '" + set + "' (known: " + known() + ")");
         }
         if (body.has("densityThreshold") && body.get("densityThreshold").asDouble() != -1) {
-            throw ProblemException.badRequest("densityThreshold", "densityThreshold filtering is not supported here; send -1");
+            throw ProblemException.badRequest(
+                    "densityThreshold", "densityThreshold filtering is not supported here; send -1");
         }
         int numResults = intIn(body, "numResults", 20, 1, MAX_RESULTS);
         int[] ids = tokens(text(body, "text", "text"), "text", 0);
         JsonNode sort = body.path("sortIndexes");
         int[] sortIndexes = new int[sort.isArray() ? sort.size() : 0];
-        for (int i = 0; i < sortIndexes.length; i++) sortIndexes[i] = sort.get(i).asInt();
+        for (int i = 0; i < sortIndexes.length; i++)
+            sortIndexes[i] = sort.get(i).asInt();
         boolean ignoreBos = body.path("ignoreBos").asBoolean(true);
         List<FeatureSearch.Hit> hits;
         try {
-            hits = new FeatureSearch(rt).searchAll(ids, chosen.stream().map(SaeSources.Source::sae).toList(), numResults, ignoreBos, sortIndexes);
+            hits = new FeatureSearch(rt)
+                    .searchAll(
+                            ids,
+                            chosen.stream().map(SaeSources.Source::sae).toList(),
+                            numResults,
+                            ignoreBos,
+                            sortIndexes);
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest("sortIndexes", e.getMessage());
         }
@@ -117,7 +131,9 @@ public final class RuntimeApi {
             for (int i = 0; i < names.size(); i++) {
                 String id = names.get(i).asText();
                 int slash = id.indexOf('/');
-                if (slash < 0) throw ProblemException.badRequest("sources[" + i + "]", "sources[" + i + "] must be modelId/source, got '" + id + "'");
+                if (slash < 0)
+                    throw ProblemException.badRequest(
+                            "sources[" + i + "]", "sources[" + i + "] must be modelId/source, got '" + id + "'");
                 chosen.add(source(id.substring(0, slash), id.substring(slash + 1), "sources[" + i + "]"));
             }
         } else {
@@ -126,7 +142,8 @@ public final class RuntimeApi {
         int[] ids = tokens(text(body, "text", "text"), "text", 0);
         java.util.Set<Integer> saes = new java.util.TreeSet<>();
         chosen.forEach(c -> saes.add(c.sae()));
-        var run = rt.forward(ids, dev.nanochat.sae.runtime.TrackSpec.topN(top, saes), List.of(), java.util.Set.of(), false);
+        var run = rt.forward(
+                ids, dev.nanochat.sae.runtime.TrackSpec.topN(top, saes), List.of(), java.util.Set.of(), false);
         List<List<Map<String, Object>>> positions = new ArrayList<>();
         for (int t = 0; t < ids.length; t++) {
             List<Map<String, Object>> at = new ArrayList<>();
@@ -152,7 +169,13 @@ public final class RuntimeApi {
     }
 
     /** A validated steer request. */
-    public record SteerPlan(int[] prompt, String promptText, SamplingOptions options, List<FeatureEdit> edits, int logprobs, boolean stream) {}
+    public record SteerPlan(
+            int[] prompt,
+            String promptText,
+            SamplingOptions options,
+            List<FeatureEdit> edits,
+            int logprobs,
+            boolean stream) {}
 
     public SteerPlan steerPlan(JsonNode body) {
         String prompt = text(body, "prompt", "prompt");
@@ -166,11 +189,13 @@ public final class RuntimeApi {
         }
         String method = body.path("steer_method").asText("SIMPLE_ADDITIVE");
         if (!method.equals("SIMPLE_ADDITIVE")) {
-            throw ProblemException.badRequest("steer_method", "steer_method " + method + " is not supported; use SIMPLE_ADDITIVE");
+            throw ProblemException.badRequest(
+                    "steer_method", "steer_method " + method + " is not supported; use SIMPLE_ADDITIVE");
         }
         JsonNode features = body.path("features");
         if (!features.isArray() || features.isEmpty() || features.size() > MAX_FEATURES) {
-            throw ProblemException.badRequest("features", "features must be an array of 1.." + MAX_FEATURES + " features");
+            throw ProblemException.badRequest(
+                    "features", "features must be an array of 1.." + MAX_FEATURES + " features");
         }
         List<FeatureEdit> edits = new ArrayList<>();
         for (int i = 0; i < features.size(); i++) {
@@ -179,7 +204,8 @@ public final class RuntimeApi {
             String fModel = f.path("modelId").asText(modelId);
             SaeSources.Source src = source(fModel, text(f, "layer", at + ".layer"), at + ".layer");
             int index = index(f, "index", at + ".index", src);
-            if (!f.path("strength").isNumber()) throw ProblemException.badRequest(at + ".strength", at + ".strength must be a number");
+            if (!f.path("strength").isNumber())
+                throw ProblemException.badRequest(at + ".strength", at + ".strength must be a number");
             float strength = (float) f.get("strength").asDouble();
             SteerMethod m;
             try {
@@ -192,8 +218,10 @@ public final class RuntimeApi {
         }
         int logprobs = intIn(body, "n_logprobs", 0, 0, MAX_LOGPROBS);
         int[] ids = tokens(prompt, "prompt", nTokens);
-        SamplingOptions opts = new SamplingOptions(nTokens, (float) temperature, 0, seed, SamplingOptions.nanochatStops(rt.tokenizer()));
-        return new SteerPlan(ids, prompt, opts, edits, logprobs, body.path("stream").asBoolean(false));
+        SamplingOptions opts = new SamplingOptions(
+                nTokens, (float) temperature, 0, seed, SamplingOptions.nanochatStops(rt.tokenizer()));
+        return new SteerPlan(
+                ids, prompt, opts, edits, logprobs, body.path("stream").asBoolean(false));
     }
 
     public SteerComparison.Result steer(SteerPlan plan, SteerComparison.Listener listener) {
@@ -204,7 +232,9 @@ public final class RuntimeApi {
     public Map<String, Object> steerBody(SteerPlan plan, SteerComparison.Result r) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("STEERED", plan.promptText() + rt.tokenizer().decode(r.steered().tokens()));
-        out.put("DEFAULT", plan.promptText() + rt.tokenizer().decode(r.defaults().tokens()));
+        out.put(
+                "DEFAULT",
+                plan.promptText() + rt.tokenizer().decode(r.defaults().tokens()));
         if (plan.logprobs() > 0) {
             out.put("steeredLogProbs", logprobs(r.steered()));
             out.put("defaultLogProbs", logprobs(r.defaults()));
@@ -247,23 +277,31 @@ public final class RuntimeApi {
     /** {@code <|bos|>} + tokens of text, refusing texts that do not fit the model's context with {@code reserve} new tokens. */
     private int[] tokens(String text, String field, int reserve) {
         if (text.isEmpty()) throw ProblemException.badRequest(field, field + " is empty");
-        if (text.length() > MAX_TEXT_CHARS) throw ProblemException.badRequest(field, field + " has " + text.length() + " characters; the limit is " + MAX_TEXT_CHARS);
+        if (text.length() > MAX_TEXT_CHARS)
+            throw ProblemException.badRequest(
+                    field, field + " has " + text.length() + " characters; the limit is " + MAX_TEXT_CHARS);
         int[] ids = rt.encodeWithBos(text);
         int context = rt.gpt().config().sequenceLen();
         if (ids.length + reserve > context) {
-            throw ProblemException.badRequest(field, field + " is " + ids.length + " tokens (with <|bos|>)"
-                    + (reserve > 0 ? " + " + reserve + " to generate" : "") + "; the model's context is " + context);
+            throw ProblemException.badRequest(
+                    field,
+                    field + " is " + ids.length + " tokens (with <|bos|>)"
+                            + (reserve > 0 ? " + " + reserve + " to generate" : "") + "; the model's context is "
+                            + context);
         }
         return ids;
     }
 
     private SaeSources.Source source(String modelId, String source, String field) {
-        return sources.find(modelId, source).orElseThrow(() -> ProblemException.badRequest(field,
-                "no SAE '" + modelId + "/" + source + "' is loaded (known: " + known() + ")"));
+        return sources.find(modelId, source)
+                .orElseThrow(() -> ProblemException.badRequest(
+                        field, "no SAE '" + modelId + "/" + source + "' is loaded (known: " + known() + ")"));
     }
 
     private String known() {
-        return String.join(", ", sources.all().stream().map(s -> s.modelId() + "/" + s.source()).toList());
+        return String.join(
+                ", ",
+                sources.all().stream().map(s -> s.modelId() + "/" + s.source()).toList());
     }
 
     private static int index(JsonNode node, String name, String field, SaeSources.Source src) {
@@ -272,8 +310,14 @@ public final class RuntimeApi {
         int i;
         if (v.isIntegralNumber()) i = v.asInt();
         else if (v.isTextual() && v.asText().matches("\\d{1,9}")) i = Integer.parseInt(v.asText());
-        else throw ProblemException.badRequest(field, field + " must be a feature index, got " + (v.isMissingNode() ? "nothing" : v.toString()));
-        if (i < 0 || i >= src.dSae()) throw ProblemException.badRequest(field, field + " " + i + " is out of range for " + src.modelId() + "/" + src.source() + " (0.." + (src.dSae() - 1) + ")");
+        else
+            throw ProblemException.badRequest(
+                    field, field + " must be a feature index, got " + (v.isMissingNode() ? "nothing" : v.toString()));
+        if (i < 0 || i >= src.dSae())
+            throw ProblemException.badRequest(
+                    field,
+                    field + " " + i + " is out of range for " + src.modelId() + "/" + src.source() + " (0.."
+                            + (src.dSae() - 1) + ")");
         return i;
     }
 

@@ -13,11 +13,16 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @ApplicationScoped
 public class RuntimeHealthCheck implements HealthCheck {
-    @Inject RuntimeHolder holder;
+    @Inject
+    RuntimeHolder holder;
 
-    @Override public HealthCheckResponse call() {
+    @Override
+    public HealthCheckResponse call() {
         boolean configured = holder.configured();
-        return HealthCheckResponse.named("sae-runtime").status(holder.ready() || !configured)
-                .withData("configured", configured).withData("detail", holder.ready() ? "loaded" : holder.problem()).build();
+        return HealthCheckResponse.named("sae-runtime")
+                .status(holder.ready() || !configured)
+                .withData("configured", configured)
+                .withData("detail", holder.ready() ? "loaded" : holder.problem())
+                .build();
     }
 }

@@ -16,9 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -34,12 +34,23 @@ import org.jboss.logging.Logger;
 public class RuntimeHolder {
     private static final Logger LOG = Logger.getLogger(RuntimeHolder.class);
 
-    @Inject RegistryRuntimes registry;
-    @ConfigProperty(name = "viz.runtime.model-dir") Optional<Path> modelDir;
-    @ConfigProperty(name = "viz.runtime.model-tag") Optional<String> modelTag;
-    @ConfigProperty(name = "viz.runtime.sae-dir") Optional<Path> saeDir;
-    @ConfigProperty(name = "viz.runtime.max-concurrent", defaultValue = "2") int maxConcurrent;
-    @ConfigProperty(name = "viz.runtime.queue-timeout-seconds", defaultValue = "30") int queueTimeout;
+    @Inject
+    RegistryRuntimes registry;
+
+    @ConfigProperty(name = "viz.runtime.model-dir")
+    Optional<Path> modelDir;
+
+    @ConfigProperty(name = "viz.runtime.model-tag")
+    Optional<String> modelTag;
+
+    @ConfigProperty(name = "viz.runtime.sae-dir")
+    Optional<Path> saeDir;
+
+    @ConfigProperty(name = "viz.runtime.max-concurrent", defaultValue = "2")
+    int maxConcurrent;
+
+    @ConfigProperty(name = "viz.runtime.queue-timeout-seconds", defaultValue = "30")
+    int queueTimeout;
 
     private SaeRuntime runtime;
     private RuntimeApi api;
@@ -57,8 +68,14 @@ public class RuntimeHolder {
             List<Path> folders = saeFolders(saeDir.get());
             runtime = SaeRuntime.load(ref, folders, Device.cpu());
             api = new RuntimeApi(runtime, new FolderSaeSources(ref.modelId(), runtime.saes(), folders));
-            LOG.infof("sae-runtime: model %s on %s with %d SAEs: %s", ref.modelId(), Device.cpu(), folders.size(),
-                    api.sources().all().stream().map(s -> s.modelId() + "/" + s.source() + " @" + s.hook()).toList());
+            LOG.infof(
+                    "sae-runtime: model %s on %s with %d SAEs: %s",
+                    ref.modelId(),
+                    Device.cpu(),
+                    folders.size(),
+                    api.sources().all().stream()
+                            .map(s -> s.modelId() + "/" + s.source() + " @" + s.hook())
+                            .toList());
         } catch (RuntimeException e) {
             problem = "the runtime failed to load: " + e.getMessage();
             LOG.error(problem, e);
@@ -73,7 +90,9 @@ public class RuntimeHolder {
     static List<Path> saeFolders(Path dir) {
         if (Files.isRegularFile(dir.resolve("cfg.json"))) return List.of(dir);
         try (Stream<Path> s = Files.list(dir)) {
-            List<Path> out = s.filter(p -> Files.isRegularFile(p.resolve("cfg.json"))).sorted().toList();
+            List<Path> out = s.filter(p -> Files.isRegularFile(p.resolve("cfg.json")))
+                    .sorted()
+                    .toList();
             if (out.isEmpty()) throw new IllegalArgumentException("no SAELens folder (with cfg.json) under " + dir);
             return out;
         } catch (IOException e) {
@@ -99,7 +118,8 @@ public class RuntimeHolder {
 
     /** Every SAE a call can name: the folder's, then viz's analysed ones the folder does not hold. */
     public List<SaeSources.Source> sources() {
-        List<SaeSources.Source> out = new java.util.ArrayList<>(api == null ? List.of() : api.sources().all());
+        List<SaeSources.Source> out = new java.util.ArrayList<>(
+                api == null ? List.of() : api.sources().all());
         for (SaeSources.Source s : registry.all()) {
             if (api == null || api.sources().find(s.modelId(), s.source()).isEmpty()) out.add(s);
         }
@@ -115,13 +135,14 @@ public class RuntimeHolder {
         if (!named || (api != null && api.sources().find(modelId, source).isPresent())) return call(work);
         if (registry.find(modelId, source).isEmpty()) {
             if (api != null) return call(work); // the folder runtime's 400 names what is loaded
-            throw ProblemException.badRequest("source", "no SAE '" + modelId + "/" + source
-                    + "' is loaded or analysed by viz (" + problem + ")");
+            throw ProblemException.badRequest(
+                    "source", "no SAE '" + modelId + "/" + source + "' is loaded or analysed by viz (" + problem + ")");
         }
         acquire();
         try {
-            return registry.call(modelId, source, work).orElseThrow(() ->
-                    ProblemException.notFound("SAE '" + modelId + "/" + source + "' is no longer in viz's registry"));
+            return registry.call(modelId, source, work)
+                    .orElseThrow(() -> ProblemException.notFound(
+                            "SAE '" + modelId + "/" + source + "' is no longer in viz's registry"));
         } finally {
             permits.release();
         }
@@ -130,7 +151,8 @@ public class RuntimeHolder {
     private void acquire() {
         try {
             if (!permits.tryAcquire(queueTimeout, TimeUnit.SECONDS)) {
-                throw new RejectedExecutionException("the runtime is busy: " + maxConcurrent + " requests running; retry later");
+                throw new RejectedExecutionException(
+                        "the runtime is busy: " + maxConcurrent + " requests running; retry later");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -143,7 +165,8 @@ public class RuntimeHolder {
         if (api == null) throw ProblemException.unavailable(problem);
         try {
             if (!permits.tryAcquire(queueTimeout, TimeUnit.SECONDS)) {
-                throw new RejectedExecutionException("the runtime is busy: " + maxConcurrent + " requests running; retry later");
+                throw new RejectedExecutionException(
+                        "the runtime is busy: " + maxConcurrent + " requests running; retry later");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -25,32 +25,52 @@ import java.util.Map;
 @Path("/api")
 @Consumes(MediaType.APPLICATION_JSON)
 public class RuntimeResource {
-    @Inject RuntimeHolder holder;
-    @Inject ObjectMapper json;
+    @Inject
+    RuntimeHolder holder;
 
-    @POST @Path("/activation/new") @Produces(MediaType.APPLICATION_JSON)
+    @Inject
+    ObjectMapper json;
+
+    @POST
+    @Path("/activation/new")
+    @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> activation(JsonNode body) {
-        return holder.call(body.path("feature").path("modelId").asText(null), body.path("feature").path("source").asText(null), api -> api.activation(body));
+        return holder.call(
+                body.path("feature").path("modelId").asText(null),
+                body.path("feature").path("source").asText(null),
+                api -> api.activation(body));
     }
 
-    @POST @Path("/search-all") @Produces(MediaType.APPLICATION_JSON)
+    @POST
+    @Path("/search-all")
+    @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> searchAll(JsonNode body) {
-        return holder.call(body.path("modelId").asText(null), first(body.path("selectedLayers")), api -> api.searchAll(body));
+        return holder.call(
+                body.path("modelId").asText(null), first(body.path("selectedLayers")), api -> api.searchAll(body));
     }
 
-    @POST @Path("/runtime/track") @Produces(MediaType.APPLICATION_JSON)
+    @POST
+    @Path("/runtime/track")
+    @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> track(JsonNode body) {
-        return holder.call(modelOf(first(body.path("sources"))), sourceOf(first(body.path("sources"))), api -> api.track(body));
+        return holder.call(
+                modelOf(first(body.path("sources"))), sourceOf(first(body.path("sources"))), api -> api.track(body));
     }
 
-    @POST @Path("/steer") @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
+    @POST
+    @Path("/steer")
+    @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
     public Response steer(JsonNode body) {
         // The SAE of the first feature picks the runtime (one model steers all features of a request).
         JsonNode f0 = body.path("features").path(0);
-        String model = f0.path("modelId").asText(body.path("modelId").asText(null)), source = f0.path("layer").asText(null);
+        String model = f0.path("modelId").asText(body.path("modelId").asText(null)),
+                source = f0.path("layer").asText(null);
         RuntimeApi.SteerPlan plan = holder.call(model, source, api -> api.steerPlan(body));
         if (!plan.stream()) {
-            return Response.ok(holder.call(model, source, api -> api.steerBody(plan, api.steer(plan, null))), MediaType.APPLICATION_JSON).build();
+            return Response.ok(
+                            holder.call(model, source, api -> api.steerBody(plan, api.steer(plan, null))),
+                            MediaType.APPLICATION_JSON)
+                    .build();
         }
         StreamingOutput out = os -> holder.call(model, source, api -> {
             List<Integer> def = new ArrayList<>(), steered = new ArrayList<>();
@@ -61,7 +81,9 @@ public class RuntimeResource {
             event(os, api.steerBody(plan, result));
             return null;
         });
-        return Response.ok(out, MediaType.SERVER_SENT_EVENTS).header("Cache-Control", "no-cache").build();
+        return Response.ok(out, MediaType.SERVER_SENT_EVENTS)
+                .header("Cache-Control", "no-cache")
+                .build();
     }
 
     private static String first(JsonNode array) {

@@ -21,6 +21,8 @@ public interface SaeSources {
     List<Source> all();
 
     default Optional<Source> find(String modelId, String source) {
-        return all().stream().filter(s -> s.modelId().equals(modelId) && s.source().equals(source)).findFirst();
+        return all().stream()
+                .filter(s -> s.modelId().equals(modelId) && s.source().equals(source))
+                .findFirst();
     }
 }

@@ -43,7 +43,6 @@ public class ModelAssets {
         float[] head = ModelCheckpointReader.read(ref.modelFile(), ref.config()).get("lm_head.weight");
         var c = ref.config();
         return new Assets(
-                ref,
-                new Unembedding(head, c.vocabSize(), c.nEmbd()), TokenText.of(Tokenizer.load(ref.tokenizerDir())));
+                ref, new Unembedding(head, c.vocabSize(), c.nEmbd()), TokenText.of(Tokenizer.load(ref.tokenizerDir())));
     }
 }

@@ -33,27 +33,46 @@ class RuntimeResourceTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     static JsonNode post(String path, String body, int status) throws Exception {
-        String out = given().contentType(ContentType.JSON).body(body).post(path).then().statusCode(status).extract().asString();
+        String out = given().contentType(ContentType.JSON)
+                .body(body)
+                .post(path)
+                .then()
+                .statusCode(status)
+                .extract()
+                .asString();
         return JSON.readTree(out);
     }
 
-    @Test void activationNewEqualsTheRuntimesValuesOfTheFeature() throws Exception {
-        JsonNode r = post("/api/activation/new", "{\"feature\":{\"modelId\":\"d2-000600\",\"source\":\"1-res1\",\"index\":\"5\"},\"customText\":\"" + TEXT + "\"}", 200);
-        try (SaeRuntime rt = SaeRuntime.load(ModelCheckpoints.resolve(RuntimeTestResource.modelDir, "base", null, null),
-                List.of(RuntimeTestResource.saeDir.resolve("res0"), RuntimeTestResource.saeDir.resolve("res1")), Device.cpu())) {
+    @Test
+    void activationNewEqualsTheRuntimesValuesOfTheFeature() throws Exception {
+        JsonNode r = post(
+                "/api/activation/new",
+                "{\"feature\":{\"modelId\":\"d2-000600\",\"source\":\"1-res1\",\"index\":\"5\"},\"customText\":\""
+                        + TEXT + "\"}",
+                200);
+        try (SaeRuntime rt = SaeRuntime.load(
+                ModelCheckpoints.resolve(RuntimeTestResource.modelDir, "base", null, null),
+                List.of(RuntimeTestResource.saeDir.resolve("res0"), RuntimeTestResource.saeDir.resolve("res1")),
+                Device.cpu())) {
             int[] ids = rt.encodeWithBos(TEXT);
             FeatureSearch.Hit want = new FeatureSearch(rt).activation(ids, 1, 5);
             assertEquals(ids.length, r.get("tokens").size());
             assertEquals("<|bos|>", r.get("tokens").get(0).asText());
-            for (int t = 0; t < ids.length; t++) assertEquals(want.values()[t], r.get("values").get(t).floatValue(), 1e-5);
+            for (int t = 0; t < ids.length; t++)
+                assertEquals(want.values()[t], r.get("values").get(t).floatValue(), 1e-5);
             assertEquals(want.maxValue(), r.get("maxValue").floatValue(), 1e-5);
             assertEquals(want.maxValueIndex(), r.get("maxValueTokenIndex").asInt());
         }
     }
 
-    @Test void searchAllRanksFeaturesOfTheSelectedLayers() throws Exception {
-        JsonNode r = post("/api/search-all", "{\"modelId\":\"d2-000600\",\"sourceSet\":\"\",\"text\":\"" + TEXT + "\",\"selectedLayers\":[\"0-res0\",\"1-res1\"],"
-                + "\"sortIndexes\":[],\"ignoreBos\":true,\"densityThreshold\":-1,\"numResults\":12}", 200);
+    @Test
+    void searchAllRanksFeaturesOfTheSelectedLayers() throws Exception {
+        JsonNode r = post(
+                "/api/search-all",
+                "{\"modelId\":\"d2-000600\",\"sourceSet\":\"\",\"text\":\"" + TEXT
+                        + "\",\"selectedLayers\":[\"0-res0\",\"1-res1\"],"
+                        + "\"sortIndexes\":[],\"ignoreBos\":true,\"densityThreshold\":-1,\"numResults\":12}",
+                200);
         int tokens = r.get("tokens").size();
         assertEquals(12, r.get("result").size());
         float prev = Float.MAX_VALUE;
@@ -65,19 +84,23 @@ class RuntimeResourceTest {
             assertEquals(0f, h.get("values").get(0).floatValue(), "BOS ignored");
             float max = h.get("maxValue").floatValue();
             assertTrue(max <= prev && max > 0);
-            assertEquals(max, h.get("values").get(h.get("maxValueIndex").asInt()).floatValue(), 1e-6);
+            assertEquals(
+                    max, h.get("values").get(h.get("maxValueIndex").asInt()).floatValue(), 1e-6);
             prev = max;
         }
         assertTrue(layers.stream().allMatch(l -> l.equals("0-res0") || l.equals("1-res1")), layers.toString());
     }
 
     static String steerBody(double strength, boolean stream, int logprobs) {
-        return "{\"prompt\":\"Call me Ishmael.\",\"modelId\":\"d2-000600\",\"features\":[{\"modelId\":\"d2-000600\",\"layer\":\"1-res1\",\"index\":3,\"strength\":" + strength + "}],"
-                + "\"temperature\":0.8,\"n_tokens\":20,\"seed\":5,\"strength_multiplier\":2,\"freq_penalty\":0,\"steer_method\":\"SIMPLE_ADDITIVE\",\"stream\":" + stream
+        return "{\"prompt\":\"Call me Ishmael.\",\"modelId\":\"d2-000600\",\"features\":[{\"modelId\":\"d2-000600\",\"layer\":\"1-res1\",\"index\":3,\"strength\":"
+                + strength + "}],"
+                + "\"temperature\":0.8,\"n_tokens\":20,\"seed\":5,\"strength_multiplier\":2,\"freq_penalty\":0,\"steer_method\":\"SIMPLE_ADDITIVE\",\"stream\":"
+                + stream
                 + (logprobs > 0 ? ",\"n_logprobs\":" + logprobs : "") + "}";
     }
 
-    @Test void steerGivesDefaultAndSteeredFromOneSeedAndStreamsTheSameResult() throws Exception {
+    @Test
+    void steerGivesDefaultAndSteeredFromOneSeedAndStreamsTheSameResult() throws Exception {
         JsonNode zero = post("/api/steer", steerBody(0, false, 0), 200);
         assertEquals(zero.get("DEFAULT").asText(), zero.get("STEERED").asText(), "strength 0 changes nothing");
         JsonNode strong = post("/api/steer", steerBody(10, false, 3), 200);
@@ -88,42 +111,89 @@ class RuntimeResourceTest {
         JsonNode lp = strong.get("steeredLogProbs").get(0);
         assertTrue(lp.get("logprob").floatValue() <= 0 && lp.get("topLogprobs").size() == 3);
 
-        String sse = given().contentType(ContentType.JSON).body(steerBody(10, true, 3)).post("/api/steer")
-                .then().statusCode(200).header("Content-Type", containsString("text/event-stream")).extract().asString();
+        String sse = given().contentType(ContentType.JSON)
+                .body(steerBody(10, true, 3))
+                .post("/api/steer")
+                .then()
+                .statusCode(200)
+                .header("Content-Type", containsString("text/event-stream"))
+                .extract()
+                .asString();
         List<JsonNode> events = new ArrayList<>();
         for (String ev : sse.split("\n\n")) if (ev.startsWith("data: ")) events.add(JSON.readTree(ev.substring(6)));
         assertTrue(events.size() >= 3, "streamed " + events.size() + " events");
         JsonNode last = events.get(events.size() - 1);
         assertEquals(strong, last, "the final event is the non-streamed body");
         // The texts grow: the DEFAULT first, then the STEERED continuation.
-        assertTrue(events.get(0).get("STEERED").asText().equals("Call me Ishmael.") && events.get(0).get("DEFAULT").asText().length() > "Call me Ishmael.".length());
+        assertTrue(events.get(0).get("STEERED").asText().equals("Call me Ishmael.")
+                && events.get(0).get("DEFAULT").asText().length() > "Call me Ishmael.".length());
     }
 
-    @Test void theRuntimesPostsNeedATokenAndRoleReadSuffices() {
+    @Test
+    void theRuntimesPostsNeedATokenAndRoleReadSuffices() {
         String body = "{\"modelId\":\"d2-000600\",\"text\":\"hi\",\"numResults\":1}";
-        given().header("Authorization", "Bearer not-a-token-of-ours-0000").contentType(ContentType.JSON).body(body).post("/api/search-all").then().statusCode(401);
-        given().header("Authorization", ApiAuth.bearer(ApiAuth.READ_TOKEN)).contentType(ContentType.JSON).body(body).post("/api/search-all").then().statusCode(200);
-        given().header("Authorization", ApiAuth.bearer(ApiAuth.READ_TOKEN)).contentType(ContentType.JSON).body(steerBody(1, false, 0)).post("/api/steer").then().statusCode(200);
+        given().header("Authorization", "Bearer not-a-token-of-ours-0000")
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/search-all")
+                .then()
+                .statusCode(401);
+        given().header("Authorization", ApiAuth.bearer(ApiAuth.READ_TOKEN))
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/search-all")
+                .then()
+                .statusCode(200);
+        given().header("Authorization", ApiAuth.bearer(ApiAuth.READ_TOKEN))
+                .contentType(ContentType.JSON)
+                .body(steerBody(1, false, 0))
+                .post("/api/steer")
+                .then()
+                .statusCode(200);
     }
 
-    @Test void limitsAndBadInputAnswerProblemJson400sNamingTheField() {
+    @Test
+    void limitsAndBadInputAnswerProblemJson400sNamingTheField() {
         String ok = steerBody(1, false, 0);
         bad("/api/steer", ok.replace("\"n_tokens\":20", "\"n_tokens\":300"), "n_tokens", "1..256");
         bad("/api/steer", ok.replace("\"prompt\":\"Call me Ishmael.\",", ""), "prompt", "required");
         bad("/api/steer", ok.replace("\"temperature\":0.8", "\"temperature\":3"), "temperature", "0.0..2.0");
-        bad("/api/steer", ok.replace("\"layer\":\"1-res1\"", "\"layer\":\"7-nope\""), "features[0].layer", "d2-000600/7-nope");
+        bad(
+                "/api/steer",
+                ok.replace("\"layer\":\"1-res1\"", "\"layer\":\"7-nope\""),
+                "features[0].layer",
+                "d2-000600/7-nope");
         bad("/api/steer", ok.replace("\"index\":3", "\"index\":256"), "features[0].index", "out of range");
         bad("/api/steer", ok.replace("SIMPLE_ADDITIVE", "ORTHOGONAL_DECOMP"), "steer_method", "not supported");
-        bad("/api/steer", ok.replace("\"prompt\":\"Call me Ishmael.\"", "\"prompt\":\"" + "whale ".repeat(120) + "\""), "prompt", "context is 128");
+        bad(
+                "/api/steer",
+                ok.replace("\"prompt\":\"Call me Ishmael.\"", "\"prompt\":\"" + "whale ".repeat(120) + "\""),
+                "prompt",
+                "context is 128");
         StringBuilder many = new StringBuilder("[");
-        for (int i = 0; i < 17; i++) many.append(i == 0 ? "" : ",").append("{\"layer\":\"1-res1\",\"index\":" + i + ",\"strength\":1}");
+        for (int i = 0; i < 17; i++)
+            many.append(i == 0 ? "" : ",").append("{\"layer\":\"1-res1\",\"index\":" + i + ",\"strength\":1}");
         bad("/api/steer", ok.replaceFirst("\"features\":\\[.*?\\]", "\"features\":" + many + "]"), "features", "1..16");
-        bad("/api/activation/new", "{\"feature\":{\"modelId\":\"d2-000600\",\"source\":\"0-res0\",\"index\":1},\"customText\":\"\"}", "customText", "empty");
-        bad("/api/search-all", "{\"modelId\":\"d2-000600\",\"text\":\"hi\",\"numResults\":101}", "numResults", "1..100");
+        bad(
+                "/api/activation/new",
+                "{\"feature\":{\"modelId\":\"d2-000600\",\"source\":\"0-res0\",\"index\":1},\"customText\":\"\"}",
+                "customText",
+                "empty");
+        bad(
+                "/api/search-all",
+                "{\"modelId\":\"d2-000600\",\"text\":\"hi\",\"numResults\":101}",
+                "numResults",
+                "1..100");
     }
 
     static void bad(String path, String body, String field, String detail) {
-        given().contentType(ContentType.JSON).body(body).post(path).then().statusCode(400)
-                .contentType("application/problem+json").body("field", equalTo(field)).body("detail", containsString(detail));
+        given().contentType(ContentType.JSON)
+                .body(body)
+                .post(path)
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("field", equalTo(field))
+                .body("detail", containsString(detail));
     }
 }

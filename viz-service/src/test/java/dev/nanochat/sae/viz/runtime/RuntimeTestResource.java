@@ -16,7 +16,8 @@ public class RuntimeTestResource implements QuarkusTestResourceLifecycleManager 
     static Path modelDir;
     static Path saeDir;
 
-    @Override public Map<String, String> start() {
+    @Override
+    public Map<String, String> start() {
         try {
             modelDir = Path.of("src/test/resources/nanochat-d2").toAbsolutePath();
             saeDir = Files.createTempDirectory("viz-runtime-saes");
@@ -28,5 +29,6 @@ public class RuntimeTestResource implements QuarkusTestResourceLifecycleManager 
         return Map.of("viz.runtime.model-dir", modelDir.toString(), "viz.runtime.sae-dir", saeDir.toString());
     }
 
-    @Override public void stop() {}
+    @Override
+    public void stop() {}
 }

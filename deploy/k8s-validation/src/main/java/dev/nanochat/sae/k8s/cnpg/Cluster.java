@@ -17,35 +17,55 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record Cluster(String apiVersion, String kind, ObjectMeta metadata, Spec spec) {
 
-    public record Spec(String description, Integer instances, String imageName, String imagePullPolicy,
-            Bootstrap bootstrap, StorageConfiguration storage, StorageConfiguration walStorage,
-            ResourceRequirements resources, PostgresConfiguration postgresql, AffinityConfiguration affinity,
-            Monitoring monitoring, Integer minSyncReplicas, Integer maxSyncReplicas, Integer startDelay,
-            Integer stopDelay, Integer switchoverDelay, String primaryUpdateStrategy, String primaryUpdateMethod,
-            Boolean enableSuperuserAccess, SecretRef superuserSecret, String priorityClassName) {
-    }
+    public record Spec(
+            String description,
+            Integer instances,
+            String imageName,
+            String imagePullPolicy,
+            Bootstrap bootstrap,
+            StorageConfiguration storage,
+            StorageConfiguration walStorage,
+            ResourceRequirements resources,
+            PostgresConfiguration postgresql,
+            AffinityConfiguration affinity,
+            Monitoring monitoring,
+            Integer minSyncReplicas,
+            Integer maxSyncReplicas,
+            Integer startDelay,
+            Integer stopDelay,
+            Integer switchoverDelay,
+            String primaryUpdateStrategy,
+            String primaryUpdateMethod,
+            Boolean enableSuperuserAccess,
+            SecretRef superuserSecret,
+            String priorityClassName) {}
 
-    public record Bootstrap(InitDb initdb) {
-    }
+    public record Bootstrap(InitDb initdb) {}
 
-    public record InitDb(String database, String owner, SecretRef secret, String encoding, String localeCollate,
-            String localeCType, Boolean dataChecksums, List<String> postInitSQL, List<String> postInitApplicationSQL) {
-    }
+    public record InitDb(
+            String database,
+            String owner,
+            SecretRef secret,
+            String encoding,
+            String localeCollate,
+            String localeCType,
+            Boolean dataChecksums,
+            List<String> postInitSQL,
+            List<String> postInitApplicationSQL) {}
 
-    public record SecretRef(String name) {
-    }
+    public record SecretRef(String name) {}
 
-    public record StorageConfiguration(String storageClass, String size, Boolean resizeInUseVolumes,
-            PersistentVolumeClaimSpec pvcTemplate) {
-    }
+    public record StorageConfiguration(
+            String storageClass, String size, Boolean resizeInUseVolumes, PersistentVolumeClaimSpec pvcTemplate) {}
 
-    public record PostgresConfiguration(Map<String, String> parameters, List<String> pg_hba, List<String> pg_ident) {
-    }
+    public record PostgresConfiguration(Map<String, String> parameters, List<String> pg_hba, List<String> pg_ident) {}
 
-    public record AffinityConfiguration(Boolean enablePodAntiAffinity, String topologyKey,
-            Map<String, String> nodeSelector, List<Toleration> tolerations, String podAntiAffinityType) {
-    }
+    public record AffinityConfiguration(
+            Boolean enablePodAntiAffinity,
+            String topologyKey,
+            Map<String, String> nodeSelector,
+            List<Toleration> tolerations,
+            String podAntiAffinityType) {}
 
-    public record Monitoring(Boolean enablePodMonitor) {
-    }
+    public record Monitoring(Boolean enablePodMonitor) {}
 }

@@ -15,32 +15,39 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record ScaledObject(String apiVersion, String kind, ObjectMeta metadata, Spec spec) {
 
-    public record Spec(ScaleTargetRef scaleTargetRef, Integer pollingInterval, Integer initialCooldownPeriod,
-            Integer cooldownPeriod, Integer idleReplicaCount, Integer minReplicaCount, Integer maxReplicaCount,
-            Fallback fallback, Advanced advanced, List<Trigger> triggers) {
-    }
+    public record Spec(
+            ScaleTargetRef scaleTargetRef,
+            Integer pollingInterval,
+            Integer initialCooldownPeriod,
+            Integer cooldownPeriod,
+            Integer idleReplicaCount,
+            Integer minReplicaCount,
+            Integer maxReplicaCount,
+            Fallback fallback,
+            Advanced advanced,
+            List<Trigger> triggers) {}
 
-    public record ScaleTargetRef(String apiVersion, String kind, String name, String envSourceContainerName) {
-    }
+    public record ScaleTargetRef(String apiVersion, String kind, String name, String envSourceContainerName) {}
 
-    public record Fallback(Integer failureThreshold, Integer replicas, String behavior) {
-    }
+    public record Fallback(Integer failureThreshold, Integer replicas, String behavior) {}
 
-    public record Advanced(Boolean restoreToOriginalReplicaCount,
-            HorizontalPodAutoscalerConfig horizontalPodAutoscalerConfig, ScalingModifiers scalingModifiers) {
-    }
+    public record Advanced(
+            Boolean restoreToOriginalReplicaCount,
+            HorizontalPodAutoscalerConfig horizontalPodAutoscalerConfig,
+            ScalingModifiers scalingModifiers) {}
 
-    public record HorizontalPodAutoscalerConfig(String name, HorizontalPodAutoscalerBehavior behavior) {
-    }
+    public record HorizontalPodAutoscalerConfig(String name, HorizontalPodAutoscalerBehavior behavior) {}
 
-    public record ScalingModifiers(String formula, String target, String activationTarget, String metricType) {
-    }
+    public record ScalingModifiers(String formula, String target, String activationTarget, String metricType) {}
 
     /** {@code metadata} values are strings in KEDA's schema (a number there is rejected by the CRD). */
-    public record Trigger(String type, String name, Boolean useCachedMetrics, String metricType,
-            Map<String, String> metadata, AuthenticationRef authenticationRef) {
-    }
+    public record Trigger(
+            String type,
+            String name,
+            Boolean useCachedMetrics,
+            String metricType,
+            Map<String, String> metadata,
+            AuthenticationRef authenticationRef) {}
 
-    public record AuthenticationRef(String name, String kind) {
-    }
+    public record AuthenticationRef(String name, String kind) {}
 }

@@ -1,5 +1,10 @@
 package dev.nanochat.sae.core.arch.batchtopk;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.nanochat.sae.core.Rng;
 import dev.nanochat.sae.core.Sae;
 import dev.nanochat.sae.core.SaeConfig;
@@ -8,15 +13,9 @@ import dev.nanochat.sae.core.arch.Params;
 import dev.nanochat.sae.core.arch.SparseObjective;
 import dev.nanochat.sae.core.arch.jumprelu.JumpReluSae;
 import dev.nanochat.sae.core.arch.topk.TopKObjective;
+import dev.nanochat.sae.core.io.HostTensor;
 import dev.nanochat.sae.core.kernels.Parallel;
 import dev.nanochat.sae.core.kernels.SparseCodes;
-
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import dev.nanochat.sae.core.io.HostTensor;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -38,13 +37,15 @@ public final class BatchTopKObjective extends SparseObjective {
         super(cfg);
     }
 
-    @Override public Params init(Rng rng) {
+    @Override
+    public Params init(Rng rng) {
         Params p = super.init(rng);
-        p.add("threshold", new long[]{1}, false)[0] = -1f; // −1: not yet estimated
+        p.add("threshold", new long[] {1}, false)[0] = -1f; // −1: not yet estimated
         return p;
     }
 
-    @Override public SparseCodes select(NDArray pre, int rows, Parallel par) {
+    @Override
+    public SparseCodes select(NDArray pre, int rows, Parallel par) {
         long budget = (long) rows * cfg.k();
         for (int kk = Math.min(n, 4 * cfg.k()); ; kk = Math.min(n, kk * 2)) {
             NDList tk = pre.topK(kk, 1, true, false);
@@ -78,18 +79,22 @@ public final class BatchTopKObjective extends SparseObjective {
         return pos[(int) Math.max(0, m - Math.min(budget, m))];
     }
 
-    @Override public void afterStep(Params p, BatchResult r) {
+    @Override
+    public void afterStep(Params p, BatchResult r) {
         float[] th = p.get("threshold");
         if (Float.isNaN(r.minActive())) return;
-        th[0] = th[0] < 0 ? r.minActive()
+        th[0] = th[0] < 0
+                ? r.minActive()
                 : (float) (THRESHOLD_MOMENTUM * th[0] + (1 - THRESHOLD_MOMENTUM) * r.minActive());
     }
 
-    @Override public Sae export(Params p, float scale) {
+    @Override
+    public Sae export(Params p, float scale) {
         return exportWithThreshold(p, scale, p.get("threshold")[0]);
     }
 
-    @Override public Sae export(Params p, float scale, float[] recentX, int rows) {
+    @Override
+    public Sae export(Params p, float scale, float[] recentX, int rows) {
         if (recentX == null || rows == 0) return export(p, scale);
         float theta = thresholdUnder(p, recentX, rows);
         return exportWithThreshold(p, scale, Float.isFinite(theta) ? theta : p.get("threshold")[0]);
@@ -100,8 +105,10 @@ public final class BatchTopKObjective extends SparseObjective {
         float[] bDec = p.get("b_dec");
         float[] xc = new float[rows * d];
         for (int i = 0; i < xc.length; i++) xc[i] = x[i] - bDec[i % d];
-        try (NDManager m = NDManager.newBaseManager(Device.cpu()); Parallel one = new Parallel(1)) {
-            NDArray pre = m.create(xc, new Shape(rows, d)).matMul(m.create(p.get("enc"), new Shape(n, d)).transpose())
+        try (NDManager m = NDManager.newBaseManager(Device.cpu());
+                Parallel one = new Parallel(1)) {
+            NDArray pre = m.create(xc, new Shape(rows, d))
+                    .matMul(m.create(p.get("enc"), new Shape(n, d)).transpose())
                     .addi(m.create(p.get("b_enc")));
             SparseCodes codes = select(pre, rows, one);
             float min = Float.POSITIVE_INFINITY;
@@ -114,7 +121,7 @@ public final class BatchTopKObjective extends SparseObjective {
         Map<String, HostTensor> w = exportLinear(p, scale, "b_enc");
         float[] theta = new float[n];
         Arrays.fill(theta, Math.max(0f, threshold));
-        w.put("threshold", new HostTensor(new long[]{n}, theta));
+        w.put("threshold", new HostTensor(new long[] {n}, theta));
         return new JumpReluSae(cfg, w);
     }
 }

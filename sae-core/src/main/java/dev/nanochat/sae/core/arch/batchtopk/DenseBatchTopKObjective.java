@@ -1,13 +1,12 @@
 package dev.nanochat.sae.core.arch.batchtopk;
 
+import ai.djl.ndarray.NDArray;
 import dev.nanochat.sae.core.Rng;
 import dev.nanochat.sae.core.Sae;
 import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.arch.BatchResult;
 import dev.nanochat.sae.core.arch.Params;
 import dev.nanochat.sae.core.arch.topk.DenseTopKObjective;
-
-import ai.djl.ndarray.NDArray;
 
 /**
  * BatchTopK through dense DJL autograd (DENSE, and AUTO on a GPU): keep the B·k largest positive
@@ -23,31 +22,37 @@ public final class DenseBatchTopKObjective extends DenseTopKObjective {
         this.recipe = new BatchTopKObjective(cfg);
     }
 
-    @Override public Params init(Rng rng) {
+    @Override
+    public Params init(Rng rng) {
         return recipe.init(rng);
     }
 
-    @Override public NDArray keep(NDArray hSg) {
+    @Override
+    public NDArray keep(NDArray hSg) {
         long budget = Math.min(hSg.size(), hSg.getShape().get(0) * (long) cfg.k());
         NDArray tau = hSg.flatten().topK((int) budget, 0, true, false).get(0).min();
         return indicator(hSg.gte(tau).logicalAnd(hSg.gt(0f)));
     }
 
     /** Smallest positive kept value: min over z where z > 0 (others lifted to +max). */
-    @Override public NDArray minActive(NDArray z) {
+    @Override
+    public NDArray minActive(NDArray z) {
         NDArray zSg = z.stopGradient();
         return zSg.add(indicator(zSg.lte(0f)).mul(Float.MAX_VALUE)).min();
     }
 
-    @Override public void afterStep(Params p, BatchResult r) {
+    @Override
+    public void afterStep(Params p, BatchResult r) {
         recipe.afterStep(p, r);
     }
 
-    @Override public Sae export(Params p, float scale) {
+    @Override
+    public Sae export(Params p, float scale) {
         return recipe.export(p, scale);
     }
 
-    @Override public Sae export(Params p, float scale, float[] recentX, int rows) {
+    @Override
+    public Sae export(Params p, float scale, float[] recentX, int rows) {
         return recipe.export(p, scale, recentX, rows);
     }
 }

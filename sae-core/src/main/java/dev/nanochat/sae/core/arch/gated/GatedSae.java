@@ -1,10 +1,9 @@
 package dev.nanochat.sae.core.arch.gated;
 
-import dev.nanochat.sae.core.SaeConfig;
-import dev.nanochat.sae.core.SaeModel;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.nanochat.sae.core.SaeConfig;
+import dev.nanochat.sae.core.SaeModel;
 import dev.nanochat.sae.core.io.HostTensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,22 +17,25 @@ public final class GatedSae extends SaeModel {
         super(cfg, weights);
     }
 
-    @Override public String saeLensArchitecture() {
+    @Override
+    public String saeLensArchitecture() {
         return "gated";
     }
 
-    @Override protected Map<String, long[]> expectedShapes() {
+    @Override
+    protected Map<String, long[]> expectedShapes() {
         Map<String, long[]> m = new LinkedHashMap<>();
-        m.put("W_enc", new long[]{dIn, dSae});
-        m.put("b_gate", new long[]{dSae});
-        m.put("r_mag", new long[]{dSae});
-        m.put("b_mag", new long[]{dSae});
-        m.put("W_dec", new long[]{dSae, dIn});
-        m.put("b_dec", new long[]{dIn});
+        m.put("W_enc", new long[] {dIn, dSae});
+        m.put("b_gate", new long[] {dSae});
+        m.put("r_mag", new long[] {dSae});
+        m.put("b_mag", new long[] {dSae});
+        m.put("W_dec", new long[] {dSae, dIn});
+        m.put("b_dec", new long[] {dIn});
         return m;
     }
 
-    @Override protected NDArray encodeNd(NDArray x) {
+    @Override
+    protected NDArray encodeNd(NDArray x) {
         NDArray xc = x.sub(w("b_dec"));
         NDArray gate = xc.matMul(w("W_enc")).add(w("b_gate"));
         NDArray mag = xc.matMul(w("W_enc").mul(w("r_mag").exp())).add(w("b_mag"));

@@ -1,10 +1,9 @@
 package dev.nanochat.sae.core.arch.jumprelu;
 
-import dev.nanochat.sae.core.SaeConfig;
-import dev.nanochat.sae.core.SaeModel;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.nanochat.sae.core.SaeConfig;
+import dev.nanochat.sae.core.SaeModel;
 import dev.nanochat.sae.core.io.HostTensor;
 import java.util.Map;
 
@@ -17,17 +16,20 @@ public final class JumpReluSae extends SaeModel {
         super(cfg, weights);
     }
 
-    @Override public String saeLensArchitecture() {
+    @Override
+    public String saeLensArchitecture() {
         return "jumprelu";
     }
 
-    @Override protected Map<String, long[]> expectedShapes() {
+    @Override
+    protected Map<String, long[]> expectedShapes() {
         Map<String, long[]> m = super.expectedShapes();
-        m.put("threshold", new long[]{dSae});
+        m.put("threshold", new long[] {dSae});
         return m;
     }
 
-    @Override protected NDArray encodeNd(NDArray x) {
+    @Override
+    protected NDArray encodeNd(NDArray x) {
         NDArray h = preActivation(x);
         return h.mul(h.gt(w("threshold")).toType(DataType.FLOAT32, false));
     }

@@ -1,12 +1,11 @@
 package dev.nanochat.sae.core.arch.relu;
 
+import ai.djl.ndarray.NDArray;
 import dev.nanochat.sae.core.Sae;
 import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.arch.DenseObjective;
 import dev.nanochat.sae.core.arch.Params;
 import dev.nanochat.sae.core.arch.StepContext;
-
-import ai.djl.ndarray.NDArray;
 import java.util.Map;
 
 /**
@@ -18,20 +17,23 @@ public final class ReluObjective extends DenseObjective {
         super(cfg);
     }
 
-    @Override public Forward forward(Map<String, NDArray> p, NDArray x, StepContext ctx) {
+    @Override
+    public Forward forward(Map<String, NDArray> p, NDArray x, StepContext ctx) {
         NDArray xc = x.sub(p.get("b_dec"));
         NDArray z = relu(linear(xc, p.get("enc"), p.get("b_enc")));
         NDArray sq = tokenSqError(x, z, p.get("W_dec"), p.get("b_dec"));
-        NDArray decNorm = p.get("W_dec").square().sum(new int[]{1}).sqrt();
-        NDArray l1 = z.mul(decNorm).sum(new int[]{1}).mean();
+        NDArray decNorm = p.get("W_dec").square().sum(new int[] {1}).sqrt();
+        NDArray l1 = z.mul(decNorm).sum(new int[] {1}).mean();
         return new Forward(sq.mean().add(l1.mul((float) ctx.sparsityCoefficient())), sq, z, null);
     }
 
-    @Override public boolean resamplesDeadLatents() {
+    @Override
+    public boolean resamplesDeadLatents() {
         return true;
     }
 
-    @Override public Sae export(Params p, float scale) {
+    @Override
+    public Sae export(Params p, float scale) {
         return new StandardSae(cfg, exportLinear(p, scale, "b_enc"));
     }
 }

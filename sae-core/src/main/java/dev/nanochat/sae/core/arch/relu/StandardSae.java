@@ -1,9 +1,8 @@
 package dev.nanochat.sae.core.arch.relu;
 
+import ai.djl.ndarray.NDArray;
 import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.SaeModel;
-
-import ai.djl.ndarray.NDArray;
 import dev.nanochat.sae.core.io.HostTensor;
 import java.util.Map;
 
@@ -13,11 +12,13 @@ public final class StandardSae extends SaeModel {
         super(cfg, weights);
     }
 
-    @Override public String saeLensArchitecture() {
+    @Override
+    public String saeLensArchitecture() {
         return "standard";
     }
 
-    @Override protected NDArray encodeNd(NDArray x) {
+    @Override
+    protected NDArray encodeNd(NDArray x) {
         return preActivation(x).maximum(0f);
     }
 }

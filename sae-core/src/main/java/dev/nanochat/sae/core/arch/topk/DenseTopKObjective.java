@@ -1,12 +1,11 @@
 package dev.nanochat.sae.core.arch.topk;
 
+import ai.djl.ndarray.NDArray;
 import dev.nanochat.sae.core.Sae;
 import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.arch.DenseObjective;
 import dev.nanochat.sae.core.arch.Params;
 import dev.nanochat.sae.core.arch.StepContext;
-
-import ai.djl.ndarray.NDArray;
 import java.util.Map;
 
 /**
@@ -23,7 +22,7 @@ public class DenseTopKObjective extends DenseObjective {
 
     /** Selection mask [rows, n] (1 = kept) from the detached pre-activations. */
     public NDArray keep(NDArray hSg) {
-        NDArray kth = hSg.topK(cfg.k(), 1, true, false).get(0).min(new int[]{1}, true);
+        NDArray kth = hSg.topK(cfg.k(), 1, true, false).get(0).min(new int[] {1}, true);
         return indicator(hSg.gte(kth).logicalAnd(hSg.gt(0f)));
     }
 
@@ -32,7 +31,8 @@ public class DenseTopKObjective extends DenseObjective {
         return null;
     }
 
-    @Override public Forward forward(Map<String, NDArray> p, NDArray x, StepContext ctx) {
+    @Override
+    public Forward forward(Map<String, NDArray> p, NDArray x, StepContext ctx) {
         NDArray h = linear(x.sub(p.get("b_dec")), p.get("enc"), p.get("b_enc"));
         NDArray z = h.mul(keep(h.stopGradient()));
         NDArray sq = tokenSqError(x, z, p.get("W_dec"), p.get("b_dec"));
@@ -45,14 +45,16 @@ public class DenseTopKObjective extends DenseObjective {
 
     private NDArray auxLoss(NDArray h, NDArray x, NDArray sq, NDArray z, Map<String, NDArray> p, StepContext ctx) {
         // [n]; the device step passes its cached copy (uploaded only when the dead set changes)
-        NDArray dead = p.containsKey(DEAD_MASK) ? p.get(DEAD_MASK) : indicator(x.getManager().create(ctx.dead()));
+        NDArray dead = p.containsKey(DEAD_MASK)
+                ? p.get(DEAD_MASK)
+                : indicator(x.getManager().create(ctx.dead()));
         NDArray hSg = h.stopGradient();
-        NDArray hDead = hSg.add(dead.sub(1f).mul(Float.MAX_VALUE));                      // alive → −huge
+        NDArray hDead = hSg.add(dead.sub(1f).mul(Float.MAX_VALUE)); // alive → −huge
         int ka = Math.min(cfg.auxK(), ctx.deadCount());
-        NDArray kth = hDead.topK(ka, 1, true, false).get(0).min(new int[]{1}, true);
-        NDArray zAux = h.mul(indicator(hDead.gte(kth).logicalAnd(hDead.gt(0f))));        // [rows, n]
-        NDArray e = x.sub(z.matMul(p.get("W_dec")).add(p.get("b_dec"))).stopGradient();  // [rows, d]
-        NDArray denom = e.sub(e.mean(new int[]{0}, true)).square().sum();
+        NDArray kth = hDead.topK(ka, 1, true, false).get(0).min(new int[] {1}, true);
+        NDArray zAux = h.mul(indicator(hDead.gte(kth).logicalAnd(hDead.gt(0f)))); // [rows, n]
+        NDArray e = x.sub(z.matMul(p.get("W_dec")).add(p.get("b_dec"))).stopGradient(); // [rows, d]
+        NDArray denom = e.sub(e.mean(new int[] {0}, true)).square().sum();
         // No read-back of denom (a device sync): divide by it where positive, else by 1 and mask to 0
         // (×1 is exact; masking after a division by 0 would put 0/0 into the gradient).
         NDArray positive = indicator(denom.gt(0f));
@@ -60,7 +62,8 @@ public class DenseTopKObjective extends DenseObjective {
         return zAux.matMul(p.get("W_dec")).sub(e).square().sum().div(safe).mul(positive);
     }
 
-    @Override public Sae export(Params p, float scale) {
+    @Override
+    public Sae export(Params p, float scale) {
         return new TopKSae(cfg, exportLinear(p, scale, "b_enc"));
     }
 }

@@ -1,16 +1,15 @@
 package dev.nanochat.sae.core.arch.topk;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import dev.nanochat.sae.core.Sae;
 import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.arch.Params;
 import dev.nanochat.sae.core.arch.SparseObjective;
+import dev.nanochat.sae.core.io.HostTensor;
 import dev.nanochat.sae.core.kernels.Parallel;
 import dev.nanochat.sae.core.kernels.RowTopK;
 import dev.nanochat.sae.core.kernels.SparseCodes;
-
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import dev.nanochat.sae.core.io.HostTensor;
 import java.util.Map;
 
 /** TopK (Gao et al. 2024): z = ReLU(TopK_k(h)); exported as SAELens "topk" with k. */
@@ -20,7 +19,8 @@ public final class TopKObjective extends SparseObjective {
     }
 
     /** Top-k in Java straight from the GEMM output's native memory when DJL exposes it, else torch.topk. */
-    @Override public SparseCodes select(NDArray pre, int rows, Parallel par) {
+    @Override
+    public SparseCodes select(NDArray pre, int rows, Parallel par) {
         int k = cfg.k();
         java.nio.ByteBuffer buf = JAVA_TOPK ? pre.toByteBuffer(true) : null;
         if (buf != null && buf.isDirect()) {
@@ -36,7 +36,8 @@ public final class TopKObjective extends SparseObjective {
     }
 
     /** The Java selection adds b_enc as it reads each element (same float sum), saving a pass over [rows, n]. */
-    @Override public SparseCodes selectWithBias(NDArray preNoBias, float[] bEnc, int rows, Parallel par) {
+    @Override
+    public SparseCodes selectWithBias(NDArray preNoBias, float[] bEnc, int rows, Parallel par) {
         int k = cfg.k();
         java.nio.ByteBuffer buf = JAVA_TOPK ? preNoBias.toByteBuffer(true) : null;
         if (buf == null || !buf.isDirect()) return super.selectWithBias(preNoBias, bEnc, rows, par);
@@ -89,7 +90,8 @@ public final class TopKObjective extends SparseObjective {
         return new SparseCodes(rows, n, ptr, ind, val);
     }
 
-    @Override public Sae export(Params p, float scale) {
+    @Override
+    public Sae export(Params p, float scale) {
         Map<String, HostTensor> w = exportLinear(p, scale, "b_enc");
         return new TopKSae(cfg, w);
     }

@@ -1,10 +1,9 @@
 package dev.nanochat.sae.core.arch.topk;
 
-import dev.nanochat.sae.core.SaeConfig;
-import dev.nanochat.sae.core.SaeModel;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.nanochat.sae.core.SaeConfig;
+import dev.nanochat.sae.core.SaeModel;
 import dev.nanochat.sae.core.io.HostTensor;
 import java.util.Map;
 
@@ -17,14 +16,16 @@ public final class TopKSae extends SaeModel {
         super(cfg, weights);
     }
 
-    @Override public String saeLensArchitecture() {
+    @Override
+    public String saeLensArchitecture() {
         return "topk";
     }
 
-    @Override protected NDArray encodeNd(NDArray x) {
+    @Override
+    protected NDArray encodeNd(NDArray x) {
         NDArray h = preActivation(x);
         // kth: [..., 1] smallest of the k largest values per token.
-        NDArray kth = h.topK(cfg.k(), -1, true, false).get(0).min(new int[]{-1}, true);
+        NDArray kth = h.topK(cfg.k(), -1, true, false).get(0).min(new int[] {-1}, true);
         return h.maximum(0f).mul(h.gte(kth).toType(DataType.FLOAT32, false));
     }
 }

@@ -27,18 +27,30 @@ class BatchTopKGradientTest {
     @ParameterizedTest(name = "dead latents: {0}")
     @ValueSource(booleans = {false, true})
     void sparseBackwardMatchesDenseAutograd(boolean withDead) {
-        SaeConfig cfg = SaeConfig.builder("batchtopk", D).dSae(N).k(K).auxK(6).auxKCoefficient(0.25).batchSize(ROWS).seed(2).build();
+        SaeConfig cfg = SaeConfig.builder("batchtopk", D)
+                .dSae(N)
+                .k(K)
+                .auxK(6)
+                .auxKCoefficient(0.25)
+                .batchSize(ROWS)
+                .seed(2)
+                .build();
         BatchTopKObjective sparse = new BatchTopKObjective(cfg);
         DenseBatchTopKObjective dense = new DenseBatchTopKObjective(cfg);
         Params p = sparse.init(new Rng(2));
         Random r = new Random(5);
-        for (Params.Entry e : p.entries()) if (e.trainable())
-            for (int i = 0; i < e.data().length; i++) e.data()[i] += (float) (0.05 * r.nextGaussian());
+        for (Params.Entry e : p.entries())
+            if (e.trainable())
+                for (int i = 0; i < e.data().length; i++) e.data()[i] += (float) (0.05 * r.nextGaussian());
         float[] x = new float[ROWS * D];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
         boolean[] dead = new boolean[N];
         int deadCount = 0;
-        if (withDead) for (int i = 0; i < N; i += 3) { dead[i] = true; deadCount++; }
+        if (withDead)
+            for (int i = 0; i < N; i += 3) {
+                dead[i] = true;
+                deadCount++;
+            }
         try (Parallel par = new Parallel(2)) {
             StepContext ctx = new StepContext(0, dead, deadCount, par);
             Params g = p.zerosLikeTrainable();
@@ -57,7 +69,9 @@ class BatchTopKGradientTest {
                         maxDiff = Math.max(maxDiff, Math.abs(want[i] - got[i]));
                     }
                     assertTrue(scale > 0, e.name() + " has a gradient");
-                    assertTrue(maxDiff <= 1e-4 * scale + 1e-6, e.name() + ": max |sparse − autograd| " + maxDiff + " (scale " + scale + ")");
+                    assertTrue(
+                            maxDiff <= 1e-4 * scale + 1e-6,
+                            e.name() + ": max |sparse − autograd| " + maxDiff + " (scale " + scale + ")");
                 }
             }
         }

@@ -1,21 +1,21 @@
 package dev.nanochat.sae.core.arch.batchtopk;
 
-import dev.nanochat.sae.core.Rng;
-import dev.nanochat.sae.core.SaeConfig;
-import dev.nanochat.sae.core.kernels.Parallel;
-import dev.nanochat.sae.core.kernels.SparseCodes;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.nanochat.sae.core.Rng;
+import dev.nanochat.sae.core.SaeConfig;
+import dev.nanochat.sae.core.kernels.Parallel;
+import dev.nanochat.sae.core.kernels.SparseCodes;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** BatchTopK's candidate-based selection equals a naive global sort over the whole [B, n] batch. */
 class BatchTopKSelectionTest {
-    @Test void matchesGlobalSortEvenWhenOneTokenDominates() {
+    @Test
+    void matchesGlobalSortEvenWhenOneTokenDominates() {
         int rows = 16, n = 64, k = 2;
         Rng rng = new Rng(4);
         float[] pre = new float[rows * n];
@@ -28,7 +28,8 @@ class BatchTopKSelectionTest {
         for (int i = 0; i < pre.length; i++) naive[i] = pre[i] >= tau && pre[i] > 0 ? pre[i] : 0;
         SaeConfig cfg = SaeConfig.builder("batchtopk", 8).dSae(n).k(k).build();
         SparseCodes codes;
-        try (NDManager m = NDManager.newBaseManager(); Parallel par = new Parallel(2)) {
+        try (NDManager m = NDManager.newBaseManager();
+                Parallel par = new Parallel(2)) {
             codes = new BatchTopKObjective(cfg).select(m.create(pre, new Shape(rows, n)), rows, par);
         }
         assertEquals(rows * k, codes.nnz());
