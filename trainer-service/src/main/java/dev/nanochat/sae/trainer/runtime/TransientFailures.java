@@ -21,31 +21,49 @@ public final class TransientFailures {
     private TransientFailures() {}
 
     public static boolean isTransient(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof RetriableException
-                    || t instanceof CommitFailedException
-                    || t instanceof org.apache.kafka.common.errors.TimeoutException
-                    || t instanceof java.util.concurrent.TimeoutException
-                    || t instanceof SQLTransientException
-                    || t instanceof SQLRecoverableException
-                    || t instanceof ConnectException
-                    || t instanceof SocketTimeoutException
-                    || t instanceof SocketException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && transientSqlState(sql)) {
-                return true;
-            }
-            // Hibernate's JDBCConnectionException / Agroal's pool exhaustion, by name: no hard dependency.
-            String name = t.getClass().getName();
-            if (name.endsWith("JDBCConnectionException")
-                    || name.endsWith("LockTimeoutException")
-                    || (t instanceof SQLException
-                            && String.valueOf(t.getMessage()).contains("Acquisition timeout"))) {
+        return isTransient(failure, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+    }
+
+    // Causes and suppressed exceptions both: a failed commit on a closed connection surfaces as an
+    // interceptor's "Error invoking subclass method" whose real reason (the PSQLException with SQL state
+    // 08003 inside the rollback's XAException) is only a suppressed exception.
+    private static boolean isTransient(Throwable t, java.util.Set<Throwable> seen) {
+        if (t == null || !seen.add(t)) {
+            return false;
+        }
+        if (isTransientItself(t)) {
+            return true;
+        }
+        for (Throwable s : t.getSuppressed()) {
+            if (isTransient(s, seen)) {
                 return true;
             }
         }
-        return false;
+        return isTransient(t.getCause(), seen);
+    }
+
+    private static boolean isTransientItself(Throwable t) {
+        if (t instanceof RetriableException
+                || t instanceof CommitFailedException
+                || t instanceof org.apache.kafka.common.errors.TimeoutException
+                || t instanceof java.util.concurrent.TimeoutException
+                || t instanceof SQLTransientException
+                || t instanceof SQLRecoverableException
+                || t instanceof ConnectException
+                || t instanceof SocketTimeoutException
+                || t instanceof SocketException) {
+            return true;
+        }
+        if (t instanceof SQLException sql && transientSqlState(sql)) {
+            return true;
+        }
+        // Hibernate's JDBCConnectionException / Agroal's pool exhaustion, by name: no hard dependency.
+        String name = t.getClass().getName();
+        String message = String.valueOf(t.getMessage());
+        return name.endsWith("JDBCConnectionException")
+                || name.endsWith("LockTimeoutException")
+                || (t instanceof SQLException && message.contains("Acquisition timeout"))
+                || (t instanceof javax.transaction.xa.XAException && message.contains("connection has been closed"));
     }
 
     /**

@@ -29,6 +29,20 @@ class TransientFailuresTest {
     }
 
     @Test
+    void a_closed_connection_seen_only_in_a_suppressed_rollback_error_is_transient() {
+        // What a killed database session looks like through ArC and Narayana: the interceptor's error,
+        // with the rollback's XAException (caused by SQL state 08003) attached as suppressed.
+        RuntimeException wrapper = new RuntimeException("Error invoking subclass method");
+        var xa = new javax.transaction.xa.XAException("Error trying to transactionRollback local transaction");
+        xa.initCause(new SQLException("This connection has been closed.", "08003"));
+        wrapper.addSuppressed(xa);
+        assertTrue(TransientFailures.isTransient(wrapper));
+        RuntimeException permanent = new RuntimeException("Error invoking subclass method");
+        permanent.addSuppressed(new IllegalStateException("unrelated"));
+        assertFalse(TransientFailures.isTransient(permanent));
+    }
+
+    @Test
     void config_data_and_permission_errors_are_permanent() {
         assertFalse(TransientFailures.isTransient(new IllegalArgumentException("d_in must be > 0")));
         assertFalse(TransientFailures.isTransient(new IOException("checkpoint", new NoSuchFileException("x"))));
