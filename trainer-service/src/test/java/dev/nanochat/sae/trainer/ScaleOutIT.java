@@ -45,11 +45,11 @@ class ScaleOutIT {
     void runs_spread_over_trainers_move_off_a_killed_one_and_rebalance_onto_a_new_one() throws Exception {
         String id8 = UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> env = new HashMap<>();
-        env.put("SAE_CONTROL_TOPIC", "sae.runs.scale-" + id8);
+        env.put("SAE_TOPICS_SUFFIX", ".scale-" + id8);
         env.put("SAE_TRAINER_GROUP", "sae-trainers-scale-" + id8);
-        env.put("SAE_CHECKPOINTS_TOPIC", "sae.checkpoints.scale-" + id8);
-        env.put("SAE_DLQ_TOPIC", "sae.dlq.scale-" + id8);
         env.put("SAE_TRAINER_RUN_SLOTS", Integer.toString(RUNS));
+        // All six runs are created before any trainer owns them, so the per-device bound must admit them.
+        env.put("SAE_TRAINER_RUNS_PER_DEVICE", Integer.toString(RUNS));
         env.put("SAE_SESSION_TIMEOUT_MS", Integer.toString(SESSION_TIMEOUT_MS));
         env.put(
                 "SAE_CHECKPOINT_DIR",

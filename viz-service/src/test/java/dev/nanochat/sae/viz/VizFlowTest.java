@@ -135,8 +135,10 @@ class VizFlowTest {
         sendEvent(event(RUN_ID, 100, true, saeDir, sha, Map.of("mse", 0.5, "l0", 12.0, "fvu", 0.3)));
         // A marker event after it: once the marker's curve point exists, the duplicate has been consumed.
         sendEvent(event("marker-" + RUN, 7, false, saeDir, sha, Map.of("mse", 1.0)));
-        await().atMost(Duration.ofSeconds(60))
-                .until(() -> given().get("/api/runs/points").asString().contains("marker-" + RUN));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            String points = given().get("/api/runs/points").asString();
+            assertTrue(points.contains("marker-" + RUN), points);
+        });
         assertEquals(before, given().get("/api/jobs").asString());
         assertEquals(1, readAll(DASHBOARDS).size());
     }
