@@ -55,9 +55,11 @@ class EveryArchitectureTest {
             ids.put(arch, Runs.create(request));
         }
         float[] fresh = new SyntheticActivations(Runs.D_IN, Runs.FEATURES, Runs.ACTIVE, 77).sample(4000);
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos(); // for all five together
         for (var e : ids.entrySet()) {
             String arch = e.getKey();
-            JsonPath run = Runs.awaitStatus(e.getValue(), "COMPLETED", Duration.ofSeconds(600));
+            Duration left = Duration.ofNanos(Math.max(1_000_000_000L, deadline - System.nanoTime()));
+            JsonPath run = Runs.awaitStatus(e.getValue(), "COMPLETED", left);
             assertEquals(produced, run.getLong("tokensCheckpointed"), arch + ": every produced token trained once");
             String engine = run.getString("engine");
             assertTrue(engine.contains(SaeConfig.usesK(arch) ? "sparse path" : "dense path"), arch + ": " + engine);

@@ -5,14 +5,17 @@ import dev.nanochat.sae.core.records.ActivationBatch;
 import dev.nanochat.sae.core.records.ActivationBatchCodec;
 import dev.nanochat.sae.core.records.Split;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -127,11 +130,13 @@ public final class ActivationTopics implements AutoCloseable {
     /** Produces {@code records} train records of {@code rowsPerRecord} rows round-robin over partitions. */
     public long produceTrain(String topic, int partitions, SyntheticActivations data, int records, int rowsPerRecord)
             throws Exception {
+        // Every send is confirmed: a record lost here would leave a run waiting for tokens that never come.
+        List<Future<RecordMetadata>> sent = new ArrayList<>(records);
         for (int i = 0; i < records; i++) {
             byte[] value = record(data.sample(rowsPerRecord), rowsPerRecord, data.dIn(), Split.TRAIN);
-            producer.send(new ProducerRecord<>(topic, i % partitions, "k" + i, value));
+            sent.add(producer.send(new ProducerRecord<>(topic, i % partitions, "k" + i, value)));
         }
-        producer.flush();
+        for (Future<RecordMetadata> f : sent) f.get();
         return (long) records * rowsPerRecord;
     }
 

@@ -8,6 +8,7 @@ import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** REST helpers for run tests (RestAssured against the app under test). */
 public final class Runs {
@@ -72,14 +73,42 @@ public final class Runs {
         return given().get("/api/runs/" + id).then().statusCode(200).extract().jsonPath();
     }
 
+    /**
+     * Waits for the run to reach {@code status}; a FAILED run fails at once. On a timeout the error names
+     * where the run got to (its REST view) and what its thread was doing (in a @QuarkusTest the runner
+     * threads live in this JVM), so a stall on a slow CI machine can be told from a hang.
+     */
     public static JsonPath awaitStatus(String id, String status, Duration timeout) {
-        await().atMost(timeout).pollInterval(Duration.ofMillis(300)).until(() -> {
-            String s = get(id).getString("status");
-            if ("FAILED".equals(s) && !"FAILED".equals(status)) {
-                throw new AssertionError("run failed: " + get(id).getString("error"));
-            }
-            return status.equals(s);
-        });
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(300)).until(() -> {
+                String s = get(id).getString("status");
+                if ("FAILED".equals(s) && !"FAILED".equals(status)) {
+                    throw new AssertionError("run failed: " + get(id).getString("error"));
+                }
+                return status.equals(s);
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(
+                    "run " + id + " not " + status + " within " + timeout + ": " + get(id).prettify() + "\n"
+                            + runThreads(id),
+                    e);
+        }
         return get(id);
+    }
+
+    /** Stack traces of this run's threads in the test JVM (none when the trainer is another process). */
+    static String runThreads(String id) {
+        StringBuilder out = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (!thread.getName().contains(id)) return;
+            out.append("thread ")
+                    .append(thread.getName())
+                    .append(" (")
+                    .append(thread.getState())
+                    .append(")\n");
+            for (StackTraceElement frame : stack)
+                out.append("    at ").append(frame).append('\n');
+        });
+        return out.length() == 0 ? "no thread of this run in the test JVM" : out.toString();
     }
 }
