@@ -21,27 +21,47 @@ function vizFeature() {
   });
 }
 
+/** The figures an SAE is placed by: the evaluator's held-out ones when it has them, else training's. */
+function saeFigures(s) {
+  const ev = s.evaluation && s.evaluation.status === 'ok' ? s.evaluation.metrics : null;
+  const m = ev && ev.l0 !== undefined && ev.fvu !== undefined && ev.fvu !== null ? ev : s.metrics;
+  if (!m || m.l0 === undefined || (m.fvu === undefined && m.explained_variance === undefined)) return null;
+  return { l0: m.l0, fvu: m.fvu !== undefined ? m.fvu : 1 - m.explained_variance, heldOut: m === ev };
+}
+
+function metricRows(tbody, metrics) {
+  Object.entries(metrics || {}).forEach(([k, v]) => {
+    if (v === null || typeof v === 'object') return; // histograms and the like are charts, not rows
+    const tr = document.createElement('tr');
+    tr.innerHTML = '<th></th><td></td>';
+    tr.children[0].textContent = k;
+    tr.children[1].textContent = typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(5)) : String(v);
+    tbody.appendChild(tr);
+  });
+}
+
 function vizSae(sae, all) {
   vizBar(document.getElementById('density'), sae.log10DensityHistogram ? {
     heights: sae.log10DensityHistogram.barHeights, values: sae.log10DensityHistogram.barValues } : null,
     'features', 'rgba(16,185,129,0.8)');
-  const pts = all.filter(s => s.metrics && s.metrics.l0 !== undefined && (s.metrics.fvu !== undefined || s.metrics.explained_variance !== undefined))
-    .map(s => ({ x: s.metrics.l0, y: s.metrics.fvu !== undefined ? s.metrics.fvu : 1 - s.metrics.explained_variance, id: s.neuronpediaId, me: s.id === sae.id }));
+  const pts = all.map(s => ({ s: s, f: saeFigures(s) })).filter(p => p.f)
+    .map(p => ({ x: p.f.l0, y: p.f.fvu, id: p.s.neuronpediaId, heldOut: p.f.heldOut, me: p.s.id === sae.id }));
+  const held = pts.filter(p => p.heldOut).length;
+  document.getElementById('l0fvu-source').textContent =
+    held === pts.length ? '(held-out)' : held === 0 ? '(training)' : '(● held-out, ◆ training)';
   new Chart(document.getElementById('l0fvu'), {
     type: 'scatter',
     data: { datasets: [{ data: pts, pointRadius: pts.map(p => p.me ? 7 : 4),
+      pointStyle: pts.map(p => p.heldOut ? 'circle' : 'rectRot'),
       backgroundColor: pts.map(p => p.me ? 'rgba(239,108,0,0.9)' : 'rgba(37,99,235,0.6)') }] },
     options: { animation: false, plugins: { legend: { display: false },
-      tooltip: { callbacks: { label: c => c.raw.id + ' L0 ' + c.raw.x.toFixed(1) + ' FVU ' + c.raw.y.toFixed(3) } } },
+      tooltip: { callbacks: { label: c => c.raw.id + ' L0 ' + c.raw.x.toFixed(1) + ' FVU ' + c.raw.y.toFixed(3)
+        + (c.raw.heldOut ? ' (held-out)' : ' (training)') } } },
       scales: { x: { title: { display: true, text: 'L0' } }, y: { title: { display: true, text: 'FVU' } } } }
   });
-  const rows = document.getElementById('metric-rows');
-  Object.entries(sae.metrics || {}).forEach(([k, v]) => {
-    const tr = document.createElement('tr');
-    tr.innerHTML = '<th></th><td></td>';
-    tr.children[0].textContent = k; tr.children[1].textContent = Number(v).toPrecision(5);
-    rows.appendChild(tr);
-  });
+  metricRows(document.getElementById('metric-rows'), sae.metrics);
+  const evalRows = document.getElementById('eval-rows');
+  if (evalRows && sae.evaluation) metricRows(evalRows, sae.evaluation.metrics);
 }
 
 function vizRuns(points) {

@@ -135,11 +135,20 @@ class BrowserTest {
 
     @Test
     void sae_page_and_feature_browser_sort_page_and_jump() throws Exception {
-        VizFlowTest.ensureDashboard();
+        VizFlowTest.ensureEvaluation();
         long id = given().get("/api/saes").jsonPath().getLong("[0].id");
         Page p = page();
         p.navigate(url("/saes/" + id));
         assertEquals("2", p.locator("#dead").textContent().trim());
+        // The evaluator's held-out metrics are rows of their own and place this SAE on the L0/FVU chart.
+        String heldOut = p.locator("#eval-rows").textContent();
+        assertTrue(heldOut.contains("fvu") && heldOut.contains("0.21000"), heldOut);
+        assertTrue(heldOut.contains("ce_loss_recovered") && heldOut.contains("0.93000"), heldOut);
+        assertEquals(
+                0.21,
+                ((Number) p.evaluate("() => Chart.getChart('l0fvu').data.datasets[0].data[0].y")).doubleValue(),
+                1e-9);
+        assertEquals("(held-out)", p.locator("#l0fvu-source").textContent().trim());
         int densityBars =
                 ((Number) p.evaluate("() => Chart.getChart('density').data.datasets[0].data.length")).intValue();
         assertTrue(densityBars >= 1);

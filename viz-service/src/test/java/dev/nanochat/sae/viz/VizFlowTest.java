@@ -52,6 +52,40 @@ class VizFlowTest {
         source = given().get("/api/saes").jsonPath().getString("[0].sourceId");
     }
 
+    /** The evaluator's event for the dashboard's checkpoint (run RUN_ID, step 100), as its producer writes it. */
+    static byte[] evaluationEvent(String status, Map<String, Object> metrics) throws Exception {
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("id", 7);
+        data.put("runId", RUN_ID);
+        data.put("step", 100);
+        data.put("tokens", 51200);
+        data.put("modelId", MODEL_ID);
+        data.put("hook", HOOK);
+        data.put("finalCheckpoint", true);
+        data.put("status", status);
+        data.put("reason", "ok".equals(status) ? null : "held-out set missing");
+        data.put("evalTokens", 4096);
+        data.put("metrics", metrics);
+        return JSON.writeValueAsBytes(Map.of(
+                "specversion", "1.0",
+                "id", RUN_ID + ":100",
+                "source", "/evaluator",
+                "type", "dev.nanochat.sae.evaluation",
+                "datacontenttype", "application/json",
+                "data", data));
+    }
+
+    static final Map<String, Object> HELD_OUT =
+            Map.of("fvu", 0.21, "l0", 11.5, "ce_loss_recovered", 0.93, "dead_fraction", 0.03125);
+
+    /** The dashboard, and the evaluator's held-out metrics for its checkpoint. */
+    static void ensureEvaluation() throws Exception {
+        ensureDashboard();
+        send(EVALUATIONS, RUN_ID, evaluationEvent("ok", HELD_OUT), Map.of());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> given().get("/api/saes").jsonPath().get("[0].evaluation.metrics.fvu") != null);
+    }
+
     @Test
     @Order(1)
     void final_checkpoint_becomes_dashboards_the_api_serves() throws Exception {
@@ -289,6 +323,38 @@ class VizFlowTest {
                 .then()
                 .statusCode(400)
                 .body(org.hamcrest.Matchers.containsString("9-res-nobody"));
+    }
+
+    @Test
+    @Order(6)
+    void the_evaluators_metrics_join_their_checkpoint_and_a_failure_never_replaces_them() throws Exception {
+        ensureEvaluation();
+        JsonPath saes = given().get("/api/saes").jsonPath();
+        assertEquals("ok", saes.getString("[0].evaluation.status"));
+        assertEquals(4096, saes.getInt("[0].evaluation.evalTokens"));
+        assertEquals(0.21, saes.getDouble("[0].evaluation.metrics.fvu"), 1e-12);
+        assertEquals(0.93, saes.getDouble("[0].evaluation.metrics.ce_loss_recovered"), 1e-12);
+        assertEquals(0.3, saes.getDouble("[0].metrics.fvu"), 1e-12); // the training figure stays beside it
+        long id = saes.getLong("[0].id");
+        assertEquals(11.5, given().get("/api/saes/" + id).jsonPath().getDouble("evaluation.metrics.l0"), 1e-12);
+        String page =
+                given().get("/saes/" + id).then().statusCode(200).extract().asString();
+        assertTrue(page.contains("over 4096 held-out tokens"), "the SAE page names the evaluation");
+
+        // A later failed evaluation of the same checkpoint (a redelivery after a retry) does not replace it;
+        // a malformed event is dead-lettered and the channel goes on: the next good event is stored.
+        byte[] junk = ("evaluation junk " + RUN).getBytes();
+        send(EVALUATIONS, RUN_ID, evaluationEvent("failed", Map.of()), Map.of());
+        send(EVALUATIONS, RUN_ID, junk, Map.of());
+        send(EVALUATIONS, RUN_ID, evaluationEvent("ok", Map.of("fvu", 0.2, "l0", 11.0)), Map.of());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> given().get("/api/saes").jsonPath().getDouble("[0].evaluation.metrics.fvu") == 0.2);
+        assertEquals("ok", given().get("/api/saes").jsonPath().getString("[0].evaluation.status"));
+        assertEquals(
+                1, readAll(DLQ).stream().filter(v -> v.equals(new String(junk))).count(), "junk dead-lettered once");
+        send(EVALUATIONS, RUN_ID, evaluationEvent("ok", HELD_OUT), Map.of()); // leave it as the other tests expect
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> given().get("/api/saes").jsonPath().getDouble("[0].evaluation.metrics.fvu") == 0.21);
     }
 
     static List<String> readAll(String topic) {

@@ -29,6 +29,7 @@ public class VizTestResource implements QuarkusTestResourceLifecycleManager {
     static final String HOOK = "blocks.1.hook_resid_post";
     static final String CHECKPOINTS = Topics.CHECKPOINTS + SUFFIX;
     static final String DASHBOARDS = "sae.dashboards" + SUFFIX;
+    static final String EVALUATIONS = Topics.EVALUATIONS + SUFFIX;
     static final String DLQ = Topics.DLQ + SUFFIX;
     static final String ACTIVATIONS = Topics.activations(MODEL_ID, HOOK);
     static Path modelRoot;
@@ -56,7 +57,7 @@ public class VizTestResource implements QuarkusTestResourceLifecycleManager {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
         try (Admin admin = Admin.create(p)) {
-            admin.createTopics(Stream.of(CHECKPOINTS, DASHBOARDS, DLQ, ACTIVATIONS)
+            admin.createTopics(Stream.of(CHECKPOINTS, DASHBOARDS, EVALUATIONS, DLQ, ACTIVATIONS)
                             .map(t -> new NewTopic(t, 1, (short) 1))
                             .toList())
                     .all()

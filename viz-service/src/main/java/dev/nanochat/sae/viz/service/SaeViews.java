@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nanochat.sae.viz.persistence.Dashboard;
 import dev.nanochat.sae.viz.persistence.DashboardRepository;
 import dev.nanochat.sae.viz.persistence.FeatureRepository;
+import dev.nanochat.sae.viz.persistence.RunPoint;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -25,9 +26,15 @@ public class SaeViews {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    Evaluations evaluations;
+
     @Transactional
     public List<Map<String, Object>> saes() {
-        return dashboards.done().stream().map(d -> view(d, false)).toList();
+        List<Dashboard> done = dashboards.done();
+        var evaluated =
+                evaluations.of(done.stream().map(d -> d.runId).distinct().toList());
+        return done.stream().map(d -> view(d, false, evaluated)).toList();
     }
 
     @Transactional
@@ -35,7 +42,7 @@ public class SaeViews {
         return dashboards
                 .findByIdOptional(id)
                 .filter(d -> Dashboard.DONE.equals(d.status))
-                .map(d -> view(d, true));
+                .map(d -> view(d, true, evaluations.of(List.of(d.runId))));
     }
 
     @Transactional
@@ -79,7 +86,11 @@ public class SaeViews {
                 .toList();
     }
 
-    Map<String, Object> view(Dashboard d, boolean withSummary) {
+    /**
+     * {@code metrics} are the training figures the checkpoint event carried; {@code evaluation} is the
+     * evaluator's verdict on the same checkpoint (held-out FVU, L0, spliced CE loss...), null until it arrives.
+     */
+    Map<String, Object> view(Dashboard d, boolean withSummary, Map<RunPoint.Key, Map<String, Object>> evaluated) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", d.id);
         m.put("modelId", d.modelId);
@@ -99,6 +110,10 @@ public class SaeViews {
         m.put("denseCount", s.path("denseCount").asInt());
         m.put("dataset", s.path("dataset").asText());
         m.put("metrics", s.path("metrics"));
+        RunPoint.Key key = new RunPoint.Key();
+        key.runId = d.runId;
+        key.step = d.step;
+        m.put("evaluation", evaluated.get(key));
         if (withSummary) {
             m.put("log10DensityHistogram", s.path("log10DensityHistogram"));
             m.put("dense1PctCount", s.path("dense1PctCount").asInt());
