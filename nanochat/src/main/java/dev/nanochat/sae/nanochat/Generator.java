@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.IntConsumer;
 
 /**
@@ -75,7 +76,10 @@ public final class Generator {
         List<List<Integer>> out = new ArrayList<>();
         List<List<float[]>> logitsPerStep = new ArrayList<>();
         boolean[] stopped = new boolean[b];
+        // Token counts per row (prompt + generated) for the frequency penalty; none when it is off.
+        int[][] counts = opts.freqPenalty() == 0f ? null : new int[b][v];
         for (int r = 0; r < b; r++) {
+            if (counts != null) for (int id : prompts[r]) counts[r][id]++;
             rng[r] = new Random(opts.seed() + r);
             out.add(new ArrayList<>());
             logitsPerStep.add(new ArrayList<>());
@@ -91,7 +95,8 @@ public final class Generator {
                 for (int r = 0; r < b; r++) {
                     if (stopped[r]) continue; // its slot still runs (fixed batch) but collects nothing
                     float[] last = Arrays.copyOfRange(logits, r * v, (r + 1) * v);
-                    int token = sample(last, opts, rng[r]);
+                    int token = counts == null ? sample(last, opts, rng[r]) : sample(last, opts, rng[r], counts[r]);
+                    if (counts != null) counts[r][token]++;
                     logitsPerStep.get(r).add(last);
                     tokens[r] = token;
                     if (opts.stopTokens().contains(token)) {
@@ -112,6 +117,18 @@ public final class Generator {
                     out.get(r).stream().mapToInt(Integer::intValue).toArray(), logitsPerStep.get(r), stopped[r]);
         }
         return gens;
+    }
+
+    /**
+     * With the frequency penalty, as TransformerLens' sample_logits: argmax at temperature 0 (no
+     * penalty); else l/T − penalty · count, then top-k and softmax of that.
+     */
+    static int sample(float[] logits, SamplingOptions opts, Random rng, int[] counts) {
+        if (opts.temperature() == 0f) return sample(logits, opts, rng);
+        float[] adjusted = new float[logits.length];
+        for (int i = 0; i < logits.length; i++)
+            adjusted[i] = logits[i] / opts.temperature() - opts.freqPenalty() * counts[i];
+        return sample(adjusted, new SamplingOptions(opts.maxTokens(), 1f, opts.topK(), opts.seed(), Set.of()), rng);
     }
 
     /** argmax at temperature 0; else keep the top-k logits, softmax(l/T) and draw one. */

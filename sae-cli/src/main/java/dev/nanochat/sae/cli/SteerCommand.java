@@ -54,6 +54,12 @@ public final class SteerCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42")
     long seed;
 
+    @Option(
+            names = "--freq-penalty",
+            defaultValue = "0",
+            description = "TransformerLens' frequency penalty when sampling: logits/T − p · count of the token so far")
+    float freqPenalty;
+
     @Option(names = "--width", defaultValue = "40", description = "column width")
     int width;
 
@@ -70,7 +76,7 @@ public final class SteerCommand implements Callable<Integer> {
         try (SaeRuntime rt = SaeRuntime.load(checkpoint.resolve(), List.of(sae), Device.cpu())) {
             int[] ids = rt.encodeWithBos(prompt);
             SamplingOptions opts = new SamplingOptions(
-                    maxTokens, temperature, topK, seed, SamplingOptions.nanochatStops(rt.tokenizer()));
+                    maxTokens, temperature, topK, seed, SamplingOptions.nanochatStops(rt.tokenizer()), freqPenalty);
             SteerComparison.Result r =
                     new SteerComparison(rt).run(ids, opts, List.of(new FeatureEdit(0, feature, m, strength)), 0, null);
             String label = String.format(

@@ -184,9 +184,8 @@ public final class RuntimeApi {
         double temperature = numberIn(body, "temperature", 0.5, 0, 2);
         double multiplier = numberIn(body, "strength_multiplier", 1, 0, 10);
         long seed = body.path("seed").asLong(16);
-        if (body.has("freq_penalty") && body.get("freq_penalty").asDouble() != 0) {
-            throw ProblemException.badRequest("freq_penalty", "freq_penalty is not supported here; send 0 or omit it");
-        }
+        // TransformerLens' frequency penalty (Neuronpedia passes it through): logits/T − p · count when sampling.
+        double freqPenalty = numberIn(body, "freq_penalty", 0, -2, 2);
         String method = body.path("steer_method").asText("SIMPLE_ADDITIVE");
         if (!method.equals("SIMPLE_ADDITIVE")) {
             throw ProblemException.badRequest(
@@ -219,7 +218,8 @@ public final class RuntimeApi {
         int logprobs = intIn(body, "n_logprobs", 0, 0, MAX_LOGPROBS);
         int[] ids = tokens(prompt, "prompt", nTokens);
         SamplingOptions opts = new SamplingOptions(
-                nTokens, (float) temperature, 0, seed, SamplingOptions.nanochatStops(rt.tokenizer()));
+                nTokens, (float) temperature, 0, seed, SamplingOptions.nanochatStops(rt.tokenizer()), (float)
+                        freqPenalty);
         return new SteerPlan(
                 ids, prompt, opts, edits, logprobs, body.path("stream").asBoolean(false));
     }

@@ -110,6 +110,12 @@ class RuntimeResourceTest {
         assertTrue(strong.get("steeredLogProbs").size() > 0);
         JsonNode lp = strong.get("steeredLogProbs").get(0);
         assertTrue(lp.get("logprob").floatValue() <= 0 && lp.get("topLogprobs").size() == 3);
+        // freq_penalty reaches the sampler (its semantics are pinned in nanochat's GenerationTest): the
+        // same seed samples another DEFAULT, and both completions still come from one seed.
+        JsonNode penalised =
+                post("/api/steer", steerBody(0, false, 0).replace("\"freq_penalty\":0", "\"freq_penalty\":2"), 200);
+        assertNotEquals(zero.get("DEFAULT").asText(), penalised.get("DEFAULT").asText());
+        assertEquals(penalised.get("DEFAULT").asText(), penalised.get("STEERED").asText());
 
         String sse = given().contentType(ContentType.JSON)
                 .body(steerBody(10, true, 3))
@@ -165,6 +171,7 @@ class RuntimeResourceTest {
                 "d2-000600/7-nope");
         bad("/api/steer", ok.replace("\"index\":3", "\"index\":256"), "features[0].index", "out of range");
         bad("/api/steer", ok.replace("SIMPLE_ADDITIVE", "ORTHOGONAL_DECOMP"), "steer_method", "not supported");
+        bad("/api/steer", ok.replace("\"freq_penalty\":0", "\"freq_penalty\":3"), "freq_penalty", "-2.0..2.0");
         bad(
                 "/api/steer",
                 ok.replace("\"prompt\":\"Call me Ishmael.\"", "\"prompt\":\"" + "whale ".repeat(120) + "\""),
