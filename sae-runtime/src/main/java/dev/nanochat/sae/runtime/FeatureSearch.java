@@ -39,6 +39,23 @@ public final class FeatureSearch {
      * token (<|bos|>) is left out of scores and reported as 0. Only features that fire (score > 0) are returned.
      */
     public List<Hit> searchAll(int[] ids, List<Integer> saes, int numResults, boolean ignoreBos, int[] sortIndexes) {
+        return searchAll(ids, saes, numResults, ignoreBos, sortIndexes, (sae, feature) -> true);
+    }
+
+    /** Which (sae, feature) may be ranked at all (Neuronpedia's densityThreshold leaves out dense features). */
+    @FunctionalInterface
+    public interface Candidates {
+        boolean allowed(int sae, int feature);
+    }
+
+    /** As above, ranking only the features {@code candidates} allows. */
+    public List<Hit> searchAll(
+            int[] ids,
+            List<Integer> saes,
+            int numResults,
+            boolean ignoreBos,
+            int[] sortIndexes,
+            Candidates candidates) {
         if (numResults < 1) throw new IllegalArgumentException("numResults must be >= 1, got " + numResults);
         int from = ignoreBos ? 1 : 0;
         for (int t : sortIndexes) {
@@ -55,6 +72,7 @@ public final class FeatureSearch {
             FeatureTrace trace = run.trace(s);
             int n = rt.sae(s).dSae();
             for (int f = 0; f < n; f++) {
+                if (!candidates.allowed(s, f)) continue;
                 float score = 0;
                 if (sortIndexes.length == 0) {
                     for (int t = from; t < ids.length; t++) score = Math.max(score, trace.value(t, f));

@@ -323,6 +323,40 @@ class VizFlowTest {
                 .then()
                 .statusCode(400)
                 .body(org.hamcrest.Matchers.containsString("9-res-nobody"));
+        // densityThreshold over a registry SAE filters by the dashboards' own frac_nonzero.
+        double[] density = new double[N];
+        for (int j = 0; j < N; j++) {
+            int fired = 0;
+            for (int t = 0; t < totalTokens; t++) if (z[t * N + j] > 0) fired++;
+            density[j] = (double) fired / totalTokens;
+        }
+        double[] sorted = density.clone();
+        java.util.Arrays.sort(sorted);
+        double threshold = sorted[N / 2]; // about half the features are denser
+        JsonNode hits = JSON.readTree(given().contentType("application/json")
+                .body(JSON.writeValueAsString(Map.of(
+                        "modelId",
+                        MODEL_ID,
+                        "selectedLayers",
+                        List.of(source),
+                        "text",
+                        TEXT[2],
+                        "numResults",
+                        100,
+                        "densityThreshold",
+                        threshold)))
+                .post("/api/search-all")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
+        int denseFiring = 0;
+        for (int j = 0; j < N; j++) if (density[j] > threshold) denseFiring++;
+        assertTrue(denseFiring > 0 && hits.get("result").size() > 0);
+        for (JsonNode h : hits.get("result")) {
+            int j = h.get("index").asInt();
+            assertTrue(density[j] <= threshold + 1e-12, "feature " + j + " density " + density[j] + " > " + threshold);
+        }
     }
 
     @Test

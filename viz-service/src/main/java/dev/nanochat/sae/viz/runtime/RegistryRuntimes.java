@@ -6,6 +6,7 @@ import dev.nanochat.sae.nanochat.ModelCheckpoints;
 import dev.nanochat.sae.runtime.SaeRuntime;
 import dev.nanochat.sae.viz.persistence.Dashboard;
 import dev.nanochat.sae.viz.persistence.DashboardRepository;
+import dev.nanochat.sae.viz.persistence.FeatureRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,6 +35,9 @@ public class RegistryRuntimes {
 
     @Inject
     DashboardRepository dashboards;
+
+    @Inject
+    FeatureRepository features;
 
     @ConfigProperty(name = "viz.runtime.registry-cache", defaultValue = "2")
     int capacity;
@@ -81,6 +85,17 @@ public class RegistryRuntimes {
         }
     }
 
+    /** frac_nonzero of every feature as the dashboards show it (the analysis' data, not training's). */
+    private double[] densities(Dashboard d) {
+        double[] out = new double[d.dSae];
+        List<Object[]> rows = features.getEntityManager()
+                .createQuery("select f.idx, f.fracNonzero from FeatureRow f where f.dashboardId = ?1", Object[].class)
+                .setParameter(1, d.id)
+                .getResultList();
+        for (Object[] r : rows) out[(Integer) r[0]] = (Double) r[1];
+        return out;
+    }
+
     private static SaeSources.Source source(Dashboard d) {
         return new SaeSources.Source(0, d.modelId, d.sourceId, d.hookName, d.dSae);
     }
@@ -91,7 +106,16 @@ public class RegistryRuntimes {
             ModelCheckpoint ref = ModelCheckpoints.resolve(Path.of(d.modelDir), d.modelSource, d.modelTag, d.modelStep);
             SaeRuntime rt = SaeRuntime.load(ref, List.of(Path.of(d.path)), Device.cpu());
             SaeSources.Source src = source(d);
-            e = new Entry(rt, new RuntimeApi(rt, () -> List.of(src)));
+            double[] density = QuarkusTransaction.requiringNew().call(() -> densities(d));
+            e = new Entry(rt, new RuntimeApi(rt, new SaeSources() {
+                public List<Source> all() {
+                    return List.of(src);
+                }
+
+                public Optional<double[]> densities(Source s) {
+                    return Optional.of(density);
+                }
+            }));
             cache.put(d.id, e);
             LOG.infof(
                     "sae-runtime: loaded %s/%s (checkpoint %s, model %s) from viz's registry",

@@ -78,9 +78,25 @@ public final class RuntimeApi {
                         "sourceSet",
                         "no SAE of model '" + modelId + "' in source set '" + set + "' (known: " + known() + ")");
         }
-        if (body.has("densityThreshold") && body.get("densityThreshold").asDouble() != -1) {
-            throw ProblemException.badRequest(
-                    "densityThreshold", "densityThreshold filtering is not supported here; send -1");
+        // Neuronpedia's densityThreshold: features firing on more than this fraction of tokens are left out
+        // (-1 or absent: none). Densities are the dashboards' (registry) or the folder's sparsity.safetensors.
+        double threshold = body.path("densityThreshold").isMissingNode()
+                        || body.path("densityThreshold").isNull()
+                ? -1
+                : body.path("densityThreshold").asDouble(Double.NaN);
+        if (threshold != -1 && !(threshold > 0 && threshold <= 1))
+            throw ProblemException.badRequest("densityThreshold", "densityThreshold must be -1 (off) or in (0, 1]");
+        java.util.Map<Integer, double[]> density = new java.util.HashMap<>();
+        if (threshold != -1) {
+            for (SaeSources.Source s : chosen) {
+                density.put(
+                        s.sae(),
+                        sources.densities(s)
+                                .orElseThrow(() -> ProblemException.badRequest(
+                                        "densityThreshold",
+                                        "feature densities of " + s.modelId() + "/" + s.source() + " are not known"
+                                                + " (no dashboards, no sparsity.safetensors); send -1")));
+            }
         }
         int numResults = intIn(body, "numResults", 20, 1, MAX_RESULTS);
         int[] ids = tokens(text(body, "text", "text"), "text", 0);
@@ -97,7 +113,8 @@ public final class RuntimeApi {
                             chosen.stream().map(SaeSources.Source::sae).toList(),
                             numResults,
                             ignoreBos,
-                            sortIndexes);
+                            sortIndexes,
+                            (sae, f) -> threshold == -1 || density.get(sae)[f] <= threshold);
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest("sortIndexes", e.getMessage());
         }

@@ -20,6 +20,11 @@ public interface SaeSources {
 
     List<Source> all();
 
+    /** Each feature's density (fraction of tokens it fires on), when known for this SAE. */
+    default Optional<double[]> densities(Source source) {
+        return Optional.empty();
+    }
+
     default Optional<Source> find(String modelId, String source) {
         return all().stream()
                 .filter(s -> s.modelId().equals(modelId) && s.source().equals(source))

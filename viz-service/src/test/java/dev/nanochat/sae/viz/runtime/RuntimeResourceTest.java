@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,6 +90,33 @@ class RuntimeResourceTest {
             prev = max;
         }
         assertTrue(layers.stream().allMatch(l -> l.equals("0-res0") || l.equals("1-res1")), layers.toString());
+    }
+
+    /** densityThreshold leaves out features denser than it; res1's densities are 10^(−f/64) (RuntimeTestResource). */
+    @Test
+    void searchAllLeavesOutFeaturesDenserThanTheDensityThreshold() throws Exception {
+        String body = "{\"modelId\":\"d2-000600\",\"text\":\"" + TEXT
+                + "\",\"selectedLayers\":[\"1-res1\"],\"ignoreBos\":true,\"numResults\":100,\"densityThreshold\":";
+        JsonNode all = post("/api/search-all", body + "-1}", 200);
+        double threshold = Math.pow(10, -100 / 64.0) * 1.0001; // features 100..255 have density <= this
+        JsonNode sparse = post("/api/search-all", body + threshold + "}", 200);
+        java.util.Set<Integer> kept = new java.util.HashSet<>();
+        for (JsonNode h : sparse.get("result")) kept.add(h.get("index").asInt());
+        java.util.List<Integer> expected = new java.util.ArrayList<>();
+        for (JsonNode h : all.get("result"))
+            if (h.get("index").asInt() >= 100) expected.add(h.get("index").asInt());
+        assertTrue(kept.stream().allMatch(f -> f >= 100), "only features of density <= threshold: " + kept);
+        assertFalse(expected.isEmpty() || expected.size() == all.get("result").size(), "the text fires both kinds");
+        // Every sparse feature of the unfiltered top 100 is still there; the dense ones' places go to others.
+        assertTrue(kept.containsAll(expected), "kept " + kept + " lost some of " + expected);
+        bad("/api/search-all", body + "0}", "densityThreshold", "(0, 1]");
+        bad("/api/search-all", body + "1.5}", "densityThreshold", "(0, 1]");
+        // res0 has no densities: asking for a threshold over it says so instead of ignoring it.
+        bad(
+                "/api/search-all",
+                body.replace("1-res1", "0-res0") + "0.5}",
+                "densityThreshold",
+                "densities of d2-000600/0-res0 are not known");
     }
 
     static String steerBody(double strength, boolean stream, int logprobs) {
