@@ -184,7 +184,7 @@ public abstract class SaeModel implements Sae {
         onDevice.clear();
     }
 
-    private void checkInput(float[] x, int rows) {
+    protected void checkInput(float[] x, int rows) {
         if (rows < 0 || (long) rows * dIn != x.length)
             throw new IllegalArgumentException(
                     "input has " + x.length + " floats, expected rows=" + rows + " × d_in=" + dIn);
