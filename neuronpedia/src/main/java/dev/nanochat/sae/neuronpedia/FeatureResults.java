@@ -1,27 +1,26 @@
 package dev.nanochat.sae.neuronpedia;
 
-import dev.nanochat.sae.features.ExampleContext;
-import dev.nanochat.sae.features.ExampleGroup;
-import dev.nanochat.sae.features.Explanation;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nanochat.sae.features.FeatureResult;
 import dev.nanochat.sae.features.FeatureSink;
-import dev.nanochat.sae.features.Neighbour;
+import dev.nanochat.sae.features.SaeSource;
 import dev.nanochat.sae.features.SaeSummary;
-import dev.nanochat.sae.features.TokenValue;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * sae-features' analysis results → {@link SaeDashboards}. Also a {@link FeatureSink}, so an analysis
- * can deliver straight into a package build.
+ * can deliver straight into a package build (what {@code sae neuronpedia export} does in-process).
  *
- * <p>Mapping: density = nonzeroCount / tokenCount; every group's examples become activation examples
- * carrying the group's bounds (top group −1/max/−1, intervals [binMin, binMax) and their share); the
- * logit lens gives the pos_, neg_ and logits_hist_ columns; the activation histogram gives freq_hist_;
- * neighbours give topkCosSim*; names (model id, source id, hook, dataset, window count and length)
- * come from the summary's source.
+ * <p>Design: there is one mapping from a {@link FeatureResult} to Neuronpedia's fields,
+ * sae-features' {@link dev.nanochat.sae.features.NeuronJson#of} (what viz-service stores and serves),
+ * and one reader of those fields, {@link NeuronJson#toDashboard} (what a package built from viz's read
+ * API uses). A result goes through both here, so a package built in-process and one built from a
+ * viz-service that ran the same analysis hold the same dashboards by construction. The per-SAE names
+ * (model id, source id, hook, dataset, window count and length) come from the summary's source.
  */
 public final class FeatureResults implements FeatureSink {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final List<FeatureResult> results = new ArrayList<>();
     private SaeSummary summary;
 
@@ -43,9 +42,9 @@ public final class FeatureResults implements FeatureSink {
     }
 
     public static SaeDashboards of(SaeSummary s, List<FeatureResult> results) {
-        var src = s.source();
+        SaeSource src = s.source();
         List<FeatureDashboard> fs = new ArrayList<>(results.size());
-        for (FeatureResult r : results) fs.add(dashboard(r));
+        for (FeatureResult r : results) fs.add(dashboard(src, r));
         return new SaeDashboards(
                 src.modelId(),
                 src.setName(),
@@ -58,46 +57,7 @@ public final class FeatureResults implements FeatureSink {
                 fs);
     }
 
-    public static FeatureDashboard dashboard(FeatureResult r) {
-        List<ActivationExample> acts = new ArrayList<>();
-        for (ExampleGroup g : r.groups()) {
-            for (ExampleContext e : g.examples()) {
-                float[] v = e.values();
-                double[] d = new double[v.length];
-                for (int i = 0; i < v.length; i++) d[i] = v[i];
-                acts.add(new ActivationExample(
-                        e.tokens(), d, g.binMin(), g.binMax(), g.binContains(), e.qualifyingTokenIndex()));
-            }
-        }
-        var lens = r.logitLens();
-        int[] nIdx = new int[r.neighbours().size()];
-        double[] nCos = new double[nIdx.length];
-        for (int i = 0; i < nIdx.length; i++) {
-            Neighbour n = r.neighbours().get(i);
-            nIdx[i] = n.index();
-            nCos[i] = n.cosine();
-        }
-        return new FeatureDashboard(
-                r.index(),
-                r.fracNonzero(),
-                r.maxActivation(),
-                lens.top().stream().map(TokenValue::token).toList(),
-                values(lens.top()),
-                lens.bottom().stream().map(TokenValue::token).toList(),
-                values(lens.bottom()),
-                r.activationHistogram().barHeights(),
-                r.activationHistogram().barValues(),
-                lens.histogram().barHeights(),
-                lens.histogram().barValues(),
-                nIdx,
-                nCos,
-                acts,
-                r.explanations().stream().map(Explanation::description).toList());
-    }
-
-    private static double[] values(List<TokenValue> tv) {
-        double[] out = new double[tv.size()];
-        for (int i = 0; i < out.length; i++) out[i] = tv.get(i).value();
-        return out;
+    public static FeatureDashboard dashboard(SaeSource source, FeatureResult r) {
+        return NeuronJson.toDashboard(dev.nanochat.sae.features.NeuronJson.of(JSON, source, r));
     }
 }

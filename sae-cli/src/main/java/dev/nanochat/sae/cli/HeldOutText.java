@@ -56,7 +56,11 @@ final class HeldOutText {
 
     /** Documents of a corpus (file or directory, format from the file name), in order. */
     static List<int[]> fromCorpus(Path corpus, Tokenizer tok, int seqLen, long maxTokens) {
-        try (CorpusReader reader = Corpus.of(corpus).open()) {
+        return fromCorpus(Corpus.of(corpus), tok, seqLen, maxTokens);
+    }
+
+    static List<int[]> fromCorpus(Corpus corpus, Tokenizer tok, int seqLen, long maxTokens) {
+        try (CorpusReader reader = corpus.open()) {
             return windows(
                     () -> {
                         Document d = reader.next();

@@ -33,9 +33,18 @@ public final class ProgressBar implements AutoCloseable {
 
     /** A bar on stdout; total ≤ 0 means unknown (no fraction/ETA). */
     public static ProgressBar create(String label, long total, String unit) {
+        return create(System.out, label, total, unit);
+    }
+
+    /** A bar on stderr, for commands whose stdout is their result (e.g. `sae neuronpedia export`). */
+    public static ProgressBar onStderr(String label, long total, String unit) {
+        return create(System.err, label, total, unit);
+    }
+
+    private static ProgressBar create(PrintStream out, String label, long total, String unit) {
         String mode = System.getenv("SAE_PROGRESS");
         boolean tty = mode == null ? System.console() != null : mode.equalsIgnoreCase("tty");
-        return new ProgressBar(System.out, tty, label, total, unit, System::nanoTime, 10_000_000_000L);
+        return new ProgressBar(out, tty, label, total, unit, System::nanoTime, 10_000_000_000L);
     }
 
     public ProgressBar(

@@ -19,7 +19,10 @@ import org.slf4j.LoggerFactory;
  * DONE. At resume (and before any retry of an ambiguous failure) a SENDING feature batch is checked
  * with the read API: all its features present → it was applied, mark DONE without resending; none →
  * send; some → stop with a clear error (Neuronpedia applies a batch in one transaction, so that means
- * someone else wrote there). Model and source-set creation cannot be probed and are re-sent.
+ * someone else wrote there). Model and source-set creation cannot be probed and are re-sent:
+ * Neuronpedia answers a second {@code model/new} or {@code source-set/new} with 400 and an error
+ * saying the model or source set "already exists" (its route checks before creating), which counts as
+ * done. That also lets a second source set be uploaded to a model created earlier.
  */
 public final class Uploader {
     private static final Logger LOG = LoggerFactory.getLogger(Uploader.class);
@@ -68,9 +71,15 @@ public final class Uploader {
                 already++;
             } else {
                 progress.mark(r.key(), State.SENDING, r.digest());
-                client.post(r.route(), r.body(), () -> applied(plan, r));
+                try {
+                    client.post(r.route(), r.body(), () -> applied(plan, r));
+                    sent++;
+                } catch (NeuronpediaException e) {
+                    if (!alreadyExists(r, e)) throw e;
+                    LOG.info("{}: Neuronpedia already has it ({}); taking it as created", r.key(), errorOf(e));
+                    already++;
+                }
                 progress.mark(r.key(), State.DONE, r.digest());
-                sent++;
             }
             listener.done(r, ++done, all.size());
         }
@@ -83,6 +92,25 @@ public final class Uploader {
                 plan.features(),
                 plan.skippedDead().size());
         return report(plan, false, sent, already, List.of());
+    }
+
+    /** Neuronpedia's answer to creating a model or source set it holds: 400 {error: "... already exists ..."}. */
+    static boolean alreadyExists(Request r, NeuronpediaException e) {
+        boolean creates = r.route().equals("/api/model/new") || r.route().equals("/api/source-set/new");
+        return creates
+                && e.status() == 400
+                && errorOf(e).toLowerCase(java.util.Locale.ROOT).contains("already exists");
+    }
+
+    private static String errorOf(NeuronpediaException e) {
+        try {
+            return NeuronpediaClient.JSON
+                    .readTree(e.body() == null ? "" : e.body())
+                    .path("error")
+                    .asText("");
+        } catch (IOException notJson) {
+            return "";
+        }
     }
 
     /** Whether the server already holds what {@code r} writes (see the class comment). */

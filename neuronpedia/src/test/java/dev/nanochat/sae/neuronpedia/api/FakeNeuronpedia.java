@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * path}, "" token → 400); opaque 500 for a duplicate index, a tokens/values mismatch, an unknown
  * source or a caller who is not the creator; 413 (plain text) past the body cap; 308 on a trailing
  * slash. Re-sending a batch keeps the first feature row but inserts its activations again, like the
- * real one, so a test can see duplicates. {@link State} outlives a server, so a test can kill one
+ * real one, so a test can see duplicates. Creating a model or source set that exists is a 400 with
+ * the real routes' messages ("Model already exists", "Source set name already exists for this
+ * model."), never a second row. {@link State} outlives a server, so a test can kill one
  * mid-upload and start another on the same data.
  */
 public final class FakeNeuronpedia implements AutoCloseable {
@@ -169,7 +171,10 @@ public final class FakeNeuronpedia implements AutoCloseable {
             answer(ex, 400, "{\"error\":\"invalid model\",\"path\":\"id\"}", m, r);
             return;
         }
-        state.models.putIfAbsent(id, key);
+        if (state.models.putIfAbsent(id, key) != null) {
+            answer(ex, 400, "{\"error\":\"Model already exists\"}", m, r);
+            return;
+        }
         answer(
                 ex,
                 200,
@@ -184,11 +189,18 @@ public final class FakeNeuronpedia implements AutoCloseable {
     private void sourceSetNew(HttpExchange ex, JsonNode b, String m, String r) throws IOException {
         String model = b.path("modelId").asText();
         String name = b.path("name").asText("");
-        if (!state.models.containsKey(model) || !name.matches("^[a-z][a-z0-9-]*[a-z0-9]$") || name.equals("neurons")) {
+        if (!name.matches("^[a-z][a-z0-9-]*[a-z0-9]$") || name.equals("neurons")) {
             answer(ex, 400, "{\"error\":\"invalid source set\",\"path\":\"name\"}", m, r);
             return;
         }
-        state.sourceSets.putIfAbsent(model + "/" + name, key);
+        if (!state.models.containsKey(model)) {
+            answer(ex, 400, "{\"error\":\"Model not found\"}", m, r);
+            return;
+        }
+        if (state.sourceSets.putIfAbsent(model + "/" + name, key) != null) {
+            answer(ex, 400, "{\"error\":\"Source set name already exists for this model.\"}", m, r);
+            return;
+        }
         answer(
                 ex,
                 200,

@@ -93,6 +93,77 @@ class UploaderTest {
     }
 
     @Test
+    void aCrashBeforeModelOrSourceSetCreationIsRecordedResumesOnNeuronpediasAlreadyExists() throws Exception {
+        SaeDashboards d = Fixtures.dashboards(12, 2, 8); // 8 live
+        UploadPlan plan = UploadPlan.of(d, 2, null, null, UploadPlan.Limits.defaults());
+        FakeNeuronpedia.State state = new FakeNeuronpedia.State();
+        Path progressFile = tmp.resolve("crash.json");
+        try (FakeNeuronpedia server = new FakeNeuronpedia(state, KEY, CAP)) {
+            NeuronpediaClient c = new NeuronpediaClient(server.baseUrl(), ApiKey.of(KEY), fast);
+            // the process dies after Neuronpedia created each one, before the DONE reached the progress file
+            for (String crashAt : List.of(plan.model().key(), plan.sourceSet().key())) {
+                UploadProgress dying = new CrashBeforeDone(new FileUploadProgress(progressFile), crashAt);
+                assertThrows(Crash.class, () -> new Uploader(c, dying, CAP, null).upload(plan), crashAt);
+                assertEquals(
+                        UploadProgress.State.SENDING,
+                        new FileUploadProgress(progressFile)
+                                .step(crashAt)
+                                .orElseThrow()
+                                .state());
+            }
+            UploadReport r = new Uploader(c, new FileUploadProgress(progressFile), CAP, null).upload(plan);
+            assertEquals(plan.all().size(), r.sent() + r.alreadyDone());
+            assertEquals(
+                    2,
+                    r.alreadyDone(),
+                    "the model (recorded by the second run, whose re-send got 'already exists') and the"
+                            + " source set (re-sent now, 'already exists')");
+            assertEquals(plan.batches().size() + plan.activationBatches().size(), r.sent());
+            assertEquals(
+                    List.of(
+                            "POST /api/model/new 200",
+                            "POST /api/model/new 400",
+                            "POST /api/source-set/new 200",
+                            "POST /api/source-set/new 400"),
+                    state.log.stream().filter(l -> l.contains("/new ")).toList(),
+                    "each re-sent once after its crash; the server kept one of each");
+            assertEquals(1, state.models.size());
+            assertEquals(1, state.sourceSets.size());
+            for (FeatureDashboard f : d.live())
+                assertEquals(
+                        1,
+                        state.featureInserts
+                                .get(Fixtures.MODEL + "/1-res-topk/" + f.index())
+                                .get());
+            // any other 400 from model/new is still a failure
+            byte[] bad = "{\"id\":\"Bad\",\"layers\":2}".getBytes();
+            NeuronpediaException e = assertThrows(NeuronpediaException.class, () -> c.post("/api/model/new", bad));
+            assertEquals(400, e.status());
+            assertFalse(Uploader.alreadyExists(plan.model(), e));
+        }
+    }
+
+    static final class Crash extends RuntimeException {
+        Crash(String key) {
+            super("crashed before recording " + key);
+        }
+    }
+
+    /** Progress that dies when {@code key} is about to be recorded DONE (the request was already applied). */
+    record CrashBeforeDone(UploadProgress inner, String key) implements UploadProgress {
+        @Override
+        public java.util.Optional<Step> step(String k) {
+            return inner.step(k);
+        }
+
+        @Override
+        public void mark(String k, State state, String digest) {
+            if (k.equals(key) && state == State.DONE) throw new Crash(k);
+            inner.mark(k, state, digest);
+        }
+    }
+
+    @Test
     void batchesRespectCountAndBodySize() {
         SaeDashboards d = Fixtures.dashboards(300, 20, 128);
         UploadPlan.Limits limits = new UploadPlan.Limits(128, 200_000, Integer.MAX_VALUE);

@@ -14,10 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,92 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The package against Neuronpedia's documented schema (neuronpedia.md) and SAELens' format (sae.md). */
 class NeuronpediaPackageTest {
-    static final List<String> NEURON = List.of(
-            "modelId",
-            "layer",
-            "index",
-            "creatorId",
-            "createdAt",
-            "maxActApprox",
-            "hasVector",
-            "vector",
-            "vectorLabel",
-            "vectorDefaultSteerStrength",
-            "hookName",
-            "topkCosSimIndices",
-            "topkCosSimValues",
-            "neg_str",
-            "neg_values",
-            "pos_str",
-            "pos_values",
-            "frac_nonzero",
-            "freq_hist_data_bar_heights",
-            "freq_hist_data_bar_values",
-            "logits_hist_data_bar_heights",
-            "logits_hist_data_bar_values",
-            "decoder_weights_dist");
-    static final List<String> ACTIVATION = List.of(
-            "id",
-            "tokens",
-            "values",
-            "index",
-            "layer",
-            "modelId",
-            "creatorId",
-            "maxValue",
-            "maxValueTokenIndex",
-            "minValue",
-            "dfaValues",
-            "lossValues",
-            "binMin",
-            "binMax",
-            "binContains",
-            "qualifyingTokenIndex",
-            "createdAt");
-    static final List<String> SOURCE = List.of(
-            "id",
-            "modelId",
-            "setName",
-            "creatorId",
-            "hasDashboards",
-            "inferenceEnabled",
-            "visibility",
-            "saelensConfig",
-            "saelensRelease",
-            "saelensSaeId",
-            "num_prompts",
-            "num_tokens_in_prompt",
-            "dataset",
-            "notes");
-    static final List<String> SOURCE_SET = List.of(
-            "modelId",
-            "name",
-            "creatorId",
-            "creatorName",
-            "description",
-            "type",
-            "urls",
-            "visibility",
-            "releaseName",
-            "defaultRange",
-            "defaultShowBreaks",
-            "hasDashboards");
-    static final List<String> MODEL = List.of(
-            "id",
-            "instruct",
-            "creatorId",
-            "displayName",
-            "displayNameShort",
-            "dimension",
-            "visibility",
-            "layers",
-            "neuronsPerLayer",
-            "owner",
-            "inferenceEnabled",
-            "createdAt",
-            "updatedAt");
-    static final List<String> EXPLANATION =
-            List.of("id", "modelId", "layer", "index", "description", "authorId", "typeName", "explanationModelName");
+    static final List<String> MODEL = ExportSchema.MODEL;
+    static final List<String> SOURCE = ExportSchema.SOURCE;
+    static final List<String> SOURCE_SET = ExportSchema.SOURCE_SET;
+    static final List<String> EXPLANATION = ExportSchema.EXPLANATION;
 
     static final int D_SAE = 30;
 
@@ -173,22 +89,7 @@ class NeuronpediaPackageTest {
     void neuronRowsHaveNeuronpediasColumnsAndTypes() {
         List<JsonNode> rows = rows("features");
         assertEquals(dash.live().size(), rows.size());
-        Set<String> keys = new HashSet<>();
-        for (JsonNode r : rows) {
-            assertEquals(NEURON, fields(r));
-            assertTrue(r.get("index").isTextual(), "index is a string column");
-            assertTrue(r.get("layer").isTextual());
-            assertEquals("1-res-topk", r.get("layer").asText());
-            assertTrue(r.get("maxActApprox").isNumber());
-            assertTrue(r.get("hasVector").isBoolean());
-            assertTrue(r.get("topkCosSimIndices").get(0).isInt());
-            assertEquals(r.get("pos_str").size(), r.get("pos_values").size());
-            assertEquals(r.get("neg_str").size(), r.get("neg_values").size());
-            double frac = r.get("frac_nonzero").asDouble();
-            assertTrue(frac > 0 && frac <= 1);
-            assertTrue(keys.add(r.get("modelId").asText() + "|" + r.get("layer").asText() + "|"
-                    + r.get("index").asText()));
-        }
+        ExportSchema.checkNeurons(rows, "1-res-topk");
         // dead features (index % 3 == 2) have no row
         assertTrue(rows.stream().noneMatch(r -> Integer.parseInt(r.get("index").asText()) % 3 == 2));
     }
@@ -197,40 +98,7 @@ class NeuronpediaPackageTest {
     void activationRowsKeepTheInvariants() {
         List<JsonNode> rows = rows("activations");
         assertEquals(dash.live().size() * 3, rows.size());
-        Set<String> ids = new HashSet<>();
-        Set<String> neuronKeys = new HashSet<>();
-        rows("features").forEach(n -> neuronKeys.add(n.get("index").asText()));
-        int tops = 0;
-        for (JsonNode r : rows) {
-            assertEquals(ACTIVATION, fields(r));
-            assertTrue(ids.add(r.get("id").asText()), "activation ids are unique");
-            assertTrue(r.get("index").isTextual());
-            assertTrue(neuronKeys.contains(r.get("index").asText()), "every activation belongs to an exported neuron");
-            JsonNode t = r.get("tokens"), v = r.get("values");
-            assertEquals(t.size(), v.size());
-            assertTrue(t.size() >= 1);
-            double max = Double.NEGATIVE_INFINITY, min = Double.POSITIVE_INFINITY;
-            int arg = -1;
-            for (int i = 0; i < v.size(); i++) {
-                if (v.get(i).asDouble() > max) {
-                    max = v.get(i).asDouble();
-                    arg = i;
-                }
-                min = Math.min(min, v.get(i).asDouble());
-            }
-            assertEquals(max, r.get("maxValue").asDouble(), 0);
-            assertEquals(min, r.get("minValue").asDouble(), 0);
-            assertTrue(r.get("maxValueTokenIndex").isInt(), "ints are written as ints");
-            assertEquals(arg, r.get("maxValueTokenIndex").asInt());
-            assertTrue(r.get("qualifyingTokenIndex").isInt());
-            if (r.get("binMin").asDouble() == -1) {
-                tops++;
-                assertEquals(-1, r.get("binContains").asDouble());
-            } else {
-                assertTrue(r.get("binContains").asDouble() > 0
-                        && r.get("binContains").asDouble() <= 1);
-            }
-        }
+        int tops = ExportSchema.checkActivations(rows, rows("features"));
         assertEquals(dash.live().size(), tops, "one top-activations example per live feature");
     }
 
@@ -394,22 +262,10 @@ class NeuronpediaPackageTest {
     }
 
     private static List<JsonNode> rows(String kind) {
-        List<JsonNode> out = new ArrayList<>();
-        try (Stream<Path> s = Files.list(export.resolve(kind))) {
-            s.sorted().forEach(p -> {
-                List<JsonNode> r = JsonLines.read(p);
-                for (JsonNode n : r) assertEquals(fields(r.get(0)), fields(n), "first line fixes the columns of " + p);
-                out.addAll(r);
-            });
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return out;
+        return ExportSchema.rows(export, kind);
     }
 
     private static List<String> fields(JsonNode n) {
-        List<String> out = new ArrayList<>();
-        n.fieldNames().forEachRemaining(out::add);
-        return out;
+        return ExportSchema.fields(n);
     }
 }

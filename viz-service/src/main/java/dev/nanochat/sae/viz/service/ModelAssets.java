@@ -4,7 +4,6 @@ import dev.nanochat.sae.eval.ModelLocator;
 import dev.nanochat.sae.features.TokenText;
 import dev.nanochat.sae.features.Unembedding;
 import dev.nanochat.sae.nanochat.ModelCheckpoint;
-import dev.nanochat.sae.nanochat.ModelCheckpointReader;
 import dev.nanochat.sae.nanochat.Tokenizer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -40,9 +39,6 @@ public class ModelAssets {
         if (!Files.isRegularFile(ref.tokenizerDir().resolve("tokenizer.pkl"))) {
             throw new IllegalArgumentException("model " + modelId + " has no tokenizer at " + ref.tokenizerDir());
         }
-        float[] head = ModelCheckpointReader.read(ref.modelFile(), ref.config()).get("lm_head.weight");
-        var c = ref.config();
-        return new Assets(
-                ref, new Unembedding(head, c.vocabSize(), c.nEmbd()), TokenText.of(Tokenizer.load(ref.tokenizerDir())));
+        return new Assets(ref, Unembedding.of(ref), TokenText.of(Tokenizer.load(ref.tokenizerDir())));
     }
 }
