@@ -13,7 +13,7 @@
 #   * each run's final checkpoint evaluated exactly once, its dashboards built and its package READY
 #   * no dead letter lost: each run counts every injected garbage record, and each is in sae.dlq
 #   * services' RSS (sampled every 2 s) stays below 2 × their heap limit
-# The table (fault, seconds to recover, records lost, records duplicated) is printed and written to
+# The table (fault, seconds of outage, seconds to recover after it, records lost, records duplicated) is printed and written to
 # $SAE_HOME/chaos/table.tsv. Exit code 1 when an invariant fails.
 # --short: fewer tokens and faults (trainer kill, broker, database, stall), for `./sae test`.
 # Needs a built stack (service jars and the CLI jar; chaos does not build) and jq.
@@ -34,7 +34,7 @@ for a in "$@"; do case "$a" in --short) short=1 ;; *) echo "unknown option $a" >
 command -v jq >/dev/null || { echo "error: chaos needs jq" >&2; exit 1; }
 
 # Sized so that the collection is still running during the first faults on a loaded 2-core machine.
-TOKENS=${SAE_CHAOS_TOKENS:-$([ "$short" = 1 ] && echo 100000 || echo 600000)}
+TOKENS=${SAE_CHAOS_TOKENS:-$([ "$short" = 1 ] && echo 150000 || echo 600000)}
 GARBAGE=3
 GARBAGE_PREFIX="chaos-garbage-$$"
 STALL_SECONDS=15
@@ -111,6 +111,9 @@ model_id=$(coll | jq -r .modelId)
 d_in=$(jq -r ".model_config.n_embd" "$(ls -d "$model_dir"/base_checkpoints/*/ | head -1)"/meta_*.json 2>/dev/null | head -1)
 [[ "$d_in" =~ ^[0-9]+$ ]] || d_in=128
 log "collection $collection → $topic ($TOKENS tokens, model $model_id, d_in $d_in)"
+# Garbage among the activations: each run must dead-letter every one of them, none may be lost.
+chaos_kafka inject "$BOOT" "$topic" "$GARBAGE_PREFIX" "$GARBAGE" >/dev/null
+log "injected $GARBAGE undecodable records into $topic"
 runs=()
 for k in 8 16; do
   body=$(jq -n --arg t "$topic" --arg h "$hook" --argjson d "$d_in" --argjson k "$k" --argjson stop $((2 * TOKENS)) \
@@ -120,9 +123,6 @@ for k in 8 16; do
   runs+=("$(post_json "$(url trainer-service)/api/runs" "$body" | jq -r .id)")
 done
 log "runs ${runs[*]}"
-# Garbage among the activations: each run must dead-letter every one of them, none may be lost.
-chaos_kafka inject "$BOOT" "$topic" "$GARBAGE_PREFIX" "$GARBAGE" >/dev/null
-log "injected $GARBAGE undecodable records into $topic"
 
 run_json() { api "$(url trainer-service)/api/runs/$1"; }
 progress() { # "collected status run1tokens:lag run2tokens:lag ..."; empty when a service does not answer
@@ -136,7 +136,7 @@ progress() { # "collected status run1tokens:lag run2tokens:lag ..."; empty when 
 }
 
 # Recovered = every service ready again, the collection moving (or done), and each run RUNNING and
-# either moving or caught up (lag 0). Prints seconds since $1.
+# either moving or caught up (lag 0). Prints seconds since $1 (the end of the injected outage).
 recover() { # t0
   local t0=$1 before="" p
   for s in "${SERVICES[@]}"; do wait_healthy "$s" 180 >&2; done
@@ -167,8 +167,8 @@ pg_restart() {
   echo "error: postgres did not come back" >&2; return 1
 }
 
-printf 'fault\trecover_s\n' > "$RESULTS/faults.tsv"
-sleep 5
+printf 'fault\toutage_s\trecover_s\n' > "$RESULTS/faults.tsv"
+sleep 2
 for fault in "${FAULTS[@]}"; do
   log "progress: $(progress)"
   t0=$(now)
@@ -178,7 +178,7 @@ for fault in "${FAULTS[@]}"; do
     postgres)
       if [ "$db_ours" = 0 ]; then
         log "fault: postgres restart skipped: SAE_DB_URL is a server this suite does not control"
-        printf 'postgres restart\tskipped (SAE_DB_URL set)\n' >> "$RESULTS/faults.tsv"; continue
+        printf 'postgres restart\t-\tskipped (SAE_DB_URL set)\n' >> "$RESULTS/faults.tsv"; continue
       fi
       name="postgres restart (down 5 s)"; log "fault: $name"; pg_restart ;;
     stall) name="trainer SIGSTOP ${STALL_SECONDS} s"; log "fault: $name"
@@ -187,9 +187,10 @@ for fault in "${FAULTS[@]}"; do
       kill -9 "$(cat "$RUN_DIR/$fault.pid")"; sleep 1; rm -f "$RUN_DIR/$fault.pid"
       start_service "$fault"; disown -a ;;
   esac
-  secs=$(recover "$t0")
-  printf '%s\t%s\n' "$name" "$secs" >> "$RESULTS/faults.tsv"
-  log "  recovered in ${secs}s"
+  outage=$(since "$t0"); t1=$(now)
+  secs=$(recover "$t1")
+  printf '%s\t%s\t%s\n' "$name" "$outage" "$secs" >> "$RESULTS/faults.tsv"
+  log "  outage ${outage}s, recovered ${secs}s after it"
   sleep 3
 done
 
@@ -205,7 +206,7 @@ done
 declare -A AUDIT
 while IFS='=' read -r k v; do AUDIT[$k]=$v; done < <(chaos_kafka audit "$BOOT" "$topic")
 train_rows=${AUDIT[train_rows]}
-log "topic: ${AUDIT[records]} records, ${AUDIT[train_rows]} distinct train rows, ${AUDIT[replays]} collector replays, ${AUDIT[undecodable]} undecodable"
+log "topic: ${AUDIT[records]} records, ${AUDIT[train_rows]} distinct train rows, collector replays ${AUDIT[train_replays]} train + ${AUDIT[eval_replays]} eval, ${AUDIT[undecodable]} undecodable"
 rc=0; report=""
 fail() { report+="FAIL: $*"$'\n'; rc=1; }
 for r in "${runs[@]}"; do
@@ -231,7 +232,7 @@ for r in "${runs[@]}"; do
   [ "$(jq -r .status <<<"$j")" = STOPPED ] || fail "run $r is $(jq -r .status <<<"$j"), not STOPPED"
   [ "$t" -lt "$train_rows" ] && lost=$((lost + train_rows - t))
   [ "$t" -gt "$train_rows" ] && dup=$((dup + t - train_rows))
-  report+="run $r: final checkpoint at $t of $train_rows distinct train rows; $(jq .duplicatesSkipped <<<"$j") replays skipped, $(jq .dlqRecords <<<"$j") dead letters, $(jq .retries <<<"$j") retries"$'\n'
+  report+="run $r: final checkpoint at $t of $train_rows distinct train rows; $(jq .duplicatesSkipped <<<"$j") replays skipped (topic: ${AUDIT[train_replays]}), $(jq .dlqRecords <<<"$j") dead letters, $(jq .retries <<<"$j") retries"$'\n'
   [ "$(jq .dlqRecords <<<"$j")" = "$GARBAGE" ] || fail "run $r counted $(jq .dlqRecords <<<"$j") dead letters, expected $GARBAGE"
   step=$(api "$(url trainer-service)/api/runs/$r/checkpoints" | jq '[.[] | select(.isFinal)] | max_by(.step) | .step // empty')
   [ -n "$step" ] || { fail "run $r has no final checkpoint"; continue; }
@@ -273,14 +274,16 @@ done
 # Lost and duplicated rows are measured once, over the whole faulted timeline (every run's final
 # checkpoint against the topic's distinct train rows); each fault row carries that total.
 {
-  printf 'fault\trecover_s\trecords_lost\trecords_duplicated\n'
-  tail -n +2 "$RESULTS/faults.tsv" | while IFS=$'\t' read -r f s; do
-    if [[ "$s" == skipped* ]]; then printf '%s\t%s\t-\t-\n' "$f" "$s"; else printf '%s\t%s\t%s\t%s\n' "$f" "$s" "$lost" "$dup"; fi
+  printf 'fault\toutage_s\trecover_s\trecords_lost\trecords_duplicated\n'
+  tail -n +2 "$RESULTS/faults.tsv" | while IFS=$'\t' read -r f o s; do
+    if [[ "$s" == skipped* ]]; then printf '%s\t%s\t%s\t-\t-\n' "$f" "$o" "$s"; else printf '%s\t%s\t%s\t%s\t%s\n' "$f" "$o" "$s" "$lost" "$dup"; fi
   done
 } > "$RESULTS/table.tsv"
 echo
 column -t -s $'\t' "$RESULTS/table.tsv"
-echo "(records lost/duplicated: rows, totals over the whole run for ${#runs[@]} runs x $train_rows distinct train rows)"
+echo "(outage: from injection until the process is restarted / the broker or database is up / SIGCONT;"
+echo " recover: from then until every service is ready and the collection and runs move or have caught up;"
+echo " records lost/duplicated: rows, totals over the whole run for ${#runs[@]} runs x $train_rows distinct train rows)"
 printf '%s' "$report" "$rss"
 log "chaos done in $(( $(date +%s) - T_START )) s; table in $RESULTS/table.tsv"
 [ "$rc" = 0 ] && echo "chaos: all invariants hold" || echo "chaos: invariants violated (see FAIL lines)"

@@ -166,7 +166,8 @@ summarize_tests() { # e2e rc, marker, chaos rc (empty: not run). One closing lin
   local counts marker="$2"
   counts=$(for f in "$ROOT"/*/target/surefire-reports/TEST-*.xml "$ROOT"/*/target/failsafe-reports/TEST-*.xml \
       "$SAE_HOME"/launcher-test/TEST-*.xml; do
-      [ -f "$f" ] && [ "$f" -nt "$marker" ] && head -c 4000 "$f" | grep -o '<testsuite [^>]*>' | head -1
+      # `|| true`: under set -e and pipefail a last report that is missing or older must not end the run.
+      { [ -f "$f" ] && [ "$f" -nt "$marker" ] && head -c 4000 "$f" | grep -o '<testsuite [^>]*>' | head -1; } || true
     done | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/[^0-9]/, "", kv[2]);
                   if (kv[1] == "tests") t += kv[2]; else if (kv[1] == "failures" || kv[1] == "errors") f += kv[2];
                   else if (kv[1] == "skipped") s += kv[2] } } END { print t + 0, f + 0, s + 0 }')

@@ -33,7 +33,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <pre>
  *   inject BOOTSTRAP TOPIC PREFIX N   N undecodable records "PREFIX-1".."PREFIX-N" (acks=all)
- *   audit BOOTSTRAP TOPIC             records, replays, distinct train/eval records and rows, undecodable
+ *   audit BOOTSTRAP TOPIC             records, replays (train/eval), distinct train/eval records and rows, undecodable
  *   dlq BOOTSTRAP DLQ SOURCE PREFIX   dead letters from SOURCE; how many and how many distinct carry PREFIX
  * </pre>
  *
@@ -97,8 +97,8 @@ public final class ChaosKafka {
      * at-least-once re-send after a crash. Distinct rows are what a run must train exactly once.
      */
     private static void audit(String bootstrap, String topic) {
-        // records, replays, undecodable, train records, train rows, eval records, eval rows
-        long[] n = new long[7];
+        // records, train replays, eval replays, undecodable, train records, train rows, eval records, eval rows
+        long[] n = new long[8];
         Set<String> seen = new HashSet<>();
         readAll(bootstrap, topic, r -> {
             n[0]++;
@@ -106,20 +106,24 @@ public final class ChaosKafka {
             try {
                 b = ActivationBatchCodec.decode(r.value());
             } catch (InvalidRecordException e) {
-                n[2]++;
+                n[3]++;
                 return;
             }
+            boolean train = b.split() == Split.TRAIN;
             if (!seen.add(r.partition() + "|" + b.collectionId() + "|" + b.sequence())) {
-                n[1]++;
-            } else if (b.split() == Split.TRAIN) {
-                n[3]++;
-                n[4] += b.rows();
+                n[train ? 1 : 2]++;
+            } else if (train) {
+                n[4]++;
+                n[5] += b.rows();
             } else {
-                n[5]++;
-                n[6] += b.rows();
+                n[6]++;
+                n[7] += b.rows();
             }
         });
-        String[] names = {"records", "replays", "undecodable", "train_records", "train_rows", "eval_records", "eval_rows"};
+        String[] names = {
+            "records", "train_replays", "eval_replays", "undecodable", "train_records", "train_rows", "eval_records",
+            "eval_rows"
+        };
         for (int i = 0; i < names.length; i++) {
             System.out.println(names[i] + "=" + n[i]);
         }
