@@ -8,8 +8,9 @@ import ai.djl.ndarray.types.Shape;
 import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.SaeModel;
 import dev.nanochat.sae.core.io.HostTensor;
+import dev.nanochat.sae.core.kernels.Parallel;
+import dev.nanochat.sae.core.kernels.RowTopK;
 import dev.nanochat.sae.core.kernels.SparseCodes;
-import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -26,42 +27,55 @@ public final class TopKSae extends SaeModel {
         return "topk";
     }
 
+    /** Threads of the Java top-k selection, made on first use (the feature analysis calls from one thread). */
+    private Parallel selection;
+
     /**
-     * The k largest pre-activations per token straight from torch.topk, ReLU'd on the host: only
-     * [rows, k] values and indices come down, not the dense [rows, d_sae] codes (the feature analysis
-     * reads millions of tokens through this). Exactly k candidates per row, so a tie at the k-th value
-     * keeps k, not the few more {@link #encodeNd} may; indices ascend within a row as in
-     * {@link SparseCodes#fromDense}.
+     * The k largest pre-activations per token, selected in Java straight from the encoder GEMM's native
+     * output with b_enc added as each element is read ({@link RowTopK}, the training path's selection,
+     * about 5× cheaper here than libtorch's topk); only [rows, k] values and indices reach the heap, never
+     * the dense [rows, d_sae] codes (the feature analysis reads millions of tokens through this). Values
+     * equal the dense encode's bit for bit; exactly k candidates per row, so a tie at the k-th value keeps
+     * k, not the few more {@link #encodeNd} may. Latents within a row are in selection order, not sorted.
      */
     @Override
     public SparseCodes encodeSparse(float[] x, int rows) {
         checkInput(x, rows);
         int k = Math.min(cfg.k(), cfg.dSae());
-        float[] vals;
-        int[] idx;
         try (NDManager scope = NDManager.newBaseManager()) {
-            NDList top = preActivation(scope.create(x, new Shape(rows, dIn))).topK(k, -1, true, false);
-            vals = top.get(0).toFloatArray();
-            idx = top.get(1).toType(DataType.INT32, false).toIntArray();
-        }
-        int[] ptr = new int[rows + 1];
-        int nnz = 0;
-        long[] packed = new long[k];
-        for (int r = 0; r < rows; r++) {
-            int n = 0;
-            for (int j = r * k; j < (r + 1) * k; j++) {
-                // (index, value bits) in one long so one sort orders a row by feature index.
-                if (vals[j] > 0) packed[n++] = ((long) idx[j] << 32) | (Float.floatToRawIntBits(vals[j]) & 0xffffffffL);
+            NDArray noBias =
+                    scope.create(x, new Shape(rows, dIn)).sub(w("b_dec")).matMul(w("W_enc"));
+            java.nio.ByteBuffer buf = TopKObjective.JAVA_TOPK ? noBias.toByteBuffer(true) : null;
+            if (buf == null || !buf.isDirect()) {
+                NDList top = noBias.add(w("b_enc")).topK(k, -1, true, false);
+                return TopKObjective.positiveCodes(
+                        top.get(0).toFloatArray(), top.get(1).toLongArray(), rows, k, cfg.dSae());
             }
-            Arrays.sort(packed, 0, n);
-            for (int j = 0; j < n; j++) {
-                idx[nnz + j] = (int) (packed[j] >>> 32);
-                vals[nnz + j] = Float.intBitsToFloat((int) packed[j]);
-            }
-            nnz += n;
-            ptr[r + 1] = nnz;
+            float[] vals = new float[rows * k];
+            int[] idx = new int[rows * k];
+            RowTopK.select(
+                    buf.order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer(),
+                    weights().get("b_enc").data(),
+                    rows,
+                    cfg.dSae(),
+                    k,
+                    selection(),
+                    vals,
+                    idx);
+            return TopKObjective.positiveCodes(vals, idx, rows, k, cfg.dSae());
         }
-        return new SparseCodes(rows, cfg.dSae(), ptr, Arrays.copyOf(idx, nnz), Arrays.copyOf(vals, nnz));
+    }
+
+    private synchronized Parallel selection() {
+        if (selection == null) selection = new Parallel(Runtime.getRuntime().availableProcessors());
+        return selection;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (selection != null) selection.close();
+        selection = null;
+        super.close();
     }
 
     @Override
