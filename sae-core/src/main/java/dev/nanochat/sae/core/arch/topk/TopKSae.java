@@ -1,7 +1,6 @@
 package dev.nanochat.sae.core.arch.topk;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -9,7 +8,6 @@ import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.SaeModel;
 import dev.nanochat.sae.core.io.HostTensor;
 import dev.nanochat.sae.core.kernels.Parallel;
-import dev.nanochat.sae.core.kernels.RowTopK;
 import dev.nanochat.sae.core.kernels.SparseCodes;
 import java.util.Map;
 
@@ -20,6 +18,7 @@ import java.util.Map;
 public final class TopKSae extends SaeModel {
     public TopKSae(SaeConfig cfg, Map<String, HostTensor> weights) {
         super(cfg, weights);
+        this.selector = new TopKObjective(cfg);
     }
 
     @Override
@@ -30,39 +29,25 @@ public final class TopKSae extends SaeModel {
     /** Threads of the Java top-k selection, made on first use (the feature analysis calls from one thread). */
     private Parallel selection;
 
+    /** The training path's selection, reused for inference (its fields are the config only). */
+    private final TopKObjective selector;
+
     /**
-     * The k largest pre-activations per token, selected in Java straight from the encoder GEMM's native
-     * output with b_enc added as each element is read ({@link RowTopK}, the training path's selection,
-     * about 5× cheaper here than libtorch's topk); only [rows, k] values and indices reach the heap, never
-     * the dense [rows, d_sae] codes (the feature analysis reads millions of tokens through this). Values
-     * equal the dense encode's bit for bit; exactly k candidates per row, so a tie at the k-th value keeps
-     * k, not the few more {@link #encodeNd} may. Latents within a row are in selection order, not sorted.
+     * The k largest pre-activations per token, selected by the training path's
+     * {@link TopKObjective#selectWithBias}: in Java straight from the encoder GEMM's native output with
+     * b_enc added as each element is read (about 5× cheaper here than libtorch's topk); only [rows, k]
+     * values and indices reach the heap, never the dense [rows, d_sae] codes (the feature analysis reads
+     * millions of tokens through this). Values equal the dense encode's bit for bit; exactly k candidates
+     * per row, so a tie at the k-th value keeps k, not the few more {@link #encodeNd} may. Latents within a
+     * row are in selection order, not sorted.
      */
     @Override
     public SparseCodes encodeSparse(float[] x, int rows) {
         checkInput(x, rows);
-        int k = Math.min(cfg.k(), cfg.dSae());
         try (NDManager scope = NDManager.newBaseManager()) {
             NDArray noBias =
                     scope.create(x, new Shape(rows, dIn)).sub(w("b_dec")).matMul(w("W_enc"));
-            java.nio.ByteBuffer buf = TopKObjective.JAVA_TOPK ? noBias.toByteBuffer(true) : null;
-            if (buf == null || !buf.isDirect()) {
-                NDList top = noBias.add(w("b_enc")).topK(k, -1, true, false);
-                return TopKObjective.positiveCodes(
-                        top.get(0).toFloatArray(), top.get(1).toLongArray(), rows, k, cfg.dSae());
-            }
-            float[] vals = new float[rows * k];
-            int[] idx = new int[rows * k];
-            RowTopK.select(
-                    buf.order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer(),
-                    weights().get("b_enc").data(),
-                    rows,
-                    cfg.dSae(),
-                    k,
-                    selection(),
-                    vals,
-                    idx);
-            return TopKObjective.positiveCodes(vals, idx, rows, k, cfg.dSae());
+            return selector.selectWithBias(noBias, weights().get("b_enc").data(), rows, selection());
         }
     }
 
