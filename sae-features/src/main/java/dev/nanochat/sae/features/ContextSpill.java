@@ -1,7 +1,6 @@
 package dev.nanochat.sae.features;
 
 import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -19,7 +18,7 @@ import java.util.Arrays;
  * <p>Design: the pass only learns at its end which windows are examples of which latent, and a window's
  * per-token values for a latent are its sparse codes at that latent. Codes are small (L0 entries per
  * token) and go to disk; memory holds one file offset per window (8 bytes per ~100 tokens). Layout per
- * window (big-endian, DataOutputStream): len, sequence, firstRow, docId, tokens[len], rowPtr[len+1],
+ * window (big-endian): len, sequence, firstRow, docId, tokens[len], rowPtr[len+1],
  * indices[nnz], values[nnz]. The file is deleted on close.
  */
 final class ContextSpill implements AutoCloseable {
@@ -40,7 +39,10 @@ final class ContextSpill implements AutoCloseable {
     }
 
     private final Path file;
-    private final DataOutputStream out;
+    private final BufferedOutputStream out;
+    /** The window being written, big-endian as {@link #read} expects (heap ByteBuffers default to it). */
+    private ByteBuffer scratch = ByteBuffer.allocate(1 << 16);
+
     private long written;
     private long[] offsets = new long[1024];
     private int windows;
@@ -49,7 +51,7 @@ final class ContextSpill implements AutoCloseable {
     ContextSpill(Path dir) {
         try {
             file = Files.createTempFile(dir, "sae-features-", ".spill");
-            out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
+            out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the context spill file in " + dir, e);
         }
@@ -77,15 +79,17 @@ final class ContextSpill implements AutoCloseable {
         int len = to - from;
         int base = rowPtr[from];
         int nnz = rowPtr[to] - base;
+        // One bulk write per window: DataOutputStream would make four synchronized byte writes per int.
+        int bytes = 4 + 8 + 4 + 8 + 4 * len + 4 * (len + 1) + 8 * nnz;
+        if (scratch.capacity() < bytes) scratch = ByteBuffer.allocate(Math.max(bytes, 2 * scratch.capacity()));
+        ByteBuffer b = scratch.clear();
+        b.putInt(len).putLong(sequence).putInt(firstRow).putLong(docId);
+        for (int r = from; r < to; r++) b.putInt(tokens[r]);
+        for (int r = from; r <= to; r++) b.putInt(rowPtr[r] - base);
+        for (int j = base; j < base + nnz; j++) b.putInt(indices[j]);
+        for (int j = base; j < base + nnz; j++) b.putFloat(values[j]);
         try {
-            out.writeInt(len);
-            out.writeLong(sequence);
-            out.writeInt(firstRow);
-            out.writeLong(docId);
-            for (int r = from; r < to; r++) out.writeInt(tokens[r]);
-            for (int r = from; r <= to; r++) out.writeInt(rowPtr[r] - base);
-            for (int j = base; j < base + nnz; j++) out.writeInt(indices[j]);
-            for (int j = base; j < base + nnz; j++) out.writeFloat(values[j]);
+            out.write(b.array(), 0, b.position());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the context spill file " + file, e);
         }
