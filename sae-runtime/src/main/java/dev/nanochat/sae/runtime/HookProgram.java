@@ -17,7 +17,8 @@ import java.util.List;
  * additive edits folded into one vector delta [C], the clamped features' decoder rows [k, C], their
  * targets [k] and indices — so a decode step pays one add for pure additive steering and one encode,
  * one gather and one [T,k]×[k,C] matmul per clamped SAE. Encodings are computed from x before any edit
- * at this hook, so several edits at one hook do not see each other.
+ * at this hook, so several edits at one hook do not see each other. An SAE that is only tracked (no
+ * clamp needs its codes here) is encoded by the run's {@link TraceWorker}, off the forward's thread.
  */
 final class HookProgram implements Intervention {
     /** One SAE at this hook with its prepared device arrays (null = not needed). */
@@ -31,6 +32,12 @@ final class HookProgram implements Intervention {
             NDArray delta) {}
 
     private final List<Slot> slots = new ArrayList<>();
+    private final TraceWorker worker;
+
+    /** {@code worker}: where tracking-only encodings go (null: encode on the forward's thread). */
+    HookProgram(TraceWorker worker) {
+        this.worker = worker;
+    }
 
     /**
      * Adds one SAE; {@code edits} are this SAE's edits. Arrays are created in {@code m} (the run's
@@ -80,11 +87,15 @@ final class HookProgram implements Intervention {
     public NDArray apply(HookPoint hook, NDArray x) {
         NDArray out = x;
         for (Slot s : slots) {
-            NDArray z = s.trace != null || s.clampIdx != null ? s.sae.sae().encode(x) : null;
-            if (s.trace != null) s.trace.append(z, s.chosenIdx);
-            if (s.clampIdx != null) {
-                NDArray f = z.get(new NDIndex("..., {}", s.clampIdx)); // [B,T,k]
-                out = out.add(s.clampTargets.sub(f).matMul(s.clampRows));
+            if (s.clampIdx == null && s.trace != null && worker != null) {
+                worker.submit(s.sae, s.trace, s.chosenIdx, x); // tracking only: off the critical path
+            } else if (s.clampIdx != null || s.trace != null) {
+                NDArray z = s.sae.sae().encode(x);
+                if (s.trace != null) s.trace.append(z, s.chosenIdx);
+                if (s.clampIdx != null) {
+                    NDArray f = z.get(new NDIndex("..., {}", s.clampIdx)); // [B,T,k]
+                    out = out.add(s.clampTargets.sub(f).matMul(s.clampRows));
+                }
             }
             if (s.delta != null) out = out.add(s.delta);
         }

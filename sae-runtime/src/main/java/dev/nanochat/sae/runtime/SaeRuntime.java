@@ -31,6 +31,8 @@ import java.util.function.IntConsumer;
  * intervention, and a forward that needs no logits stops after the deepest tracked hook. Each run's
  * device arrays live in one sub-manager of the model's manager (so on its device), closed with the run.
  * Thread-safe for concurrent runs: a run's state is local to it, the SAE weights are read-only.
+ * Tracking-only encodings run on the run's {@link TraceWorker}, overlapping the rest of the forward
+ * and the next tokens; a run returns only after they are all in its traces.
  */
 public final class SaeRuntime implements AutoCloseable {
     private final Gpt gpt;
@@ -103,6 +105,7 @@ public final class SaeRuntime implements AutoCloseable {
             if (!logits && cap.isEmpty())
                 throw new IllegalArgumentException("a forward without logits must track or capture something");
             ForwardResult r = gpt.forward(new int[][] {ids}, new ForwardOptions(cap, run.interventions, logits));
+            run.worker.drain();
             return new RuntimeRun(run.traces, r, null);
         }
     }
@@ -112,6 +115,7 @@ public final class SaeRuntime implements AutoCloseable {
             int[] prompt, SamplingOptions opts, TrackSpec track, List<FeatureEdit> edits, IntConsumer onToken) {
         try (Run run = new Run(track, edits)) {
             Generator.Generation g = new Generator(gpt).generate(prompt, opts, run.interventions, onToken);
+            run.worker.drain();
             return new RuntimeRun(run.traces, null, g);
         }
     }
@@ -119,6 +123,7 @@ public final class SaeRuntime implements AutoCloseable {
     /** The per-run state: traces, hook programs and their device arrays. */
     private final class Run implements AutoCloseable {
         final NDManager manager = gpt.manager().newSubManager();
+        final TraceWorker worker = new TraceWorker(manager);
         final Map<Integer, FeatureTrace> traces = new TreeMap<>();
         final Map<HookPoint, Intervention> interventions = new HashMap<>();
 
@@ -134,11 +139,12 @@ public final class SaeRuntime implements AutoCloseable {
                     List<FeatureEdit> mine = bySae.getOrDefault(i, List.of());
                     if (trace == null && mine.isEmpty()) continue; // encode only where needed
                     if (trace != null) traces.put(i, trace);
-                    programs.computeIfAbsent(sae.hook(), h -> new HookProgram()).add(sae, trace, mine, manager);
+                    programs.computeIfAbsent(sae.hook(), h -> new HookProgram(worker))
+                            .add(sae, trace, mine, manager);
                 }
                 interventions.putAll(programs);
             } catch (RuntimeException e) {
-                manager.close();
+                close();
                 throw e;
             }
         }
@@ -165,7 +171,11 @@ public final class SaeRuntime implements AutoCloseable {
 
         @Override
         public void close() {
-            manager.close();
+            try {
+                worker.close(); // no job may touch the run's arrays once they are freed
+            } finally {
+                manager.close();
+            }
         }
     }
 

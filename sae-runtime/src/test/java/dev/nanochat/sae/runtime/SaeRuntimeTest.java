@@ -97,6 +97,54 @@ class SaeRuntimeTest {
         for (float v : chosenOnly.trace(0).chosenSeries(0)) assertEquals(RuntimeFixture.CONSTANT, v, 1e-6);
     }
 
+    /**
+     * Tracking during a KV-cache generation runs on the run's worker thread while the forward frees
+     * each step's arrays: every position (prompt, then one per decoded token, in order) must still
+     * equal the SAE's encoding of a clean forward over the whole sequence. Four runs at once also
+     * check that concurrent runs keep their traces apart.
+     */
+    @Test
+    void trackingDuringGenerationEqualsTheEncodingOfTheCleanSequence() throws Exception {
+        int[] prompt = rt.encodeWithBos("It was the best of times,");
+        SamplingOptions opts = new SamplingOptions(24, 0f, 0, 1, Set.of());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<RuntimeRun>> runs = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++)
+                runs.add(pool.submit(
+                        () -> rt.generate(prompt, opts, TrackSpec.topN(8, Set.of(0, 1, 2)), List.of(), null)));
+            int[] first = null;
+            for (java.util.concurrent.Future<RuntimeRun> f : runs) {
+                RuntimeRun run = f.get();
+                int[] gen = run.generation().tokens();
+                if (first == null) first = gen;
+                assertArrayEquals(first, gen, "greedy runs agree");
+                int[] all = new int[prompt.length + gen.length - 1]; // the last token is sampled, never fed
+                System.arraycopy(prompt, 0, all, 0, prompt.length);
+                System.arraycopy(gen, 0, all, prompt.length, gen.length - 1);
+                ForwardResult clean = clean(all, false);
+                for (int s = 0; s < 3; s++) {
+                    AttachedSae sae = rt.sae(s);
+                    int n = sae.dSae();
+                    float[] z = sae.sae().encode(clean.activations(sae.hook()), all.length);
+                    FeatureTrace trace = run.trace(s);
+                    assertEquals(all.length, trace.size(), "one position per token fed");
+                    for (int t = 0; t < all.length; t++) {
+                        FeatureTrace.Position p = trace.position(t);
+                        int[] want = TopNTest.oracle(z, t * n, n, 8);
+                        assertEquals(want.length, p.indices().length, "SAE " + s + " position " + t);
+                        for (int k = 0; k < want.length; k++)
+                            assertEquals(z[t * n + p.indices()[k]], p.values()[k], 2e-4, "SAE " + s + " position " + t);
+                        assertEquals(
+                                z[t * n + want[0]], p.values()[0], 2e-4, "the largest, SAE " + s + " position " + t);
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void nothingToChangeGivesTheUnsteeredTokensAndActivations() {
         int[] prompt = rt.encodeWithBos("Call me Ishmael.");
