@@ -42,6 +42,11 @@ public final class Gpt implements AutoCloseable {
 
     private final GptWeights weights;
     private final boolean ownsWeights;
+    /**
+     * The in-place path's scalar operands as 0-dim arrays on the model's device, made once: DJL turns
+     * every {@code op(Number)} into a fresh host buffer and upload (5–15 µs; ~40 per decode step).
+     */
+    private final NDArray eps, minusHalf, invSoftcap, softcap, queryScale;
 
     public Gpt(GptWeights weights) {
         this(weights, false);
@@ -50,6 +55,17 @@ public final class Gpt implements AutoCloseable {
     private Gpt(GptWeights weights, boolean ownsWeights) {
         this.weights = weights;
         this.ownsWeights = ownsWeights;
+        this.eps = constant(EPS);
+        this.minusHalf = constant(-0.5f);
+        this.invSoftcap = constant(1f / SOFTCAP);
+        this.softcap = constant(SOFTCAP);
+        this.queryScale = constant((float) (1.0 / Math.sqrt(weights.config().headDim())));
+    }
+
+    private NDArray constant(float v) {
+        NDArray a = weights.manager().create(v);
+        NDScope.unregister(a); // lives with the weights, not with a caller's scope
+        return a;
     }
 
     public static Gpt load(ModelCheckpoint ref, Device device) {
@@ -195,7 +211,7 @@ public final class Gpt implements AutoCloseable {
         if (lastLogits && t > 1) x = x.get(new NDIndex(":, -1:, :"));
         // softcap·tanh(logits / softcap): in place, the 1/softcap rides on the norm's per-row factor
         // ([B,T,1]) instead of a pass over [B,T,V] (a reassociation: differences at float rounding)
-        NDArray normed = inplace ? rmsNorm(x, true, 1f / SOFTCAP) : rmsNorm(x);
+        NDArray normed = inplace ? rmsNorm(x, invSoftcap) : rmsNorm(x);
         laps.lap("final norm");
         NDArray logits = Linear.linear(normed, weights.lmHead()).singletonOrThrow();
         laps.lap("lm_head");
@@ -203,7 +219,7 @@ public final class Gpt implements AutoCloseable {
         if (inplace) {
             capped = logits.tanh();
             logits.close();
-            capped.muli(SOFTCAP);
+            capped.muli(softcap);
         } else {
             capped = logits.div(SOFTCAP).tanh().mul(SOFTCAP);
         }
@@ -251,7 +267,7 @@ public final class Gpt implements AutoCloseable {
             v = kv[1];
             laps.lap("kv cache");
         }
-        NDArray qs = inplace ? q.muli(1.0 / Math.sqrt(d)) : q.mul(1.0 / Math.sqrt(d));
+        NDArray qs = inplace ? q.muli(queryScale) : q.mul(1.0 / Math.sqrt(d));
         // Causal attention in query chunks: chunk [s, e) only meets keys [0, offset + e), so the
         // masked upper triangle is mostly never computed (5/8 of the full work at T = 4·CHUNK).
         long offset = k.getShape().get(2) - t;
@@ -362,21 +378,19 @@ public final class Gpt implements AutoCloseable {
 
     /** rmsnorm over the last axis without weight, eps = fp32 machine epsilon (F.rms_norm's default). */
     static NDArray rmsNorm(NDArray x) {
-        return rmsNorm(x, false);
+        return x.mul(x.square().mean(new int[] {-1}, true).add(EPS).pow(-0.5));
     }
 
-    private static NDArray rmsNorm(NDArray x, boolean inplace) {
-        if (!inplace)
-            return x.mul(x.square().mean(new int[] {-1}, true).add(EPS).pow(-0.5));
-        return rmsNorm(x, true, 1f);
+    private NDArray rmsNorm(NDArray x, boolean inplace) {
+        return inplace ? rmsNorm(x, null) : rmsNorm(x);
     }
 
-    /** In-place rmsnorm times {@code scale} (folded into the per-row factor when not 1). */
-    private static NDArray rmsNorm(NDArray x, boolean inplace, float scale) {
+    /** rmsnorm with temporaries updated in place, times {@code scale} (a 0-dim array folded into the per-row factor; null = 1). */
+    private NDArray rmsNorm(NDArray x, NDArray scale) {
         NDArray sq = x.square();
-        NDArray r = sq.mean(new int[] {-1}, true).addi(EPS).powi(-0.5);
+        NDArray r = sq.mean(new int[] {-1}, true).addi(eps).powi(minusHalf);
         sq.close();
-        if (scale != 1f) r.muli(scale);
+        if (scale != null) r.muli(scale);
         return x.mul(r);
     }
 
