@@ -48,6 +48,49 @@ public final class ForwardProfile {
         return out;
     }
 
+    /**
+     * Where a KV-cache decode step's time goes: {@code steps} one-token passes at batch {@code b} after
+     * a 16-token prefill, each stage's time summed over layers and averaged over steps (seconds per
+     * step). Decode steps are small: what this shows is per-op cost, not GEMM efficiency.
+     */
+    public static Map<String, Double> measureDecode(Gpt gpt, int b, int steps) {
+        Map<String, Double> total = new LinkedHashMap<>();
+        boolean grad = ai.djl.pytorch.jni.JniUtils.isGradMode();
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        try (KvCache cache = new KvCache(gpt.manager(), gpt.config().nLayer(), 16 + steps + 1)) {
+            java.util.Random rng = new java.util.Random(3);
+            int[] ids = new int[b * 16];
+            for (int i = 0; i < ids.length; i++)
+                ids[i] = rng.nextInt(gpt.config().vocabSize());
+            ForwardOptions opts = new ForwardOptions(java.util.Set.of(), java.util.Map.of(), true);
+            int t = 16;
+            for (int step = -1; step < steps; step++) { // step -1: the prefill, not counted
+                long[] last = {System.nanoTime()};
+                Map<String, Double> laps = new LinkedHashMap<>();
+                Laps timer = stage -> {
+                    long now = System.nanoTime();
+                    laps.merge(stage, (now - last[0]) / 1e9, Double::sum);
+                    last[0] = now;
+                };
+                try (NDScope scope = new NDScope();
+                        NDManager m = gpt.manager().newSubManager()) {
+                    NDArray idx = m.create(ids, new Shape(b, t));
+                    timer.lap("setup");
+                    NDArray logits = gpt.run(idx, opts, cache, new HashMap<>(), true, timer);
+                    float[] host = logits.toFloatArray();
+                    timer.lap("logits to host");
+                    for (int r = 0; r < b; r++) ids[r] = host[r * gpt.config().vocabSize()] > 0 ? 1 : 2;
+                }
+                ids = java.util.Arrays.copyOf(ids, b);
+                t = 1;
+                if (step >= 0) laps.forEach((k, v) -> total.merge(k, v / steps, Double::sum));
+            }
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(grad);
+        }
+        return total;
+    }
+
     /** {seconds, flops} of all the model's matmuls at batch × seq run alone (the forward's GEMM floor). */
     public static double[] gemmTotals(ModelConfig c, long batch, long seq, int reps) {
         double[] total = new double[2];

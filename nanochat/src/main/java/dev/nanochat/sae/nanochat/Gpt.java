@@ -68,8 +68,9 @@ public final class Gpt implements AutoCloseable {
         return a;
     }
 
+    /** Loads for inference (the fused q/k/v layout: {@link GptWeights#loadForInference}). */
     public static Gpt load(ModelCheckpoint ref, Device device) {
-        return new Gpt(GptWeights.load(ref, device), true);
+        return new Gpt(GptWeights.loadForInference(ref, device), true);
     }
 
     public ModelConfig config() {
@@ -250,16 +251,30 @@ public final class Gpt implements AutoCloseable {
         ModelConfig c = config();
         int h = c.nHead(), hkv = c.nKvHead(), d = c.headDim(), g = h / hkv;
         laps.lap("norm");
-        NDArray qLin = Linear.linear(x, w.cQ()).singletonOrThrow();
-        NDArray kLin = Linear.linear(x, w.cK()).singletonOrThrow();
-        NDArray vLin = Linear.linear(x, w.cV()).singletonOrThrow();
-        laps.lap("q,k,v");
-        // [B,T,H,D] → rotary → per-head rmsnorm → [B,H,T,D]
-        NDArray q = rmsNorm(rotary(qLin.reshape(b, t, h, d), rope, inplace), inplace)
-                .transpose(0, 2, 1, 3);
-        NDArray k = rmsNorm(rotary(kLin.reshape(b, t, hkv, d), rope, inplace), inplace)
-                .transpose(0, 2, 1, 3);
-        NDArray v = vLin.reshape(b, t, hkv, d).transpose(0, 2, 1, 3);
+        NDArray q, k, v;
+        if (inplace && w.qkv() != null) {
+            // Fused: one Linear to [B,T,H+2Hkv,D]; rotary and the per-head rmsnorm run once over the
+            // q and k heads together (both act per head on D alone), then q, k, v are views.
+            NDArray qkv = Linear.linear(x, w.qkv()).singletonOrThrow().reshape(b, t, h + 2L * hkv, d);
+            laps.lap("q,k,v");
+            // (split: one call for all views; an NDIndex get costs several JNI calls per view)
+            NDList qkAndV = qkv.split(new long[] {h + hkv}, 2);
+            NDList qAndK = rmsNorm(rotary(qkAndV.get(0), rope, true), true).split(new long[] {h}, 2);
+            q = qAndK.get(0).transpose(0, 2, 1, 3);
+            k = qAndK.get(1).transpose(0, 2, 1, 3);
+            v = qkAndV.get(1).transpose(0, 2, 1, 3);
+        } else {
+            NDArray qLin = Linear.linear(x, w.cQ()).singletonOrThrow();
+            NDArray kLin = Linear.linear(x, w.cK()).singletonOrThrow();
+            NDArray vLin = Linear.linear(x, w.cV()).singletonOrThrow();
+            laps.lap("q,k,v");
+            // [B,T,H,D] → rotary → per-head rmsnorm → [B,H,T,D]
+            q = rmsNorm(rotary(qLin.reshape(b, t, h, d), rope, inplace), inplace)
+                    .transpose(0, 2, 1, 3);
+            k = rmsNorm(rotary(kLin.reshape(b, t, hkv, d), rope, inplace), inplace)
+                    .transpose(0, 2, 1, 3);
+            v = vLin.reshape(b, t, hkv, d).transpose(0, 2, 1, 3);
+        }
         laps.lap("rotary+qk norm");
         if (cache != null) {
             NDArray[] kv = cache.append(layer, k, v);
@@ -350,9 +365,8 @@ public final class Gpt implements AutoCloseable {
      * gives y1 = x1·cos + x2·sin and y2 = x2·cos − x1·sin with the same roundings as the half-split form.
      */
     private static NDArray rotary(NDArray x, NDArray[] rope, boolean inplace) {
-        long half = x.getShape().get(3) / 2;
-        NDArray swapped = NDArrays.concat(
-                new NDList(x.get(new NDIndex("..., " + half + ":")), x.get(new NDIndex("..., :" + half))), 3);
+        NDList halves = x.split(2, 3);
+        NDArray swapped = NDArrays.concat(new NDList(halves.get(1), halves.get(0)), 3);
         if (!inplace) return x.mul(rope[0]).add(swapped.mul(rope[1]));
         NDArray y = x.mul(rope[0]);
         return y.addi(swapped.muli(rope[1]));

@@ -2,7 +2,10 @@ package dev.nanochat.sae.nanochat;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nanochat.sae.nanochat.torch.StorageType;
@@ -29,24 +32,57 @@ public final class GptWeights implements AutoCloseable {
     private final Map<String, NDArray> named;
     private final List<BlockWeights> blocks = new ArrayList<>();
 
-    private GptWeights(ModelConfig config, NDManager manager, Map<String, NDArray> named) {
+    private GptWeights(ModelConfig config, NDManager manager, Map<String, NDArray> named, boolean fuseQkv) {
         this.config = config;
         this.manager = manager;
         this.named = named;
         for (int i = 0; i < config.nLayer(); i++) {
             String p = "transformer.h." + i + ".";
+            NDArray qkv = null;
+            if (fuseQkv) {
+                // One [q+2kv, C] array; c_q/c_k/c_v become row-block views of it (contiguous, no copy
+                // kept), so the forward runs one Linear instead of three and memory does not grow.
+                NDArray q = named.get(p + "attn.c_q.weight"), k = named.get(p + "attn.c_k.weight");
+                NDArray v = named.get(p + "attn.c_v.weight");
+                long nq = q.getShape().get(0), nk = k.getShape().get(0);
+                qkv = NDArrays.concat(new NDList(q, k, v), 0);
+                q.close();
+                k.close();
+                v.close();
+                named.put(p + "attn.c_q.weight", view(qkv, 0, nq, p + "attn.c_q.weight"));
+                named.put(p + "attn.c_k.weight", view(qkv, nq, nq + nk, p + "attn.c_k.weight"));
+                named.put(
+                        p + "attn.c_v.weight", view(qkv, nq + nk, qkv.getShape().get(0), p + "attn.c_v.weight"));
+            }
             blocks.add(new BlockWeights(
                     named.get(p + "attn.c_q.weight"),
                     named.get(p + "attn.c_k.weight"),
                     named.get(p + "attn.c_v.weight"),
                     named.get(p + "attn.c_proj.weight"),
                     named.get(p + "mlp.c_fc.weight"),
-                    named.get(p + "mlp.c_proj.weight")));
+                    named.get(p + "mlp.c_proj.weight"),
+                    qkv));
         }
+    }
+
+    private static NDArray view(NDArray a, long from, long to, String name) {
+        NDArray v = a.get(new NDIndex("{}:{}", from, to));
+        v.setName(name);
+        return v;
     }
 
     /** Builds NDArrays from host fp32 values keyed by state-dict name (shapes from the config). */
     public static GptWeights fromHost(ModelConfig config, Map<String, float[]> weights, Device device) {
+        return fromHost(config, weights, device, false);
+    }
+
+    /**
+     * As {@link #fromHost(ModelConfig, Map, Device)}; {@code inference} stores each block's q, k and v
+     * projections as one fused array (see {@link BlockWeights#qkv()}), so its c_q/c_k/c_v are views
+     * and must not be made trainable leaves.
+     */
+    public static GptWeights fromHost(
+            ModelConfig config, Map<String, float[]> weights, Device device, boolean inference) {
         NDManager manager = NDManager.newBaseManager(device);
         try {
             Map<String, NDArray> named = new LinkedHashMap<>();
@@ -63,7 +99,7 @@ public final class GptWeights implements AutoCloseable {
                 a.setName(e.getKey());
                 named.put(e.getKey(), a);
             }
-            return new GptWeights(config, manager, named);
+            return new GptWeights(config, manager, named, inference);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -72,6 +108,11 @@ public final class GptWeights implements AutoCloseable {
 
     public static GptWeights load(ModelCheckpoint ref, Device device) {
         return fromHost(ref.config(), ModelCheckpointReader.read(ref.modelFile(), ref.config()), device);
+    }
+
+    /** Loads in the inference layout (fused q/k/v projections; see {@link BlockWeights#qkv()}). */
+    public static GptWeights loadForInference(ModelCheckpoint ref, Device device) {
+        return fromHost(ref.config(), ModelCheckpointReader.read(ref.modelFile(), ref.config()), device, true);
     }
 
     /** nanochat's init_weights, drawn from a seeded java.util.Random (reproducible, not torch's stream). */

@@ -140,6 +140,16 @@ public final class BenchNanochatCommand implements Callable<Integer> {
                             tps,
                             1000.0 * b / tps);
                 }
+                if (breakdown) {
+                    Map<String, Double> d = ForwardProfile.measureDecode(gpt, 1, generate);
+                    double total =
+                            d.values().stream().mapToDouble(Double::doubleValue).sum();
+                    System.out.printf(
+                            Locale.ROOT, "decode step breakdown, batch 1 (µs per step, all layers summed):%n");
+                    d.forEach((k, v) ->
+                            System.out.printf(Locale.ROOT, "  %-18s %8.1f  %5.1f%%%n", k, 1e6 * v, 100 * v / total));
+                    System.out.printf(Locale.ROOT, "  %-18s %8.1f%n", "total", 1e6 * total);
+                }
             }
         }
         if (noTokenizer) return 0;
@@ -222,7 +232,9 @@ public final class BenchNanochatCommand implements Callable<Integer> {
             for (int i = 0; i < p.length; i++) p[i] = rng.nextInt(gpt.config().vocabSize());
         SamplingOptions opts = new SamplingOptions(tokens, 0f, 0, 0, java.util.Set.of());
         Generator g = new Generator(gpt);
-        g.generate(prompts, new SamplingOptions(4, 0f, 0, 0, java.util.Set.of()), Map.of(), null); // warm-up
+        // warm-up: the JIT must have compiled the per-op Java paths (DJL's and ours) before timing,
+        // as in a running service; a 4-token warm-up left most of a 64-token run interpreted
+        for (int w = 0; w < 3; w++) g.generate(prompts, opts, Map.of(), null);
         long t0 = System.nanoTime();
         Generator.Generation[] out = g.generate(prompts, opts, Map.of(), null);
         double s = (System.nanoTime() - t0) / 1e9;
