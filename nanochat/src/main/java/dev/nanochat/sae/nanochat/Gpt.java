@@ -46,7 +46,7 @@ public final class Gpt implements AutoCloseable {
      * The in-place path's scalar operands as 0-dim arrays on the model's device, made once: DJL turns
      * every {@code op(Number)} into a fresh host buffer and upload (5–15 µs; ~40 per decode step).
      */
-    private final NDArray eps, minusHalf, invSoftcap, softcap, queryScale;
+    private final NDArray softcap, queryScale, rootEmbd, rootHead, rootEmbdOverSoftcap;
 
     public Gpt(GptWeights weights) {
         this(weights, false);
@@ -55,11 +55,12 @@ public final class Gpt implements AutoCloseable {
     private Gpt(GptWeights weights, boolean ownsWeights) {
         this.weights = weights;
         this.ownsWeights = ownsWeights;
-        this.eps = constant(EPS);
-        this.minusHalf = constant(-0.5f);
-        this.invSoftcap = constant(1f / SOFTCAP);
+        ModelConfig c = weights.config();
         this.softcap = constant(SOFTCAP);
-        this.queryScale = constant((float) (1.0 / Math.sqrt(weights.config().headDim())));
+        this.queryScale = constant((float) (1.0 / Math.sqrt(c.headDim())));
+        this.rootEmbd = constant((float) Math.sqrt(c.nEmbd()));
+        this.rootHead = constant((float) Math.sqrt(c.headDim()));
+        this.rootEmbdOverSoftcap = constant((float) (Math.sqrt(c.nEmbd()) / SOFTCAP));
     }
 
     private NDArray constant(float v) {
@@ -212,7 +213,7 @@ public final class Gpt implements AutoCloseable {
         if (lastLogits && t > 1) x = x.get(new NDIndex(":, -1:, :"));
         // softcap·tanh(logits / softcap): in place, the 1/softcap rides on the norm's per-row factor
         // ([B,T,1]) instead of a pass over [B,T,V] (a reassociation: differences at float rounding)
-        NDArray normed = inplace ? rmsNorm(x, invSoftcap) : rmsNorm(x);
+        NDArray normed = inplace ? rmsNorm(x, rootEmbdOverSoftcap) : rmsNorm(x);
         laps.lap("final norm");
         NDArray logits = Linear.linear(normed, weights.lmHead()).singletonOrThrow();
         laps.lap("lm_head");
@@ -252,6 +253,7 @@ public final class Gpt implements AutoCloseable {
         int h = c.nHead(), hkv = c.nKvHead(), d = c.headDim(), g = h / hkv;
         laps.lap("norm");
         NDArray q, k, v;
+        boolean prescaled = false; // q already carries 1/√d
         if (inplace && w.qkv() != null) {
             // Fused: one Linear to [B,T,H+2Hkv,D]; rotary and the per-head rmsnorm run once over the
             // q and k heads together (both act per head on D alone), then q, k, v are views.
@@ -259,9 +261,11 @@ public final class Gpt implements AutoCloseable {
             laps.lap("q,k,v");
             // (split: one call for all views; an NDIndex get costs several JNI calls per view)
             NDList qkAndV = qkv.split(new long[] {h + hkv}, 2);
-            NDList qAndK = rmsNorm(rotary(qkAndV.get(0), rope, true), true).split(new long[] {h}, 2);
+            // unit rows are rmsnorm/√d: for q that is attention's 1/√d scale already; k gets √d back
+            NDList qAndK = unitRows(rotary(qkAndV.get(0), rope, true)).split(new long[] {h}, 2);
             q = qAndK.get(0).transpose(0, 2, 1, 3);
-            k = qAndK.get(1).transpose(0, 2, 1, 3);
+            k = qAndK.get(1).muli(rootHead).transpose(0, 2, 1, 3);
+            prescaled = true;
             v = qkAndV.get(1).transpose(0, 2, 1, 3);
         } else {
             NDArray qLin = Linear.linear(x, w.cQ()).singletonOrThrow();
@@ -282,7 +286,7 @@ public final class Gpt implements AutoCloseable {
             v = kv[1];
             laps.lap("kv cache");
         }
-        NDArray qs = inplace ? q.muli(queryScale) : q.mul(1.0 / Math.sqrt(d));
+        NDArray qs = prescaled ? q : inplace ? q.muli(queryScale) : q.mul(1.0 / Math.sqrt(d));
         // Causal attention in query chunks: chunk [s, e) only meets keys [0, offset + e), so the
         // masked upper triangle is mostly never computed (5/8 of the full work at T = 4·CHUNK).
         long offset = k.getShape().get(2) - t;
@@ -396,16 +400,28 @@ public final class Gpt implements AutoCloseable {
     }
 
     private NDArray rmsNorm(NDArray x, boolean inplace) {
-        return inplace ? rmsNorm(x, null) : rmsNorm(x);
+        return inplace ? rmsNorm(x, root(x.getShape().tail())) : rmsNorm(x);
     }
 
-    /** rmsnorm with temporaries updated in place, times {@code scale} (a 0-dim array folded into the per-row factor; null = 1). */
-    private NDArray rmsNorm(NDArray x, NDArray scale) {
-        NDArray sq = x.square();
-        NDArray r = sq.mean(new int[] {-1}, true).addi(eps).powi(minusHalf);
-        sq.close();
-        if (scale != null) r.muli(scale);
-        return x.mul(r);
+    /**
+     * The in-place path's rmsnorm in two ops instead of five: F.normalize (x / max(‖x‖, ε')) times √D·s
+     * ({@code scaledRoot}: a 0-dim array). x·√D / ‖x‖ is x / √(mean x²); ε' = √(D·eps) puts rms_norm's
+     * eps where it matters at all (‖x‖² ≈ D·eps), elsewhere the two differ at float rounding.
+     */
+    private static NDArray rmsNorm(NDArray x, NDArray scaledRoot) {
+        return unitRows(x).muli(scaledRoot);
+    }
+
+    /** x / ‖x‖ over the last axis (= rmsnorm(x) / √D), with the ε' of {@link #rmsNorm(NDArray, NDArray)}. */
+    private static NDArray unitRows(NDArray x) {
+        return x.normalize(2, -1, Math.sqrt(x.getShape().tail() * (double) EPS));
+    }
+
+    /** √width as a 0-dim array, for the widths the model norms over (residual, head). */
+    private NDArray root(long width) {
+        if (width == config().nEmbd()) return rootEmbd;
+        if (width == config().headDim()) return rootHead;
+        throw new IllegalArgumentException("no rmsnorm over width " + width);
     }
 
     private static NDArray hook(HookPoint hook, NDArray x, ForwardOptions opts, Map<HookPoint, NDArray> captured) {

@@ -57,8 +57,11 @@ public final class KvCache implements AutoCloseable {
         NDIndex fresh = new NDIndex(":, :, {}:{}", length, need);
         keys[layer].set(fresh, k);
         values[layer].set(fresh, v);
-        NDIndex filled = new NDIndex(":, :, :{}", need);
-        return new NDArray[] {keys[layer].get(filled), values[layer].get(filled)};
+        // the filled prefix as a view; split is one JNI call where an NDIndex get makes several
+        long[] at = {need};
+        return new NDArray[] {
+            keys[layer].split(at, 2).get(0), values[layer].split(at, 2).get(0)
+        };
     }
 
     private NDArray grow(NDArray previous, Shape like, long capacity) {
