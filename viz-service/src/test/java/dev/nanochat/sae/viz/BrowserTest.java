@@ -207,15 +207,15 @@ class BrowserTest {
         String steps = "steps-live-" + RUN;
         sendProgress(stepRange(steps, 1, 40));
         p.waitForFunction(LENGTH + " === 40", steps);
-        sendProgress(stepRange(steps, 41, 120));
-        p.waitForFunction(LENGTH + " === 120", steps);
+        sendProgress(stepRange(steps, 41, 400)); // a burst: the SSE stream must buffer, not drop the client
+        p.waitForFunction(LENGTH + " === 400", steps);
         // A checkpoint at a step that has a point marks it (◆) instead of adding one.
-        sendEvent(event(steps, 100, false, saeDir, sha, Map.of("mse", mse(100), "dlq_records", 0.0)));
+        sendEvent(event(steps, 300, false, saeDir, sha, Map.of("mse", mse(300), "dlq_records", 0.0)));
         p.waitForFunction(
                 "r => { const d = Chart.getChart('chart-loss').data.datasets.find(d => d.label === r);"
-                        + " const pt = d && d.data.find(x => x.step === 100); return pt && pt.ck; }",
+                        + " const pt = d && d.data.find(x => x.step === 300); return pt && pt.ck; }",
                 steps);
-        assertEquals(120, ((Number) p.evaluate(LENGTH, steps)).intValue());
+        assertEquals(400, ((Number) p.evaluate(LENGTH, steps)).intValue());
         assertEquals(
                 1,
                 ((Number) p.evaluate(
@@ -224,15 +224,15 @@ class BrowserTest {
                                 steps))
                         .intValue());
         var row = p.locator("#runs-table tbody tr[data-run='" + steps + "'] td");
-        assertEquals("120", row.nth(1).textContent());
-        assertEquals("120", row.nth(3).textContent());
+        assertEquals("400", row.nth(1).textContent());
+        assertEquals("400", row.nth(3).textContent());
         assertEquals("1", row.nth(4).textContent());
         // x = step by default; the tokens axis redraws the same points at step × 4096.
-        assertEquals(120, ((Number) p.evaluate(LAST_X, steps)).intValue());
+        assertEquals(400, ((Number) p.evaluate(LAST_X, steps)).intValue());
         p.locator("input[name=x-axis][value=tokens]").check();
-        p.waitForFunction(LAST_X + " === 120 * 4096", steps);
+        p.waitForFunction(LAST_X + " === 400 * 4096", steps);
         p.locator("input[name=x-axis][value=step]").check();
-        p.waitForFunction(LAST_X + " === 120", steps);
+        p.waitForFunction(LAST_X + " === 400", steps);
         p.screenshot(
                 new Page.ScreenshotOptions().setPath(SHOTS.resolve("runs.png")).setFullPage(true));
         p.close();
@@ -247,7 +247,7 @@ class BrowserTest {
 
     /** A plausible training curve: loss and MSE falling like 1/√step with a little wobble, L0 settling. */
     static double mse(int step) {
-        return 0.8 / Math.sqrt(step) + 0.02 * Math.sin(step * 0.7);
+        return 0.8 / Math.sqrt(step) + 0.01 * Math.sin(step * 0.3);
     }
 
     static List<TrainingProgress> stepRange(String run, int from, int to) {
@@ -264,9 +264,9 @@ class BrowserTest {
                             "fvu",
                             mse(step) / 1.2,
                             "l0",
-                            32 + 40 * Math.exp(-step / 25.0),
+                            32 + 40 * Math.exp(-step / 60.0),
                             "dead_fraction",
-                            Math.min(0.3, step / 400.0))));
+                            0.2 * (1 - Math.exp(-step / 150.0)))));
         }
         return out;
     }

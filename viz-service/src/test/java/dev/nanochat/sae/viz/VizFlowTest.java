@@ -14,9 +14,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nanochat.sae.core.records.CheckpointEvent;
 import dev.nanochat.sae.core.records.TrainingProgress;
+import dev.nanochat.sae.viz.service.RunCurves;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.smallrye.mutiny.helpers.test.AssertSubscriber;
+import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -469,6 +472,35 @@ class VizFlowTest {
                 .toList();
         assertEquals(List.of(1L, 5L, 9L, 13L, 17L, 20L, 21L, 25L, 29L, 30L), thinned);
         given().get("/api/runs/points?maxPerRun=1").then().statusCode(400);
+    }
+
+    @Inject
+    RunCurves curves;
+
+    /**
+     * A subscriber of the live stream that has not asked for more (an SSE connection still writing) is
+     * buffered, not failed: a bare broadcast would drop it at the first point of a burst.
+     */
+    @Test
+    @Order(8)
+    void a_stream_subscriber_that_lags_behind_a_burst_gets_every_point() throws Exception {
+        String run = "burst-" + RUN;
+        AssertSubscriber<String> slow = curves.stream().subscribe().withSubscriber(AssertSubscriber.create(0));
+        for (int step = 1; step <= 50; step++) curves.record(progress(run, step, stepMetrics(step)));
+        slow.assertNotTerminated();
+        slow.request(Long.MAX_VALUE);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertEquals(
+                        50,
+                        slow.getItems().stream().filter(i -> i.contains(run)).count()));
+        List<Long> steps = new ArrayList<>();
+        for (String i : slow.getItems()) {
+            JsonNode p = JSON.readTree(i);
+            if (run.equals(p.get("runId").asText())) steps.add(p.get("step").asLong());
+        }
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, 50).boxed().toList(), steps, "in order");
+        slow.assertNotTerminated();
+        slow.cancel();
     }
 
     static List<String> readAll(String topic) {

@@ -34,6 +34,9 @@ public class RunCurves {
     /** Points per run the runs page (and {@code /api/runs/points} by default) loads at most, about. */
     public static final int MAX_POINTS_PER_RUN = 2000;
 
+    /** Points one SSE subscriber may be behind before it is dropped. */
+    static final int STREAM_BUFFER = 10_000;
+
     private static final String INSERT = "INSERT INTO {h-schema}run_point (run_id, step, tokens, final_checkpoint,"
             + " model_id, hook_name, source, metrics_json, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, now())"
             + " ON CONFLICT (run_id, step) DO NOTHING";
@@ -163,8 +166,13 @@ public class RunCurves {
                 .toList();
     }
 
-    /** New and changed points as they arrive. */
+    /**
+     * New and changed points as they arrive. A broadcast fails a subscriber that has not requested the
+     * next item, and a burst (a backlog of progress records after a restart, many runs at once) outpaces
+     * an SSE connection's requests: each subscriber gets its own buffer, and only a client that falls
+     * {@value #STREAM_BUFFER} points behind is cut off (its EventSource reconnects).
+     */
     public Multi<String> stream() {
-        return broadcast;
+        return broadcast.onOverflow().buffer(STREAM_BUFFER);
     }
 }
