@@ -2,16 +2,22 @@ package dev.nanochat.sae.trainer.kafka;
 
 import dev.nanochat.sae.core.records.TrainingProgress;
 import dev.nanochat.sae.core.records.TrainingProgressJson;
+import dev.nanochat.sae.support.kafka.KafkaClientProperties;
 import dev.nanochat.sae.support.kafka.TopicNames;
+import dev.nanochat.sae.trainer.runtime.InstanceId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 
@@ -19,16 +25,20 @@ import org.jboss.logging.Logger;
  * Publishes training-progress records (key: run id) on {@code sae.training-progress}, fire and forget.
  * The training thread only enqueues: {@code KafkaProducer.send} itself can block for up to max.block.ms
  * when the broker is away (no topic metadata yet, or a full buffer), so one daemon thread hands records to
- * the shared producer's async send. The queue is bounded; when it is full (the broker has been away for a
- * while) records are dropped. Drops and failed sends are counted ({@code trainer.progress.failures}) and
- * logged, never thrown into training: a lost record is one missing point on a chart.
+ * the producer's async send. The queue is bounded; when it is full (the broker has been away for a while)
+ * records are dropped. Drops and failed sends are counted ({@code trainer.progress.failures}) and logged,
+ * never thrown into training: a lost record is one missing point on a chart.
+ *
+ * <p>Its own producer, built like {@link SharedProducer} from {@code kafka.*}: the checkpoint path flushes
+ * the shared one on the training thread, and during a broker outage that flush would wait out every
+ * pending progress record. Not idempotent and acks=1: a duplicate or lost point is harmless.
  */
 @ApplicationScoped
 public class ProgressPublisher {
     private static final Logger LOG = Logger.getLogger(ProgressPublisher.class);
     private static final int QUEUE = 1024;
 
-    private final SharedProducer producer;
+    private final KafkaProducer<String, byte[]> producer;
     private final String topic;
     private final Counter sent;
     private final Counter failures;
@@ -40,8 +50,16 @@ public class ProgressPublisher {
                 return t;
             });
 
-    ProgressPublisher(SharedProducer producer, TopicNames topics, MeterRegistry meters) {
-        this.producer = producer;
+    ProgressPublisher(KafkaClientProperties kafka, TopicNames topics, InstanceId instance, MeterRegistry meters) {
+        this.producer = new KafkaProducer<>(kafka.producer(
+                "trainer-progress-" + instance.value(),
+                Map.of(
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
+                        ProducerConfig.ACKS_CONFIG, "1",
+                        ProducerConfig.LINGER_MS_CONFIG, "20",
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000",
+                        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000",
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000")));
         this.topic = topics.trainingProgress();
         this.sent = meters.counter("trainer.progress.sent");
         this.failures = meters.counter("trainer.progress.failures");
@@ -89,5 +107,6 @@ public class ProgressPublisher {
     void close() throws InterruptedException {
         sender.shutdown();
         sender.awaitTermination(5, TimeUnit.SECONDS);
+        producer.close(Duration.ofSeconds(5));
     }
 }

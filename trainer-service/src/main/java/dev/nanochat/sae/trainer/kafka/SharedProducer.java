@@ -7,12 +7,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
-/** One idempotent producer for control notices, checkpoint events and training progress (thread-safe). */
+/** One idempotent producer for control notices and checkpoint events (thread-safe). */
 @ApplicationScoped
 public class SharedProducer {
     private final KafkaProducer<String, byte[]> producer;
@@ -23,11 +22,6 @@ public class SharedProducer {
 
     public Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
         return producer.send(record);
-    }
-
-    /** Asynchronous send; {@code done} runs on the producer's I/O thread once the broker answered. */
-    public Future<RecordMetadata> send(ProducerRecord<String, byte[]> record, Callback done) {
-        return producer.send(record, done);
     }
 
     /** Blocks until everything sent so far is acknowledged (before offsets move past it). */
