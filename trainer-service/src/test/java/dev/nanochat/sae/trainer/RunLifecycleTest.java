@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nanochat.sae.core.io.Digests;
 import dev.nanochat.sae.core.records.CheckpointEvent;
 import dev.nanochat.sae.core.records.CheckpointEvents;
+import dev.nanochat.sae.core.records.TrainingProgress;
+import dev.nanochat.sae.core.records.TrainingProgressJson;
 import dev.nanochat.sae.support.kafka.TopicNames;
 import dev.nanochat.sae.trainer.support.ActivationTopics;
 import dev.nanochat.sae.trainer.support.Fvu;
@@ -25,11 +27,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-/** A run end to end on the real broker and database: exact token count, checkpoints, events, FVU. */
+/** A run end to end on the real broker and database: exact token count, checkpoints, events, progress, FVU. */
 @QuarkusTest
 @QuarkusTestResource(TrainerTestResource.class)
 class RunLifecycleTest {
@@ -87,6 +90,8 @@ class RunLifecycleTest {
         assertEquals(last.get("sha256"), done.sha256());
         assertEquals(Runs.D_IN, done.config().get("d_in").asInt());
 
+        assertProgress(id, events, produced);
+
         float[] fresh = new SyntheticActivations(Runs.D_IN, Runs.FEATURES, Runs.ACTIVE, 99).sample(4000);
         double fvu = Fvu.of(finalDir, fresh, 4000, Runs.D_IN);
         assertTrue(fvu < FVU_THRESHOLD, "FVU of the trained SAE on fresh data: " + fvu);
@@ -101,6 +106,61 @@ class RunLifecycleTest {
                     .sum();
             assertEquals(240, committedTotal, "offsets committed after the final checkpoint cover every record");
         }
+    }
+
+    /**
+     * sae.training-progress of the run: strictly increasing steps and tokens, at most one record per
+     * progress interval (by the records' timestamps) except the always-sent last step, tokens consistent
+     * with every checkpoint (same step ⇔ same tokens, earlier step ⇔ fewer tokens), finite metrics named as
+     * the checkpoint event's, and the last record is the final checkpoint's step with its very metrics.
+     */
+    private void assertProgress(String id, List<CheckpointEvent> events, long produced) {
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readAll(topics.trainingProgress()).stream()
+                .filter(r -> id.equals(r.key()))
+                .toList();
+        List<TrainingProgress> progress = records.stream()
+                .map(r -> TrainingProgressJson.fromBytes(r.value()))
+                .toList();
+        CheckpointEvent done = events.get(events.size() - 1);
+        long elapsedMs =
+                records.get(records.size() - 1).timestamp() - records.get(0).timestamp();
+        System.out.printf(
+                "training progress: %d records over %d ms for %d steps (interval %d ms)%n",
+                progress.size(), elapsedMs, done.step(), TrainerTestResource.PROGRESS_INTERVAL_MS);
+        assertTrue(progress.size() >= 2, "first and last step at least: " + progress.size());
+        assertTrue(
+                progress.size() <= elapsedMs / TrainerTestResource.PROGRESS_INTERVAL_MS + 2,
+                progress.size() + " records in " + elapsedMs + " ms");
+        assertEquals(1, progress.get(0).step(), "the first step is reported");
+        for (int i = 0; i < progress.size(); i++) {
+            TrainingProgress p = progress.get(i);
+            assertEquals(id, p.runId());
+            assertEquals("topk", p.architecture());
+            assertEquals(done.modelId(), p.modelId());
+            assertEquals(done.hook(), p.hook());
+            assertEquals(done.metrics().keySet(), p.metrics().keySet(), "step " + p.step());
+            p.metrics().values().forEach(v -> assertTrue(Double.isFinite(v)));
+            assertEquals((double) p.step(), p.metrics().get("step"));
+            assertEquals((double) p.tokens(), p.metrics().get("tokens"));
+            assertTrue(p.tokens() >= p.step() && p.tokens() <= p.step() * 256, "1..256 rows per step: " + p);
+            if (i > 0) {
+                TrainingProgress prev = progress.get(i - 1);
+                assertTrue(p.step() > prev.step() && p.tokens() > prev.tokens(), prev + " then " + p);
+                if (i < progress.size() - 1) {
+                    long gap = records.get(i).timestamp() - records.get(i - 1).timestamp();
+                    assertTrue(gap >= TrainerTestResource.PROGRESS_INTERVAL_MS - 2, "records " + gap + " ms apart");
+                }
+            }
+            for (CheckpointEvent c : events) {
+                assertEquals(p.step() == c.step(), p.tokens() == c.tokens(), p + " vs checkpoint " + c.id());
+                assertEquals(p.step() < c.step(), p.tokens() < c.tokens(), p + " vs checkpoint " + c.id());
+            }
+        }
+        TrainingProgress last = progress.get(progress.size() - 1);
+        assertEquals(done.step(), last.step(), "ends at the run's last step");
+        assertEquals(produced, last.tokens());
+        assertEquals(done.metrics(), last.metrics(), "the final checkpoint carries the last step's metrics");
+        assertTrue(last.metrics().get("fvu") < progress.get(0).metrics().get("fvu"), "FVU fell");
     }
 
     @Test

@@ -10,6 +10,7 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import dev.nanochat.sae.core.records.TrainingProgress;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The web UI in a real headless Chromium (Debian's /usr/bin/chromium through Playwright): shaded tokens
- * of the top example, a drawn histogram, keyboard navigation, and the runs page updating while a run
- * trains. Screenshots go to target/screenshots/ as test artifacts.
+ * of the top example, a drawn histogram, keyboard navigation, and the runs page's per-step curves
+ * growing while training-progress records arrive, with checkpoints marked. Screenshots go to target/screenshots/ as test artifacts.
  */
 @QuarkusTest
 @QuarkusTestResource(VizTestResource.class)
@@ -201,8 +202,72 @@ class BrowserTest {
         p.waitForFunction(
                 "r => Chart.getChart('chart-mse').data.datasets.some(d => d.label === r && d.data.length === 4)", run);
         assertTrue(p.locator("#runs-table tbody tr[data-run='" + run + "']").count() == 1);
+
+        // Per-step points from sae.training-progress: the chart gains them while they arrive, in two bursts.
+        String steps = "steps-live-" + RUN;
+        sendProgress(stepRange(steps, 1, 40));
+        p.waitForFunction(LENGTH + " === 40", steps);
+        sendProgress(stepRange(steps, 41, 400)); // a burst: the SSE stream must buffer, not drop the client
+        p.waitForFunction(LENGTH + " === 400", steps);
+        // A checkpoint at a step that has a point marks it (◆) instead of adding one.
+        sendEvent(event(steps, 300, false, saeDir, sha, Map.of("mse", mse(300), "dlq_records", 0.0)));
+        p.waitForFunction(
+                "r => { const d = Chart.getChart('chart-loss').data.datasets.find(d => d.label === r);"
+                        + " const pt = d && d.data.find(x => x.step === 300); return pt && pt.ck; }",
+                steps);
+        assertEquals(400, ((Number) p.evaluate(LENGTH, steps)).intValue());
+        assertEquals(
+                1,
+                ((Number) p.evaluate(
+                                "r => Chart.getChart('chart-loss').data.datasets.find(d => d.label === r)"
+                                        + ".data.filter(x => x.ck).length",
+                                steps))
+                        .intValue());
+        var row = p.locator("#runs-table tbody tr[data-run='" + steps + "'] td");
+        assertEquals("400", row.nth(1).textContent());
+        assertEquals("400", row.nth(3).textContent());
+        assertEquals("1", row.nth(4).textContent());
+        // x = step by default; the tokens axis redraws the same points at step × 4096.
+        assertEquals(400, ((Number) p.evaluate(LAST_X, steps)).intValue());
+        p.locator("input[name=x-axis][value=tokens]").check();
+        p.waitForFunction(LAST_X + " === 400 * 4096", steps);
+        p.locator("input[name=x-axis][value=step]").check();
+        p.waitForFunction(LAST_X + " === 400", steps);
         p.screenshot(
                 new Page.ScreenshotOptions().setPath(SHOTS.resolve("runs.png")).setFullPage(true));
         p.close();
+    }
+
+    /** Expressions of the run id {@code r}: its loss dataset's point count, and its last point's x. */
+    static final String LENGTH =
+            "r => (Chart.getChart('chart-loss').data.datasets.find(d => d.label === r) || {data: []}).data.length";
+
+    static final String LAST_X =
+            "r => Chart.getChart('chart-loss').data.datasets.find(d => d.label === r).data.slice(-1)[0].x";
+
+    /** A plausible training curve: loss and MSE falling like 1/√step with a little wobble, L0 settling. */
+    static double mse(int step) {
+        return 0.8 / Math.sqrt(step) + 0.01 * Math.sin(step * 0.3);
+    }
+
+    static List<TrainingProgress> stepRange(String run, int from, int to) {
+        List<TrainingProgress> out = new java.util.ArrayList<>();
+        for (int step = from; step <= to; step++) {
+            out.add(progress(
+                    run,
+                    step,
+                    Map.of(
+                            "loss",
+                            1.2 * mse(step) + 0.05,
+                            "mse",
+                            mse(step),
+                            "fvu",
+                            mse(step) / 1.2,
+                            "l0",
+                            32 + 40 * Math.exp(-step / 60.0),
+                            "dead_fraction",
+                            0.2 * (1 - Math.exp(-step / 150.0)))));
+        }
+        return out;
     }
 }

@@ -14,6 +14,8 @@ import dev.nanochat.sae.core.records.ActivationBatchCodec;
 import dev.nanochat.sae.core.records.CheckpointEvent;
 import dev.nanochat.sae.core.records.CheckpointEvents;
 import dev.nanochat.sae.core.records.Split;
+import dev.nanochat.sae.core.records.TrainingProgress;
+import dev.nanochat.sae.core.records.TrainingProgressJson;
 import dev.nanochat.sae.nanochat.ForwardOptions;
 import dev.nanochat.sae.nanochat.Gpt;
 import dev.nanochat.sae.nanochat.HookPoint;
@@ -193,6 +195,23 @@ final class VizFixture {
 
     static void sendEvent(CheckpointEvent e) throws Exception {
         send(CHECKPOINTS, e.runId(), CheckpointEvents.toCloudEventBytes(e), Map.of());
+    }
+
+    /** A trainer's progress record at {@code step} (tokens as {@link #event}: 4096 per step). */
+    static TrainingProgress progress(String runId, long step, Map<String, Double> metrics) {
+        return new TrainingProgress(runId, step, step * 4096, MODEL_ID, HOOK, "standard", metrics);
+    }
+
+    /** Progress records in order, through one producer (one per record would take ~0.1 s each). */
+    static void sendProgress(List<TrainingProgress> records) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (var producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            for (TrainingProgress r : records)
+                producer.send(new ProducerRecord<>(PROGRESS, r.runId(), TrainingProgressJson.toBytes(r)));
+            producer.flush();
+        }
     }
 
     static void send(String topic, String key, byte[] value, Map<String, String> headers) throws Exception {

@@ -13,10 +13,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nanochat.sae.core.records.CheckpointEvent;
+import dev.nanochat.sae.core.records.TrainingProgress;
+import dev.nanochat.sae.viz.service.RunCurves;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.smallrye.mutiny.helpers.test.AssertSubscriber;
+import jakarta.inject.Inject;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -389,6 +394,113 @@ class VizFlowTest {
         send(EVALUATIONS, RUN_ID, evaluationEvent("ok", HELD_OUT), Map.of()); // leave it as the other tests expect
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> given().get("/api/saes").jsonPath().getDouble("[0].evaluation.metrics.fvu") == 0.21);
+    }
+
+    /** The run's points from the API, by step. */
+    static List<JsonNode> pointsOf(String run, String query) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        JSON.readTree(given().get("/api/runs/points" + query)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .forEach(p -> {
+                    if (run.equals(p.get("runId").asText())) out.add(p);
+                });
+        return out;
+    }
+
+    static Map<String, Double> stepMetrics(long step) {
+        return Map.of("loss", 2.0 / step, "mse", 1.0 / step, "l0", 10.0 + step, "dead_fraction", 0.25);
+    }
+
+    @Test
+    @Order(7)
+    void progress_records_make_one_point_per_step_and_a_checkpoint_merges_into_its_step() throws Exception {
+        ensureDashboard();
+        String run = "steps-" + RUN;
+        List<TrainingProgress> steps = new ArrayList<>();
+        for (int step = 1; step <= 30; step++) steps.add(progress(run, step, stepMetrics(step)));
+        sendProgress(steps);
+        // A malformed record, then a duplicate of step 30: the duplicate is consumed (the channel goes on) and
+        // adds nothing.
+        byte[] junk = ("progress junk " + RUN).getBytes();
+        send(PROGRESS, run, junk, Map.of());
+        sendProgress(List.of(progress(run, 30, stepMetrics(30))));
+        // Checkpoints at steps that have step points: 20, and the final one at 30. The final one is analysed and
+        // fails at once (no such folder), which leaves the curve point alone.
+        Path none = checkpointRoot.resolve(run).resolve("absent");
+        String noSha = "0".repeat(64);
+        sendEvent(event(run, 20, false, none, noSha, Map.of("mse", 1.0 / 20, "duplicates_skipped", 1.0)));
+        sendEvent(event(run, 30, true, none, noSha, Map.of("mse", 1.0 / 30, "dlq_records", 2.0)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> pointsOf(run, "").stream()
+                .anyMatch(p -> p.get("step").asLong() == 30 && p.get("final").asBoolean()));
+        // A redelivered progress record after the checkpoint neither adds a point nor unflags it; a marker run
+        // after it shows it was consumed.
+        String marker = "steps-marker-" + RUN;
+        sendProgress(List.of(progress(run, 30, stepMetrics(30)), progress(marker, 1, stepMetrics(1))));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !pointsOf(marker, "").isEmpty());
+
+        List<JsonNode> points = pointsOf(run, "");
+        assertEquals(30, points.size(), "one point per step");
+        for (int i = 0; i < 30; i++) {
+            JsonNode p = points.get(i);
+            long step = i + 1;
+            assertEquals(step, p.get("step").asLong());
+            assertEquals(step * 4096, p.get("tokens").asLong());
+            assertEquals(step == 30, p.get("final").asBoolean(), "step " + step);
+            assertEquals(
+                    step == 20 || step == 30 ? "checkpoint" : "step",
+                    p.get("source").asText(),
+                    "step " + step);
+            JsonNode m = p.get("metrics");
+            assertEquals(1.0 / step, m.get("mse").asDouble(), 0.0);
+            assertEquals(2.0 / step, m.get("loss").asDouble(), 0.0, "the step's metrics stay");
+            assertEquals(10.0 + step, m.get("l0").asDouble(), 0.0);
+        }
+        assertEquals(
+                1.0, points.get(19).get("metrics").get("duplicates_skipped").asDouble(), "merged from checkpoint");
+        assertEquals(2.0, points.get(29).get("metrics").get("dlq_records").asDouble(), "merged from checkpoint");
+        assertTrue(points.get(10).get("metrics").get("dlq_records") == null);
+        assertEquals(
+                1, readAll(DLQ).stream().filter(v -> v.equals(new String(junk))).count(), "junk dead-lettered once");
+
+        // The bound: at most maxPerRun points, checkpoints, first and last kept, every n-th of the rest
+        // (30 points, 2 checkpoints, budget 10: every 4th from the first).
+        List<Long> thinned = pointsOf(run, "?maxPerRun=10").stream()
+                .map(p -> p.get("step").asLong())
+                .toList();
+        assertEquals(List.of(1L, 5L, 9L, 13L, 17L, 20L, 21L, 25L, 29L, 30L), thinned);
+        given().get("/api/runs/points?maxPerRun=1").then().statusCode(400);
+    }
+
+    @Inject
+    RunCurves curves;
+
+    /**
+     * A subscriber of the live stream that has not asked for more (an SSE connection still writing) is
+     * buffered, not failed: a bare broadcast would drop it at the first point of a burst.
+     */
+    @Test
+    @Order(8)
+    void a_stream_subscriber_that_lags_behind_a_burst_gets_every_point() throws Exception {
+        String run = "burst-" + RUN;
+        AssertSubscriber<String> slow = curves.stream().subscribe().withSubscriber(AssertSubscriber.create(0));
+        for (int step = 1; step <= 50; step++) curves.record(progress(run, step, stepMetrics(step)));
+        slow.assertNotTerminated();
+        slow.request(Long.MAX_VALUE);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertEquals(
+                        50,
+                        slow.getItems().stream().filter(i -> i.contains(run)).count()));
+        List<Long> steps = new ArrayList<>();
+        for (String i : slow.getItems()) {
+            JsonNode p = JSON.readTree(i);
+            if (run.equals(p.get("runId").asText())) steps.add(p.get("step").asLong());
+        }
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, 50).boxed().toList(), steps, "in order");
+        slow.assertNotTerminated();
+        slow.cancel();
     }
 
     static List<String> readAll(String topic) {

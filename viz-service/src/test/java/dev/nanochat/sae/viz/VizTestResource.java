@@ -30,6 +30,7 @@ public class VizTestResource implements QuarkusTestResourceLifecycleManager {
     static final String CHECKPOINTS = Topics.CHECKPOINTS + SUFFIX;
     static final String DASHBOARDS = "sae.dashboards" + SUFFIX;
     static final String EVALUATIONS = Topics.EVALUATIONS + SUFFIX;
+    static final String PROGRESS = Topics.TRAINING_PROGRESS + SUFFIX;
     static final String DLQ = Topics.DLQ + SUFFIX;
     static final String ACTIVATIONS = Topics.activations(MODEL_ID, HOOK);
     static Path modelRoot;
@@ -57,7 +58,7 @@ public class VizTestResource implements QuarkusTestResourceLifecycleManager {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
         try (Admin admin = Admin.create(p)) {
-            admin.createTopics(Stream.of(CHECKPOINTS, DASHBOARDS, EVALUATIONS, DLQ, ACTIVATIONS)
+            admin.createTopics(Stream.of(CHECKPOINTS, DASHBOARDS, EVALUATIONS, PROGRESS, DLQ, ACTIVATIONS)
                             .map(t -> new NewTopic(t, 1, (short) 1))
                             .toList())
                     .all()

@@ -76,7 +76,13 @@ class OverlayValidationTest {
                         .path("cleanup.policy")
                         .asText());
         assertEquals(
-                List.of("sae.checkpoints", "sae.dashboards", "sae.dlq", "sae.evaluations", "sae.runs"),
+                List.of(
+                        "sae.checkpoints",
+                        "sae.dashboards",
+                        "sae.dlq",
+                        "sae.evaluations",
+                        "sae.runs",
+                        "sae.training-progress"),
                 prod.stream()
                         .filter(m -> m.kind().equals("KafkaTopic"))
                         .map(Manifest::name)

@@ -12,6 +12,8 @@ public final class Topics {
     public static final String ACTIVATIONS_PREFIX = "sae.activations.";
     /** CloudEvents for every checkpoint and run completion (key: run id). */
     public static final String CHECKPOINTS = "sae.checkpoints";
+    /** Per-step training metrics while a run trains, at most about once a second per run (key: run id). */
+    public static final String TRAINING_PROGRESS = "sae.training-progress";
     /** Evaluation results published by the evaluator. */
     public static final String EVALUATIONS = "sae.evaluations";
     /** Dead letters: records that could not be processed, with the reason in headers. */

@@ -107,6 +107,14 @@ public final class Trainer implements AutoCloseable {
         return step;
     }
 
+    /**
+     * The step whose loss/MSE/FVU/aux/gradient norm were last read back (-1 before the first): a step's
+     * metrics are fresh when their step is this one, otherwise they repeat it (see metrics_every).
+     */
+    public long lastMeasuredStep() {
+        return lastMeasured == null ? -1 : lastMeasured.step();
+    }
+
     /** Source position stored with the checkpoint this trainer was resumed from (empty for a fresh run). */
     public Map<String, String> sourcePosition() {
         return sourcePosition;

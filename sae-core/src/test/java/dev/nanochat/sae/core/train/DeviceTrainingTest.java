@@ -179,12 +179,13 @@ class DeviceTrainingTest {
         for (double clipNorm : new double[] {0, 0.5}) {
             SaeConfig cfg = config(arch).toBuilder().gradClipNorm(clipNorm).build();
             StepMetrics[] every = new StepMetrics[2 * N], sparse = new StepMetrics[2 * N];
+            boolean[] everyFresh = new boolean[2 * N], sparseFresh = new boolean[2 * N];
             Params a, b;
             try (Trainer t = new Trainer(cfg, denseCpu().withMetricsEvery(1))) {
-                a = trainRecording(t, x, every);
+                a = trainRecording(t, x, every, everyFresh);
             }
             try (Trainer t = new Trainer(cfg, denseCpu().withMetricsEvery(3))) {
-                b = trainRecording(t, x, sparse);
+                b = trainRecording(t, x, sparse, sparseFresh);
             }
             for (Params.Entry e : a.entries())
                 assertTrue(
@@ -197,6 +198,9 @@ class DeviceTrainingTest {
                         || (resamples && (s + 1) % cfg.resampleInterval() == 0)
                         || s == 2 * N - 1;
                 assertEquals(every[s].l0(), sparse[s].l0(), arch + " step " + s + " l0");
+                // Trainer.lastMeasuredStep tells fresh metrics from repeated ones (the trainer's progress records).
+                assertTrue(everyFresh[s], arch + " step " + s + " measured when metrics_every = 1");
+                assertEquals(measured, sparseFresh[s], arch + " step " + s + " fresh");
                 if (measured) {
                     assertEquals(every[s].loss(), sparse[s].loss(), arch + " step " + s + " loss");
                     assertEquals(every[s].gradNorm(), sparse[s].gradNorm(), arch + " step " + s + " grad norm");
@@ -209,10 +213,13 @@ class DeviceTrainingTest {
         }
     }
 
-    private static Params trainRecording(Trainer t, float[] x, StepMetrics[] out) {
+    private static Params trainRecording(Trainer t, float[] x, StepMetrics[] out, boolean[] fresh) {
         ArrayActivationSource src = new ArrayActivationSource(x, ROWS, D, 1, true, 0);
         float[] buf = new float[BATCH * D];
-        for (int s = 0; s < out.length; s++) out[s] = t.step(buf, src.next(buf, BATCH));
+        for (int s = 0; s < out.length; s++) {
+            out[s] = t.step(buf, src.next(buf, BATCH));
+            fresh[s] = t.lastMeasuredStep() == out[s].step();
+        }
         return t.syncedParams();
     }
 }

@@ -30,6 +30,10 @@ public class TopicNames {
         return Topics.CHECKPOINTS + suffix;
     }
 
+    public String trainingProgress() {
+        return Topics.TRAINING_PROGRESS + suffix;
+    }
+
     public String evaluations() {
         return Topics.EVALUATIONS + suffix;
     }

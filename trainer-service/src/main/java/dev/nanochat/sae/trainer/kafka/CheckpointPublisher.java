@@ -38,9 +38,7 @@ public class CheckpointPublisher {
                 .forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
         metrics.put("dlq_records", (double) c.dlqRecords);
         metrics.put("duplicates_skipped", (double) c.duplicatesSkipped);
-        // Runs created from a bare topic name still need model/hook labels: fall back to the SAE config's.
-        String modelId = firstNonBlank(run.modelId, config.path("model_name").asText(), "unknown");
-        String hook = firstNonBlank(run.hook, config.path("hook_point").asText(), "unknown");
+        RunLabels labels = RunLabels.of(run);
         CheckpointEvent event = new CheckpointEvent(
                 run.id,
                 c.step,
@@ -50,20 +48,11 @@ public class CheckpointPublisher {
                 c.isFinal,
                 metrics,
                 config,
-                modelId,
-                hook,
+                labels.modelId(),
+                labels.hook(),
                 instance,
                 c.createdAt);
         producer.send(new ProducerRecord<>(topic, run.id, CheckpointEvents.toCloudEventBytes(event)))
                 .get(30, TimeUnit.SECONDS);
-    }
-
-    private static String firstNonBlank(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isBlank()) {
-                return v;
-            }
-        }
-        return "unknown";
     }
 }

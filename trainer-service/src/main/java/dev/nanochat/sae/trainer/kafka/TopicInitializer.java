@@ -14,7 +14,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.jboss.logging.Logger;
 
-/** Creates the control, checkpoint and dead-letter topics when missing (activation topics belong to the collector). */
+/** Creates the control, checkpoint, training-progress and dead-letter topics when missing (activation topics belong to the collector). */
 public final class TopicInitializer {
     private static final Logger LOG = Logger.getLogger(TopicInitializer.class);
 
@@ -27,8 +27,11 @@ public final class TopicInitializer {
             // Compacted: only the latest notice per run key matters; one partition per run slot.
             NewTopic control =
                     new NewTopic(topics.runs(), config.runSlots(), rf).configs(Map.of("cleanup.policy", "compact"));
-            List<NewTopic> wanted = new ArrayList<>(
-                    List.of(control, new NewTopic(topics.checkpoints(), 1, rf), new NewTopic(topics.dlq(), 1, rf)));
+            List<NewTopic> wanted = new ArrayList<>(List.of(
+                    control,
+                    new NewTopic(topics.checkpoints(), 1, rf),
+                    new NewTopic(topics.trainingProgress(), 1, rf),
+                    new NewTopic(topics.dlq(), 1, rf)));
             Set<String> existing = admin.listTopics().names().get();
             wanted.removeIf(t -> existing.contains(t.name()));
             for (NewTopic t : wanted) {

@@ -4,6 +4,7 @@ import dev.nanochat.sae.core.train.StepMetrics;
 import dev.nanochat.sae.core.train.Trainer;
 import dev.nanochat.sae.core.train.TrainingLoop;
 import dev.nanochat.sae.trainer.kafka.KafkaRecordSource;
+import dev.nanochat.sae.trainer.kafka.RunLabels;
 import dev.nanochat.sae.trainer.persistence.LiveFigures;
 import dev.nanochat.sae.trainer.persistence.RunEntity;
 import io.micrometer.core.instrument.Counter;
@@ -11,7 +12,8 @@ import io.micrometer.core.instrument.Counter;
 /**
  * The shell's side of a training loop: remembers the latest step metrics, refreshes the run's live
  * figures in PostgreSQL about once a second (which doubles as the fencing check), translates stop
- * requests into loop commands and delegates checkpoints.
+ * requests into loop commands, delegates checkpoints, and reports step metrics on sae.training-progress
+ * ({@link ProgressReports}).
  */
 final class RunProgress implements TrainingLoop.Listener {
     private static final long LIVE_EVERY_MS = 1000;
@@ -23,6 +25,7 @@ final class RunProgress implements TrainingLoop.Listener {
     private final KafkaRecordSource source;
     private final RunCheckpointer checkpointer;
     private final Counter tokensCounter;
+    private final ProgressReports reports;
     private volatile StopReason stop;
     private volatile StepMetrics last;
     private boolean fenced;
@@ -39,6 +42,12 @@ final class RunProgress implements TrainingLoop.Listener {
         this.source = source;
         this.checkpointer = new RunCheckpointer(services, run, epoch);
         this.tokensCounter = services.meters.counter("trainer.tokens", "run", run.id);
+        this.reports = new ProgressReports(
+                services.progress,
+                run.id,
+                RunLabels.of(run),
+                source,
+                services.config.progressInterval().toNanos());
         this.lastLiveTokens = trainer.tokensSeen();
         this.prevTrained = lastLiveTokens;
     }
@@ -58,11 +67,15 @@ final class RunProgress implements TrainingLoop.Listener {
         tokensCounter.increment(tokensTrained - prevTrained);
         prevTrained = tokensTrained;
         last = metrics;
+        reports.stepped(metrics, metrics.step() == trainer.lastMeasuredStep());
     }
 
     @Override
     public void checkpoint(long tokens, boolean last) throws Exception {
         boolean isFinal = last || stop == StopReason.STOP;
+        if (last || stop != null) {
+            reports.last(this.last); // the loop ends after this checkpoint
+        }
         if (!isFinal && tokens == run.tokensCheckpointed) {
             return; // nothing trained since the checkpoint we resumed from
         }

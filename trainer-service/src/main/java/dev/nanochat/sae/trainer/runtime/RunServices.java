@@ -7,6 +7,7 @@ import dev.nanochat.sae.support.kafka.TopicNames;
 import dev.nanochat.sae.trainer.kafka.CheckpointPublisher;
 import dev.nanochat.sae.trainer.kafka.ControlNotices;
 import dev.nanochat.sae.trainer.kafka.KafkaRecordSource;
+import dev.nanochat.sae.trainer.kafka.ProgressPublisher;
 import dev.nanochat.sae.trainer.kafka.SharedProducer;
 import dev.nanochat.sae.trainer.persistence.RunStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +24,7 @@ public class RunServices {
     final ControlNotices notices;
     final DeadLetterPublisher deadLetters;
     final CheckpointPublisher checkpoints;
+    final ProgressPublisher progress;
     final KafkaClientProperties kafka;
     final TopicNames topics;
     final TrainerConfig config;
@@ -35,6 +37,7 @@ public class RunServices {
             ControlNotices notices,
             DeadLetterPublisher deadLetters,
             CheckpointPublisher checkpoints,
+            ProgressPublisher progress,
             KafkaClientProperties kafka,
             TopicNames topics,
             TrainerConfig config,
@@ -45,6 +48,7 @@ public class RunServices {
         this.notices = notices;
         this.deadLetters = deadLetters;
         this.checkpoints = checkpoints;
+        this.progress = progress;
         this.kafka = kafka;
         this.topics = topics;
         this.config = config;

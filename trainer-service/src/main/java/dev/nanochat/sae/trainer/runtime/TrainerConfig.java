@@ -70,6 +70,13 @@ public interface TrainerConfig {
     @WithDefault("30000")
     long retryMaxBackoffMs();
 
+    /**
+     * A run publishes its latest step metrics on sae.training-progress at most this often (wall clock),
+     * and always its last step; the viz runs page draws them as per-step curves.
+     */
+    @WithDefault("1s")
+    java.time.Duration progressInterval();
+
     Retention retention();
 
     /** {@code sae.trainer.retention.*}: which checkpoints and per-run meters are kept. */

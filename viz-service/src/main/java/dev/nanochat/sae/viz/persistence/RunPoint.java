@@ -10,11 +10,19 @@ import java.io.Serializable;
 import java.time.OffsetDateTime;
 import java.util.Objects;
 
-/** A point of a training curve: the metrics a checkpoint event carried. */
+/**
+ * A point of a training curve at one (run, step): the metrics of a training-progress record and/or of a
+ * checkpoint event at that step ({@link #source}).
+ */
 @Entity
 @Table(name = "run_point")
 @IdClass(RunPoint.Key.class)
 public class RunPoint extends PanacheEntityBase {
+    /** Only a training-progress record so far. */
+    public static final String STEP = "step";
+    /** A checkpoint event was seen at this step (whether or not a progress record was too). */
+    public static final String CHECKPOINT = "checkpoint";
+
     @Id
     @Column(name = "run_id")
     public String runId;
@@ -33,6 +41,10 @@ public class RunPoint extends PanacheEntityBase {
 
     @Column(name = "hook_name", nullable = false)
     public String hookName;
+
+    /** {@link #STEP} or {@link #CHECKPOINT}. */
+    @Column(nullable = false)
+    public String source;
 
     @Column(name = "metrics_json", nullable = false)
     public String metricsJson;

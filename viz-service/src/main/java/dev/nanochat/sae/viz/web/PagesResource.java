@@ -83,7 +83,7 @@ public class PagesResource {
     @GET
     @Path("runs")
     public TemplateInstance runs() throws Exception {
-        return runs.data("points", Embed.json(json.writeValueAsString(curves.all())))
+        return runs.data("points", Embed.json(json.writeValueAsString(curves.all(RunCurves.MAX_POINTS_PER_RUN))))
                 .data("jobs", views.jobs());
     }
 
