@@ -235,7 +235,8 @@ public final class Gpt implements AutoCloseable {
 
     /** The array at this hook leaves our hands (captured, or given to an intervention that may keep it). */
     private static boolean exposed(HookPoint hook, ForwardOptions opts) {
-        return opts.capture().contains(hook) || opts.interventions().containsKey(hook);
+        Intervention iv = opts.interventions().get(hook);
+        return opts.capture().contains(hook) || (iv != null && iv.retainsActivation());
     }
 
     private NDArray attention(

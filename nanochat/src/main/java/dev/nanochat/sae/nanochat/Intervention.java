@@ -11,4 +11,13 @@ import ai.djl.ndarray.NDArray;
 @FunctionalInterface
 public interface Intervention {
     NDArray apply(HookPoint hook, NDArray activation);
+
+    /**
+     * Whether the intervention may hold on to the activation array after {@link #apply} returns (and so
+     * the forward must not update it in place later). An intervention that copies what it needs
+     * returns false, and the pass keeps its in-place residual adds.
+     */
+    default boolean retainsActivation() {
+        return true;
+    }
 }

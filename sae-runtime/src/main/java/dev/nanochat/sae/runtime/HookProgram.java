@@ -83,6 +83,15 @@ final class HookProgram implements Intervention {
         return slots.isEmpty();
     }
 
+    /**
+     * Nothing here reads x after {@link #apply} returns: synchronous encodings and edits finish inside
+     * it, and the worker gets its own copy. So the forward may go on updating x in place.
+     */
+    @Override
+    public boolean retainsActivation() {
+        return false;
+    }
+
     @Override
     public NDArray apply(HookPoint hook, NDArray x) {
         NDArray out = x;
