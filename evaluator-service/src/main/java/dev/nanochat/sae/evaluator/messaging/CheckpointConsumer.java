@@ -2,7 +2,6 @@ package dev.nanochat.sae.evaluator.messaging;
 
 import dev.nanochat.sae.core.records.CheckpointEvent;
 import dev.nanochat.sae.core.records.CheckpointEvents;
-import dev.nanochat.sae.core.records.DeadLetter;
 import dev.nanochat.sae.core.records.InvalidRecordException;
 import dev.nanochat.sae.evaluator.rest.EvaluationViews;
 import dev.nanochat.sae.evaluator.service.CheckpointEvaluator;
@@ -44,9 +43,7 @@ public class CheckpointConsumer {
         try {
             event = CheckpointEvents.fromCloudEventJson(record.value());
         } catch (InvalidRecordException e) {
-            deadLetters.send(
-                    DeadLetter.of(record.topic(), record.partition(), record.offset(), e, record.value()),
-                    record.key());
+            deadLetters.malformed(record, e);
             return;
         }
         try {
@@ -54,14 +51,7 @@ public class CheckpointConsumer {
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             // e.g. the database is down: keep the record, with the reason, rather than lose it or stop
             LOG.errorf(e, "checkpoint %s could not be evaluated", event.id());
-            deadLetters.send(
-                    new DeadLetter(
-                            record.topic(),
-                            record.partition(),
-                            record.offset(),
-                            "evaluator error: " + e.getMessage(),
-                            record.value()),
-                    record.key());
+            deadLetters.failed(record, "evaluator error: " + e.getMessage());
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.nanochat.sae.evaluator.messaging;
 
 import dev.nanochat.sae.core.records.ActivationBatchCodec;
-import dev.nanochat.sae.core.records.DeadLetter;
 import dev.nanochat.sae.core.records.InvalidRecordException;
 import dev.nanochat.sae.evaluator.service.HeldOutStore;
 import dev.nanochat.sae.support.kafka.DeadLetterPublisher;
@@ -46,19 +45,10 @@ public class HeldOutConsumer {
                             outcome.name().toLowerCase())
                     .increment();
         } catch (InvalidRecordException e) {
-            deadLetters.send(
-                    DeadLetter.of(record.topic(), record.partition(), record.offset(), e, record.value()),
-                    record.key());
+            deadLetters.malformed(record, e);
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             LOG.errorf(e, "held-out record %s-%d@%d not stored", record.topic(), record.partition(), record.offset());
-            deadLetters.send(
-                    new DeadLetter(
-                            record.topic(),
-                            record.partition(),
-                            record.offset(),
-                            "evaluator could not store held-out record: " + e.getMessage(),
-                            record.value()),
-                    record.key());
+            deadLetters.failed(record, "evaluator could not store held-out record: " + e.getMessage());
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.nanochat.sae.neuronpedia.messaging;
 
-import dev.nanochat.sae.core.records.DeadLetter;
 import dev.nanochat.sae.core.records.InvalidRecordException;
 import dev.nanochat.sae.neuronpedia.service.ExportRequest;
 import dev.nanochat.sae.neuronpedia.service.ExportService;
@@ -36,18 +35,9 @@ public class DashboardConsumer {
             exports.request(r);
             LOG.infof("dashboards of %s/%s (%s): export queued", r.modelId(), r.sourceId(), r.checkpointId());
         } catch (InvalidRecordException e) {
-            deadLetters.send(
-                    DeadLetter.of(record.topic(), record.partition(), record.offset(), e, record.value()),
-                    record.key());
+            deadLetters.malformed(record, e);
         } catch (ProblemException | IllegalArgumentException e) {
-            deadLetters.send(
-                    new DeadLetter(
-                            record.topic(),
-                            record.partition(),
-                            record.offset(),
-                            "cannot package: " + e.getMessage(),
-                            record.value()),
-                    record.key());
+            deadLetters.failed(record, "cannot package: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.errorf(
                     e,
@@ -55,14 +45,7 @@ public class DashboardConsumer {
                     record.topic(),
                     record.partition(),
                     record.offset());
-            deadLetters.send(
-                    new DeadLetter(
-                            record.topic(),
-                            record.partition(),
-                            record.offset(),
-                            "neuronpedia error: " + e.getMessage(),
-                            record.value()),
-                    record.key());
+            deadLetters.failed(record, "neuronpedia error: " + e.getMessage());
         }
     }
 }

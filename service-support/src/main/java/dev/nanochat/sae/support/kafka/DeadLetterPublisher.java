@@ -2,6 +2,7 @@ package dev.nanochat.sae.support.kafka;
 
 import dev.nanochat.sae.core.records.DeadLetter;
 import dev.nanochat.sae.core.records.DeadLetters;
+import dev.nanochat.sae.core.records.InvalidRecordException;
 import dev.nanochat.sae.core.records.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -70,6 +72,19 @@ public class DeadLetterPublisher {
             throw new DeadLetterException(
                     "dead letter for " + where + " not acknowledged within " + ackTimeout + ": " + cause, cause);
         }
+    }
+
+    /** Dead-letters a consumed record whose value failed validation, with the validation's reason. */
+    public RecordMetadata malformed(ConsumerRecord<String, byte[]> record, InvalidRecordException why) {
+        return send(
+                DeadLetter.of(record.topic(), record.partition(), record.offset(), why, record.value()), record.key());
+    }
+
+    /** Dead-letters a consumed record that was valid but could not be handled, with {@code reason}. */
+    public RecordMetadata failed(ConsumerRecord<String, byte[]> record, String reason) {
+        return send(
+                new DeadLetter(record.topic(), record.partition(), record.offset(), reason, record.value()),
+                record.key());
     }
 
     // Tag by kind, not by topic: activation topics are one per (model, hook) and would explode the series.

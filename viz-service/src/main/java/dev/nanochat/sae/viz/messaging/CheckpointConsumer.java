@@ -2,7 +2,6 @@ package dev.nanochat.sae.viz.messaging;
 
 import dev.nanochat.sae.core.records.CheckpointEvent;
 import dev.nanochat.sae.core.records.CheckpointEvents;
-import dev.nanochat.sae.core.records.DeadLetter;
 import dev.nanochat.sae.core.records.InvalidRecordException;
 import dev.nanochat.sae.support.kafka.DeadLetterPublisher;
 import dev.nanochat.sae.viz.persistence.Dashboard;
@@ -48,9 +47,7 @@ public class CheckpointConsumer {
         try {
             event = CheckpointEvents.fromCloudEventJson(record.value());
         } catch (InvalidRecordException e) {
-            deadLetters.send(
-                    DeadLetter.of(record.topic(), record.partition(), record.offset(), e, record.value()),
-                    record.key());
+            deadLetters.malformed(record, e);
             return;
         }
         try {
@@ -62,14 +59,7 @@ public class CheckpointConsumer {
             }
         } catch (Exception e) {
             LOG.errorf(e, "checkpoint %s could not be handled", event.id());
-            deadLetters.send(
-                    new DeadLetter(
-                            record.topic(),
-                            record.partition(),
-                            record.offset(),
-                            "viz error: " + e.getMessage(),
-                            record.value()),
-                    record.key());
+            deadLetters.failed(record, "viz error: " + e.getMessage());
         }
     }
 }

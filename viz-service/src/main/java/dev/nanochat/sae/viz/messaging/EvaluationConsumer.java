@@ -1,6 +1,5 @@
 package dev.nanochat.sae.viz.messaging;
 
-import dev.nanochat.sae.core.records.DeadLetter;
 import dev.nanochat.sae.core.records.InvalidRecordException;
 import dev.nanochat.sae.support.kafka.DeadLetterPublisher;
 import dev.nanochat.sae.viz.service.Evaluations;
@@ -29,23 +28,14 @@ public class EvaluationConsumer {
         try {
             received = evaluations.parse(record.value());
         } catch (InvalidRecordException e) {
-            deadLetters.send(
-                    DeadLetter.of(record.topic(), record.partition(), record.offset(), e, record.value()),
-                    record.key());
+            deadLetters.malformed(record, e);
             return;
         }
         try {
             evaluations.record(received);
         } catch (RuntimeException e) {
             LOG.errorf(e, "evaluation %s:%d could not be stored", received.runId(), received.step());
-            deadLetters.send(
-                    new DeadLetter(
-                            record.topic(),
-                            record.partition(),
-                            record.offset(),
-                            "viz error: " + e.getMessage(),
-                            record.value()),
-                    record.key());
+            deadLetters.failed(record, "viz error: " + e.getMessage());
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.nanochat.sae.viz.messaging;
 
-import dev.nanochat.sae.core.records.DeadLetter;
 import dev.nanochat.sae.core.records.InvalidRecordException;
 import dev.nanochat.sae.core.records.TrainingProgress;
 import dev.nanochat.sae.core.records.TrainingProgressJson;
@@ -35,23 +34,14 @@ public class TrainingProgressConsumer {
         try {
             progress = TrainingProgressJson.fromBytes(record.value());
         } catch (InvalidRecordException e) {
-            deadLetters.send(
-                    DeadLetter.of(record.topic(), record.partition(), record.offset(), e, record.value()),
-                    record.key());
+            deadLetters.malformed(record, e);
             return;
         }
         try {
             curves.record(progress);
         } catch (Exception e) {
             LOG.errorf(e, "training progress %s:%d could not be stored", progress.runId(), progress.step());
-            deadLetters.send(
-                    new DeadLetter(
-                            record.topic(),
-                            record.partition(),
-                            record.offset(),
-                            "viz error: " + e.getMessage(),
-                            record.value()),
-                    record.key());
+            deadLetters.failed(record, "viz error: " + e.getMessage());
         }
     }
 }
