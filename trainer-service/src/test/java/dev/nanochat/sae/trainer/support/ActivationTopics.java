@@ -54,6 +54,27 @@ public final class ActivationTopics implements AutoCloseable {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
                     .all()
                     .get();
+            awaitLeaders(admin, topic, partitions);
+        }
+    }
+
+    /**
+     * Waits until every partition of a new topic has a leader. Producing earlier can draw
+     * NOT_LEADER_OR_FOLLOWER, after which the idempotent producer was seen (CI, this broker) retrying
+     * OUT_OF_ORDER_SEQUENCE_NUMBER until its 120 s delivery timeout: the run then waits for tokens
+     * that never come.
+     */
+    private static void awaitLeaders(Admin admin, String topic, int partitions) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            var d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            if (d != null
+                    && d.partitions().size() == partitions
+                    && d.partitions().stream()
+                            .allMatch(p -> p.leader() != null && !p.isr().isEmpty())) return;
+            if (System.nanoTime() > deadline)
+                throw new IllegalStateException("topic " + topic + " has partitions without a leader after 30 s: " + d);
+            Thread.sleep(50);
         }
     }
 
