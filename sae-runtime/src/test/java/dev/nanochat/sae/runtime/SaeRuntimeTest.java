@@ -106,7 +106,9 @@ class SaeRuntimeTest {
     @Test
     void trackingDuringGenerationEqualsTheEncodingOfTheCleanSequence() throws Exception {
         int[] prompt = rt.encodeWithBos("It was the best of times,");
-        SamplingOptions opts = new SamplingOptions(24, 0f, 0, 1, Set.of());
+        // Prompt + 90 tokens: more than one of the worker's chunks, so a full chunk and the drained rest.
+        SamplingOptions opts = new SamplingOptions(90, 0f, 0, 1, Set.of());
+        assertTrue(prompt.length + 89 > TraceWorker.CHUNK_ROWS);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
         try {
             List<java.util.concurrent.Future<RuntimeRun>> runs = new java.util.ArrayList<>();
