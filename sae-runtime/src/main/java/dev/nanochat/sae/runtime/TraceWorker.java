@@ -2,10 +2,10 @@ package dev.nanochat.sae.runtime;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.ndarray.NDList;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
