@@ -2,6 +2,7 @@ package dev.nanochat.sae.cli;
 
 import dev.nanochat.sae.core.Rng;
 import dev.nanochat.sae.core.SaeConfig;
+import dev.nanochat.sae.core.train.StepProfile;
 import dev.nanochat.sae.core.train.Trainer;
 import dev.nanochat.sae.core.train.TrainingOptions;
 import java.nio.file.Files;
@@ -56,6 +57,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
             description = "read metrics back every N steps (0 = device default)")
     int metricsEvery;
 
+    @Option(names = "--breakdown", description = "print wall time per phase of the sparse step (TopK/BatchTopK)")
+    boolean breakdown;
+
     @Option(names = "--no-gemm", description = "skip the interleaved encoder-GEMM timing")
     boolean noGemm;
 
@@ -74,6 +78,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 new TrainingOptions((long) batch * (steps + warmup), threads, kernels, "cpu", metricsEvery);
         try (Trainer trainer = new Trainer(cfg, opts)) {
             for (int s = 0; s < warmup; s++) trainer.step(batches[s % 2], batch);
+            if (breakdown) {
+                StepProfile.enable();
+                StepProfile.drainMillis(); // the warm-up's laps
+            }
             double[] stepS = new double[steps], gemmS = new double[steps];
             double seconds = 0;
             for (int s = 0; s < steps; s++) {
@@ -113,6 +121,13 @@ public final class BenchTrainCommand implements Callable<Integer> {
             }
             System.out.printf(
                     Locale.ROOT, "tokens_per_s=%.0f gflops=%.1f peak_rss_mb=%d%n", tokensPerS, gflops, peakRssMb());
+            if (breakdown) {
+                double total = 1000 * seconds;
+                System.out.printf(Locale.ROOT, "breakdown (ms per step, share of the step):%n");
+                StepProfile.drainMillis()
+                        .forEach((phase, ms) -> System.out.printf(
+                                Locale.ROOT, "  %-26s %8.2f  %5.1f%%%n", phase, ms / steps, 100 * ms / total));
+            }
         }
         return 0;
     }

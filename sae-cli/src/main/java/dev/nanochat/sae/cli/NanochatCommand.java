@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
             NanochatInfoCommand.class,
             NanochatTokenizeCommand.class,
             NanochatForwardCommand.class,
+            NanochatActivationsCommand.class,
             NanochatGenerateCommand.class,
             NanochatRandomModelCommand.class
         })

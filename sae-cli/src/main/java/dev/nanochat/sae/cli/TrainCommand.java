@@ -43,11 +43,22 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "4096")
     int batch;
 
-    @Option(names = "--lr", description = "learning rate (default 2e-4/sqrt(d_sae/2^14))")
+    @Option(names = "--lr", description = "learning rate (default 2e-4·sqrt(2^14/d_sae)·sqrt(2048/d_in))")
     Double lr;
 
     @Option(names = "--l1", description = "sparsity coefficient (L1 for relu/gated, L0 for jumprelu)")
     Double l1;
+
+    @Option(
+            names = "--grad-clip",
+            description = "clip the global gradient norm of the normalised loss at this value (0 = off; default 1.0)")
+    Double gradClip;
+
+    @Option(names = "--jumprelu-threshold", description = "jumprelu: initial threshold θ (default 0.05)")
+    Double jumpReluThreshold;
+
+    @Option(names = "--jumprelu-bandwidth", description = "jumprelu: STE kernel bandwidth ε (default 0.05)")
+    Double jumpReluBandwidth;
 
     @Option(names = "--warmup-steps", description = "LR warmup (default min(1000, 5% of steps))")
     Integer warmupSteps;
@@ -171,6 +182,9 @@ public final class TrainCommand implements Callable<Integer> {
                 .deadWindowTokens(deadWindow != null ? deadWindow : Math.max(batch, Math.min(10_000_000L, total / 4)));
         if (lr != null) b.learningRate(lr);
         if (l1 != null) b.l1Coefficient(l1);
+        if (gradClip != null) b.gradClipNorm(gradClip);
+        if (jumpReluThreshold != null) b.jumpReluInitThreshold(jumpReluThreshold);
+        if (jumpReluBandwidth != null) b.jumpReluBandwidth(jumpReluBandwidth);
         return b.build();
     }
 }

@@ -13,7 +13,12 @@ class SaeConfigTest {
         assertEquals(6144, c.dSae()); // seed: expansion 8
         assertEquals(64, c.k());
         assertEquals(384, c.auxK()); // d_in / 2
-        assertEquals(2e-4 / Math.sqrt(6144 / 16384.0), c.learningRate(), 1e-12);
+        // Gao's 2e-4·√(2^14/d_sae), scaled by √(2048/d_in) for the relative step per weight
+        assertEquals(2e-4 / Math.sqrt(6144 / 16384.0) * Math.sqrt(2048 / 768.0), c.learningRate(), 1e-12);
+        assertEquals(
+                4 * 2e-4 / Math.sqrt(768 / 16384.0),
+                SaeConfig.builder("topk", 128).dSae(768).build().learningRate(),
+                1e-12);
         assertEquals(1.0 / 32, c.auxKCoefficient());
     }
 

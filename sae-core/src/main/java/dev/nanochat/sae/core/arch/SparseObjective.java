@@ -14,6 +14,7 @@ import dev.nanochat.sae.core.kernels.SparseKernels;
 import dev.nanochat.sae.core.train.Adam;
 import dev.nanochat.sae.core.train.HostSparseStep;
 import dev.nanochat.sae.core.train.StepPath;
+import dev.nanochat.sae.core.train.StepProfile;
 
 /**
  * Shared TopK/BatchTopK training step on the CPU: one dense encoder GEMM in DJL (libtorch/MKL, pinned to
@@ -45,10 +46,22 @@ public abstract class SparseObjective extends Objective {
         return select(preNoBias.addi(preNoBias.getManager().create(bEnc)), rows, par);
     }
 
+    /**
+     * Active latents of x_c [rows, d] under encoder rows {@code encNd} [n, d] and bias b_enc: the default
+     * runs the whole [rows, n] GEMM, then {@link #selectWithBias}. An objective whose selection is per
+     * row may instead stream the GEMM in row blocks ({@link TopKObjective}).
+     */
+    protected SparseCodes encodeSelect(NDArray xcNd, NDArray encNd, float[] bEnc, int rows, Parallel par) {
+        NDArray pre = xcNd.matMul(encNd.transpose());
+        StepProfile.lap("encoder GEMM");
+        return selectWithBias(pre, bEnc, rows, par);
+    }
+
     /** Loss and gradients (into g, overwritten) of x [rows, d] on the normalised scale. */
     public BatchResult forwardBackward(Params p, Params g, float[] x, int rows, StepContext ctx) {
         Parallel par = ctx.par();
         float[] enc = p.get("enc"), bEnc = p.get("b_enc"), w = p.get("W_dec"), bDec = p.get("b_dec");
+        StepProfile.start();
         float[] xc = new float[rows * d];
         par.forRange(rows, (c, from, to) -> {
             for (int t = from; t < to; t++) for (int j = 0, o = t * d; j < d; j++) xc[o + j] = x[o + j] - bDec[j];
@@ -58,21 +71,29 @@ public abstract class SparseObjective extends Objective {
         SparseCodes auxCodes = null;
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             NDArray xcNd = m.create(xc, new Shape(rows, d));
-            NDArray pre = xcNd.matMul(m.create(enc, new Shape(n, d)).transpose());
-            codes = selectWithBias(pre, bEnc, rows, par);
+            NDArray encNd = m.create(enc, new Shape(n, d));
+            StepProfile.lap("centre + upload");
+            codes = encodeSelect(xcNd, encNd, bEnc, rows, par);
+            StepProfile.lap("top-k select");
             if (aux) auxCodes = auxTopK(m, xcNd, enc, bEnc, ctx.dead(), ctx.deadCount(), rows);
+            StepProfile.lap("aux top-k");
         }
+        StepProfile.lap("free native");
         float[] gOut = new float[rows * d];
         float[] tokenSq = new float[rows];
         float[] dz = new float[codes.nnz()];
         SparseKernels.forwardTokens(par, codes, w, xc, d, gOut, tokenSq, dz);
+        StepProfile.lap("decode + dz");
         double sqSum = 0;
         for (float s : tokenSq) sqSum += s;
         float[] gEnc = g.get("enc"), gBEnc = g.get("b_enc"), gW = g.get("W_dec"), gBDec = g.get("b_dec");
-        SparseKernels.latentGrads(
-                par, SparseKernels.byLatent(codes), codes.values(), gOut, dz, xc, d, gW, gEnc, gBEnc, false);
+        SparseKernels.ByLatent byLatent = SparseKernels.byLatent(codes);
+        StepProfile.lap("transpose codes");
+        SparseKernels.latentGrads(par, byLatent, codes.values(), gOut, dz, xc, d, gW, gEnc, gBEnc, false);
+        StepProfile.lap("latent grads");
         double auxLoss = 0;
         if (auxCodes != null) auxLoss = auxBackward(par, auxCodes, gOut, xc, p, g, rows);
+        StepProfile.lap("aux backward");
         // b_dec: +Σ_t g_out,t from x̂; −Σ_i ∂b_enc[i]·E[i] from x_c = x − b_dec (main and aux terms).
         float[] encSum = SparseKernels.weightedRowSum(par, gBEnc, enc, d);
         for (int j = 0; j < d; j++) gBDec[j] = -encSum[j];
@@ -82,6 +103,7 @@ public abstract class SparseObjective extends Objective {
         float minActive = Float.POSITIVE_INFINITY;
         for (int q = 0; q < codes.nnz(); q++) minActive = Math.min(minActive, codes.values()[q]);
         double mse = sqSum / rows;
+        StepProfile.lap("b_dec grad + counts");
         return new BatchResult(
                 mse + cfg.auxKCoefficient() * auxLoss,
                 sqSum,

@@ -22,6 +22,12 @@ public final class RowTopK {
      */
     public static void select(
             FloatBuffer pre, float[] bias, int rows, int n, int k, Parallel par, float[] vals, int[] idx) {
+        select(pre, bias, rows, n, k, par, vals, idx, 0);
+    }
+
+    /** As above, writing row t's k entries at vals/idx[out + t·k ...] (a block of a larger batch). */
+    public static void select(
+            FloatBuffer pre, float[] bias, int rows, int n, int k, Parallel par, float[] vals, int[] idx, int out) {
         par.forRange(rows, (c, from, to) -> {
             float[] hv = new float[k];
             int[] hi = new int[k];
@@ -45,8 +51,8 @@ public final class RowTopK {
                     siftDown(hv, hi, 0, k);
                     min = hv[0];
                 }
-                System.arraycopy(hv, 0, vals, t * k, k);
-                System.arraycopy(hi, 0, idx, t * k, k);
+                System.arraycopy(hv, 0, vals, out + t * k, k);
+                System.arraycopy(hi, 0, idx, out + t * k, k);
             }
         });
     }

@@ -48,6 +48,7 @@ public final class HostSparseStep implements StepPath {
      */
     @Override
     public double update(Params host, Adam adam, double lr, GradientClip clip) {
+        StepProfile.lap("trainer bookkeeping");
         float[] wDec = host.get("W_dec"), gW = grads.get("W_dec");
         double[] partial = new double[par.threads()];
         par.forRange(n, (c, from, to) -> {
@@ -72,6 +73,7 @@ public final class HostSparseStep implements StepPath {
             for (double s : partial) sq += s;
         }
         double norm = Math.sqrt(sq);
+        StepProfile.lap("update: project + norm");
         float f = (float) clip.factor(norm);
         Adam.Factors af = adam.next(lr);
         for (Params.Entry e : host.entries()) {
@@ -86,6 +88,7 @@ public final class HostSparseStep implements StepPath {
                 par.forRange(p.length, (c, from, to) -> adam.apply(af, e.name(), p, g, from, to, f));
             }
         }
+        StepProfile.lap("update: Adam + renorm");
         return norm;
     }
 

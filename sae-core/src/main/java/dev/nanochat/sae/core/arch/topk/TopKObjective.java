@@ -2,6 +2,7 @@ package dev.nanochat.sae.core.arch.topk;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import dev.nanochat.sae.core.Sae;
 import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.arch.Params;
@@ -10,6 +11,7 @@ import dev.nanochat.sae.core.io.HostTensor;
 import dev.nanochat.sae.core.kernels.Parallel;
 import dev.nanochat.sae.core.kernels.RowTopK;
 import dev.nanochat.sae.core.kernels.SparseCodes;
+import dev.nanochat.sae.core.train.StepProfile;
 import java.util.Map;
 
 /** TopK (Gao et al. 2024): z = ReLU(TopK_k(h)); exported as SAELens "topk" with k. */
@@ -45,6 +47,55 @@ public final class TopKObjective extends SparseObjective {
         int[] idx = new int[rows * k];
         RowTopK.select(buf.order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer(), bEnc, rows, n, k, par, vals, idx);
         return positiveCodes(vals, idx, rows, k, n);
+    }
+
+    /**
+     * The GEMM in row blocks whose output (≈ {@link #BLOCK_FLOATS} floats) stays in the last-level
+     * cache, each block's top-k read right after it is written: the [rows, n] pre-activations never
+     * exist whole: at batch 4096 × d_sae 32768 that is 512 MB less per step (peak RSS at 6144: 974 → 850
+     * MB). Step time did not change measurably on this machine (the selection is bound by its compares,
+     * not by DRAM). Same selection as one GEMM ({@code TopKBlockedSelectTest}).
+     */
+    @Override
+    protected SparseCodes encodeSelect(NDArray xcNd, NDArray encNd, float[] bEnc, int rows, Parallel par) {
+        return encodeSelect(xcNd, encNd, bEnc, rows, par, blockRows(rows));
+    }
+
+    /** As above with a given block of rows ({@code block ≥ rows}: the one-GEMM path). */
+    SparseCodes encodeSelect(NDArray xcNd, NDArray encNd, float[] bEnc, int rows, Parallel par, int block) {
+        if (block >= rows || !JAVA_TOPK) return super.encodeSelect(xcNd, encNd, bEnc, rows, par);
+        int k = cfg.k();
+        float[] vals = new float[rows * k];
+        int[] idx = new int[rows * k];
+        NDArray encT = encNd.transpose();
+        for (int r0 = 0; r0 < rows; r0 += block) {
+            int rb = Math.min(block, rows - r0);
+            try (NDArray xb = xcNd.get(new NDIndex("{}:{}", r0, r0 + rb));
+                    NDArray pre = xb.matMul(encT)) {
+                java.nio.ByteBuffer buf = pre.toByteBuffer(true);
+                if (!buf.isDirect()) throw new IllegalStateException("GEMM output is not in native memory");
+                RowTopK.select(
+                        buf.order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer(),
+                        bEnc,
+                        rb,
+                        n,
+                        k,
+                        par,
+                        vals,
+                        idx,
+                        r0 * k);
+            }
+        }
+        StepProfile.lap("encoder GEMM + top-k (blocked)");
+        return positiveCodes(vals, idx, rows, k, n);
+    }
+
+    /** Output block size in floats: 4M floats = 16 MB, half this CPU class's 32 MB L3. */
+    static final long BLOCK_FLOATS = Long.getLong("sae.topkBlockFloats", 4L << 20);
+
+    int blockRows(int rows) {
+        if (BLOCK_FLOATS <= 0) return rows;
+        return (int) Math.max(64, Math.min(rows, BLOCK_FLOATS / n));
     }
 
     /** -Dsae.torchTopk=true forces libtorch's topk (for measurement). */
