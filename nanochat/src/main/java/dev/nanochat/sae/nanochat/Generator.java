@@ -1,5 +1,6 @@
 package dev.nanochat.sae.nanochat;
 
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -85,10 +86,13 @@ public final class Generator {
             logitsPerStep.add(new ArrayList<>());
         }
         int live = b;
+        boolean fewThreads = singleThreadDecode(b);
+        int threadsBefore = fewThreads ? JniUtils.getNumThreads() : 0;
         try (KvCache cache = new KvCache(gpt.manager(), gpt.config().nLayer(), t0 + opts.maxTokens())) {
             int[] next = flat;
             int t = t0;
             for (int step = 0; step < opts.maxTokens() && live > 0; step++) {
+                if (step == 1 && fewThreads) JniUtils.setNumThreads(1); // the prefill ran with all threads
                 // logits of the last position only: [B,1,V], the one host read per step
                 float[] logits = gpt.forward(next, b, t, fwd, cache, true).logits();
                 int[] tokens = new int[b];
@@ -110,6 +114,8 @@ public final class Generator {
                 next = tokens;
                 t = 1;
             }
+        } finally {
+            if (fewThreads) JniUtils.setNumThreads(threadsBefore);
         }
         Generation[] gens = new Generation[b];
         for (int r = 0; r < b; r++) {
@@ -117,6 +123,25 @@ public final class Generator {
                     out.get(r).stream().mapToInt(Integer::intValue).toArray(), logitsPerStep.get(r), stopped[r]);
         }
         return gens;
+    }
+
+    /**
+     * Decode steps of fewer FLOPs than this (B × the model's FLOPs per token) run libtorch's intra-op
+     * work on the generating thread alone. Such a step is ~100 small ops, and on CPU each parallel
+     * region must wake the other OpenMP threads, which sleep between regions (OMP_WAIT_POLICY=PASSIVE:
+     * spinning threads would take the cores from the JVM's own threads). Measured with `sae bench
+     * nanochat --generate` on 2 cores: 1 thread against 2 gave d4×256 b1 313 vs 269 tokens/s, b8 1,470
+     * vs 1,095 (71 MFLOP/step); d12×768 b1 38.4 vs 31.4 (170 MFLOP/step), but b8 87.6 vs 127.9
+     * (1.4 GFLOP/step). The prefill always uses every thread. libtorch's thread count is per calling
+     * thread under OpenMP (omp_set_num_threads, mkl_set_num_threads_local); it is restored afterwards.
+     * -Dsae.decodeSingleThreadFlops=0 turns this off.
+     */
+    static final double SINGLE_THREAD_STEP_FLOPS =
+            Double.parseDouble(System.getProperty("sae.decodeSingleThreadFlops", "5e8"));
+
+    private boolean singleThreadDecode(int batch) {
+        if (!ai.djl.Device.Type.CPU.equals(gpt.manager().getDevice().getDeviceType())) return false;
+        return batch * gpt.config().forwardFlopsPerToken(1) < SINGLE_THREAD_STEP_FLOPS && JniUtils.getNumThreads() > 1;
     }
 
     /**
