@@ -132,8 +132,10 @@ public final class Generator {
      * spinning threads would take the cores from the JVM's own threads). Measured with `sae bench
      * nanochat --generate` on 2 cores: 1 thread against 2 gave d4×256 b1 313 vs 269 tokens/s, b8 1,470
      * vs 1,095 (71 MFLOP/step); d12×768 b1 38.4 vs 31.4 (170 MFLOP/step), but b8 87.6 vs 127.9
-     * (1.4 GFLOP/step). The prefill always uses every thread. libtorch's thread count is per calling
-     * thread under OpenMP (omp_set_num_threads, mkl_set_num_threads_local); it is restored afterwards.
+     * (1.4 GFLOP/step). The prefill always uses every thread, and the count is restored afterwards.
+     * Under OpenMP the count set here governs the calling thread's parallel regions; libtorch also
+     * stores it in a process-wide value that threads initialising meanwhile may pick up (a speed
+     * effect only: results do not depend on it beyond float rounding of reductions).
      * -Dsae.decodeSingleThreadFlops=0 turns this off.
      */
     static final double SINGLE_THREAD_STEP_FLOPS =

@@ -24,15 +24,9 @@ public final class TopKObjective extends SparseObjective {
     @Override
     public SparseCodes select(NDArray pre, int rows, Parallel par) {
         int k = cfg.k();
-        java.nio.ByteBuffer buf = JAVA_TOPK ? pre.toByteBuffer(true) : null;
-        if (buf != null && buf.isDirect()) {
-            float[] vals = new float[rows * k];
-            int[] idx = new int[rows * k];
-            RowTopK.select(buf.order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer(), rows, n, k, par, vals, idx);
-            long[] lidx = new long[idx.length];
-            for (int i = 0; i < idx.length; i++) lidx[i] = idx[i];
-            return positiveCodes(vals, lidx, rows, k, n);
-        }
+        float[] vals = new float[rows * k];
+        int[] idx = new int[rows * k];
+        if (selectNative(pre, null, rows, par, vals, idx, 0)) return positiveCodes(vals, idx, rows, k, n);
         NDList tk = pre.topK(k, 1, true, false);
         return positiveCodes(tk.get(0).toFloatArray(), tk.get(1).toLongArray(), rows, k, n);
     }
@@ -41,12 +35,32 @@ public final class TopKObjective extends SparseObjective {
     @Override
     public SparseCodes selectWithBias(NDArray preNoBias, float[] bEnc, int rows, Parallel par) {
         int k = cfg.k();
-        java.nio.ByteBuffer buf = JAVA_TOPK ? preNoBias.toByteBuffer(true) : null;
-        if (buf == null || !buf.isDirect()) return super.selectWithBias(preNoBias, bEnc, rows, par);
         float[] vals = new float[rows * k];
         int[] idx = new int[rows * k];
-        RowTopK.select(buf.order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer(), bEnc, rows, n, k, par, vals, idx);
+        if (!selectNative(preNoBias, bEnc, rows, par, vals, idx, 0))
+            return super.selectWithBias(preNoBias, bEnc, rows, par);
         return positiveCodes(vals, idx, rows, k, n);
+    }
+
+    /**
+     * Per-row top-k of pre (+ bias, null = none) [rows, n] read in place from its native memory, into
+     * vals/idx from entry {@code out}; false (nothing written) when Java top-k is off or DJL exposes no
+     * direct buffer.
+     */
+    private boolean selectNative(NDArray pre, float[] bias, int rows, Parallel par, float[] vals, int[] idx, int out) {
+        java.nio.ByteBuffer buf = JAVA_TOPK ? pre.toByteBuffer(true) : null;
+        if (buf == null || !buf.isDirect()) return false;
+        RowTopK.select(
+                buf.order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer(),
+                bias,
+                rows,
+                n,
+                cfg.k(),
+                par,
+                vals,
+                idx,
+                out);
+        return true;
     }
 
     /**
@@ -72,18 +86,8 @@ public final class TopKObjective extends SparseObjective {
             int rb = Math.min(block, rows - r0);
             try (NDArray xb = xcNd.get(new NDIndex("{}:{}", r0, r0 + rb));
                     NDArray pre = xb.matMul(encT)) {
-                java.nio.ByteBuffer buf = pre.toByteBuffer(true);
-                if (!buf.isDirect()) throw new IllegalStateException("GEMM output is not in native memory");
-                RowTopK.select(
-                        buf.order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer(),
-                        bEnc,
-                        rb,
-                        n,
-                        k,
-                        par,
-                        vals,
-                        idx,
-                        r0 * k);
+                if (!selectNative(pre, bEnc, rb, par, vals, idx, r0 * k))
+                    throw new IllegalStateException("GEMM output is not in native memory");
             }
         }
         StepProfile.lap("encoder GEMM + top-k (blocked)");
