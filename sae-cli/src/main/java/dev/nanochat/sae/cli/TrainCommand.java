@@ -12,6 +12,7 @@ import dev.nanochat.sae.core.train.TrainingOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -180,6 +181,13 @@ public final class TrainCommand implements Callable<Integer> {
                 .warmupSteps(warmupSteps != null ? warmupSteps : (int) Math.min(1000, steps / 20))
                 .l1WarmupSteps((int) Math.min(Integer.MAX_VALUE, steps / 20))
                 .deadWindowTokens(deadWindow != null ? deadWindow : Math.max(batch, Math.min(10_000_000L, total / 4)));
+        // Where the activations came from, when the file says (sae nanochat activations writes these): without
+        // a hook name the folder cannot be spliced back into the model by sae track / steer or the runtime.
+        Map<String, String> meta = acts.metadata();
+        if (meta.containsKey("hook_name")) b.hookPoint(meta.get("hook_name"));
+        if (meta.containsKey("model_id")) b.modelName(meta.get("model_id"));
+        String context = meta.get("context_size");
+        if (context != null && context.matches("\\d{1,9}")) b.contextSize(Integer.parseInt(context));
         if (lr != null) b.learningRate(lr);
         if (l1 != null) b.l1Coefficient(l1);
         if (gradClip != null) b.gradClipNorm(gradClip);

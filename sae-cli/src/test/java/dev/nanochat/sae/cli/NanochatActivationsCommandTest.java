@@ -69,6 +69,32 @@ class NanochatActivationsCommandTest {
                 assertTrue(max < 1e-4, "window " + w + " differs by " + max);
             }
         }
+
+        // sae train on that file carries where the activations came from into cfg.json, so sae track / steer
+        // and the runtime can splice the folder back in without being told the hook.
+        Path sae = dir.resolve("sae");
+        String[] t = NanochatInfoCommandTest.run(
+                new TrainCommand(),
+                "--activations",
+                out.toString(),
+                "--tensor",
+                "activations",
+                "--k",
+                "4",
+                "--expansion",
+                "2",
+                "--batch",
+                "64",
+                "--out",
+                sae.toString());
+        assertEquals("0", t[0], t[2]);
+        var meta = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(sae.resolve("cfg.json").toFile())
+                .get("metadata"); // where SAELens 6 reads them
+        assertEquals(HOOK, meta.get("hook_name").asText());
+        assertEquals(ref.modelId(), meta.get("model_name").asText());
+        assertEquals(LEN, meta.get("context_size").asInt());
+        assertEquals(HOOK, meta.get("training_config").get("hook_point").asText());
     }
 
     @Test

@@ -5,14 +5,17 @@ import dev.nanochat.sae.core.io.SafetensorsFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * Activations read from a safetensors file: tensor [N, d] or [B, T, d] flattened to rows × d (F32, F16
  * or BF16, widened to float in Java). Validation fails fast with the file, tensor, shape and the first
  * offending row: missing/empty/truncated files, unknown tensor names (listing the present ones), wrong
- * rank, zero rows, NaN/Inf values, and a d_in that differs from the expected one.
+ * rank, zero rows, NaN/Inf values, and a d_in that differs from the expected one. {@code metadata} is the
+ * file's {@code __metadata__} ({@code sae nanochat activations} writes hook_name, model_id, context_size).
  */
-public record ActivationTensor(Path file, String tensor, int rows, int dIn, float[] data) {
+public record ActivationTensor(
+        Path file, String tensor, int rows, int dIn, float[] data, Map<String, String> metadata) {
     /** Reads and validates; expectedDIn ≤ 0 accepts any width. */
     public static ActivationTensor read(Path file, String tensor, int expectedDIn) {
         if (!Files.isRegularFile(file))
@@ -42,6 +45,6 @@ public record ActivationTensor(Path file, String tensor, int rows, int dIn, floa
                 throw new IllegalArgumentException(file + ": tensor '" + tensor + "' row " + (i / d) + " contains "
                         + data[i] + " (NaN/Inf activations are rejected)");
         }
-        return new ActivationTensor(file, tensor, (int) rows, (int) d, data);
+        return new ActivationTensor(file, tensor, (int) rows, (int) d, data, Map.copyOf(st.metadata()));
     }
 }
