@@ -43,37 +43,18 @@ public abstract class DenseObjective extends Objective {
     /** p: every parameter by name (trainable ones require gradients), x [rows, d], all on one device. */
     public abstract Forward forward(Map<String, NDArray> p, NDArray x, StepContext ctx);
 
-    /** Host-side metrics of a forward: loss, Σ‖x − x̂‖², tokens' errors [rows] and fired counts [n]. */
-    public BatchResult result(Forward f, int rows) {
-        return result(f, rows, true);
-    }
-
     /**
-     * As {@link #result(Forward, int)}; without {@code measure} only fired counts, L0 and minActive (which
-     * BatchTopK's running threshold needs every step) are read back; loss, Σ‖x − x̂‖² and aux are NaN and
-     * the per-token errors null.
+     * Host-side metrics of a forward: loss, Σ‖x − x̂‖², aux and the tokens' errors [rows] when
+     * {@code measure} (else NaN/null: nothing is read back), with the fired counts, L0 and smallest kept
+     * activation the device step read (or not) beside it.
      */
-    public BatchResult result(Forward f, int rows, boolean measure) {
-        float[] tokenSq = measure ? f.tokenSqError().toFloatArray() : null;
-        float[] firedF = f.z().stopGradient()
-                .gt(0f)
-                .toType(DataType.FLOAT32, false)
-                .sum(new int[] {0})
-                .toFloatArray();
-        int[] fired = new int[n];
-        long active = 0;
-        for (int i = 0; i < n; i++) {
-            fired[i] = Math.round(firedF[i]);
-            active += fired[i];
-        }
-        float minActive =
-                f.minActive() == null || active == 0 ? Float.NaN : f.minActive().getFloat();
-        if (!measure)
-            return new BatchResult(Double.NaN, Double.NaN, Double.NaN, (double) active / rows, fired, null, minActive);
+    public BatchResult result(Forward f, boolean measure, int[] fired, double l0, float minActive) {
+        if (!measure) return new BatchResult(Double.NaN, Double.NaN, Double.NaN, l0, fired, null, minActive);
+        float[] tokenSq = f.tokenSqError().toFloatArray();
         double sq = 0;
         for (float s : tokenSq) sq += s;
         double aux = f.auxLoss() == null ? 0 : f.auxLoss().getFloat();
-        return new BatchResult(f.loss().getFloat(), sq, aux, (double) active / rows, fired, tokenSq, minActive);
+        return new BatchResult(f.loss().getFloat(), sq, aux, l0, fired, tokenSq, minActive);
     }
 
     /** (x − b_dec)·encᵀ + bias: [rows, n]. */

@@ -3,6 +3,7 @@ package dev.nanochat.sae.core.kernels;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -10,12 +11,14 @@ import dev.nanochat.sae.core.arch.BatchResult;
 import dev.nanochat.sae.core.arch.DenseObjective;
 import dev.nanochat.sae.core.arch.Params;
 import dev.nanochat.sae.core.arch.StepContext;
+import dev.nanochat.sae.core.arch.batchtopk.BatchTopKObjective;
 import dev.nanochat.sae.core.train.Adam;
 import dev.nanochat.sae.core.train.GradientClip;
 import dev.nanochat.sae.core.train.StepPath;
 import dev.nanochat.sae.core.train.TrainingOptions;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,8 +29,10 @@ import java.util.Map;
  * (checkpoint, export, resampling), {@link #upload} after anything writes them (b_dec init, resampling,
  * resume). float32 copies both ways are exact, so stop-and-resume is exact across devices.
  *
- * Per step only the batch goes up ([rows, d]) and metrics come down (loss, [rows] errors, [n] fired
- * counts). Each step runs in a sub-manager the long-lived arrays are temporarily attached to, so every
+ * Per step only the batch goes up ([rows, d]); what comes down is read on measured steps only
+ * ({@link TrainingOptions#metricsEvery}): loss, [rows] errors, L0, and the [n] fired counts, which are
+ * added up on the device in between (a checkpoint takes the pending sum along, {@link #drainFired}).
+ * BatchTopK's running threshold is updated on the device and read back with the parameters. Each step runs in a sub-manager the long-lived arrays are temporarily attached to, so every
  * intermediate (activations, gradient handles, optimizer temporaries) is freed when the step ends.
  * Non-trainable entries (BatchTopK's threshold) stay host-owned; their device copies and the dead-latent
  * mask are uploaded only when their host values change.
@@ -46,6 +51,9 @@ import java.util.Map;
  * therefore train at once, each on its own thread.
  */
 public final class DeviceTraining implements StepPath {
+    /** BatchTopK's non-trainable running threshold entry, tracked on the device when present. */
+    private static final String RUNNING_THRESHOLD = "threshold";
+
     private final Device device;
     private final DenseObjective objective;
     private final NDManager manager;
@@ -63,6 +71,18 @@ public final class DeviceTraining implements StepPath {
 
     private NDArray clipMax;
     private double clipMaxValue = Double.NaN;
+    /** Fired counts [n] (int64) added up since they were last read back; null when nothing is pending. */
+    private NDArray firedSum;
+    /** BatchTopK's running threshold [1] on the device (null for the other architectures). */
+    private NDArray threshold;
+    /** Tokens at each latent's last firing [n], tokens seen and the dead window (int64), once tracked. */
+    private NDArray lastFired, tokens, window;
+    /** The step's row count as an int64 scalar, re-created only when it changes (the last batch). */
+    private NDArray rowsNd;
+
+    private int rowsNdValue = -1;
+    /** 0, +max float, 0.99, 0.01: device scalars for the fired counts and the running threshold. */
+    private final NDArray zero, maxFloat, momentum, oneMinusMomentum;
 
     public DeviceTraining(Device device, Params host, Adam adam) {
         this(device, null, host, adam);
@@ -81,6 +101,10 @@ public final class DeviceTraining implements StepPath {
         tiny = manager.create(Float.MIN_NORMAL);
         one = manager.create(1f);
         clipEps = manager.create(1e-12f);
+        zero = manager.create(0f);
+        maxFloat = manager.create(Float.MAX_VALUE);
+        momentum = manager.create((float) BatchTopKObjective.THRESHOLD_MOMENTUM);
+        oneMinusMomentum = manager.create((float) (1 - BatchTopKObjective.THRESHOLD_MOMENTUM));
         upload(host, adam);
     }
 
@@ -108,6 +132,37 @@ public final class DeviceTraining implements StepPath {
         return forwardBackward(objective, host, x, rows, ctx, measure);
     }
 
+    @Override
+    public void trackActivity(long[] lastFiredTokens, long tokensSeen, long windowTokens) {
+        if (lastFired != null) lastFired.close();
+        if (tokens != null) tokens.close();
+        if (window != null) window.close();
+        lastFired = manager.create(lastFiredTokens.clone());
+        tokens = manager.create(tokensSeen);
+        window = manager.create(windowTokens);
+    }
+
+    @Override
+    public long[] lastFired() {
+        return lastFired == null ? null : lastFired.toLongArray();
+    }
+
+    @Override
+    public int[] drainFired() {
+        if (firedSum == null) return null;
+        int[] counts = counts(firedSum);
+        firedSum.close();
+        firedSum = null;
+        return counts;
+    }
+
+    private static int[] counts(NDArray sum) {
+        long[] c = sum.toLongArray();
+        int[] out = new int[c.length];
+        for (int i = 0; i < c.length; i++) out[i] = (int) Math.min(Integer.MAX_VALUE, c[i]);
+        return out;
+    }
+
     /** Replaces the device copies of trainable parameters and moments with the host values. */
     @Override
     public void upload(Params host, Adam adam) {
@@ -121,6 +176,10 @@ public final class DeviceTraining implements StepPath {
             m.put(e.name(), manager.create(adam.m.get(e.name()), shape));
             v.put(e.name(), manager.create(adam.v.get(e.name()), shape));
         }
+        if (threshold != null) threshold.close();
+        threshold = host.has(RUNNING_THRESHOLD)
+                ? manager.create(host.get(RUNNING_THRESHOLD).clone())
+                : null;
     }
 
     /** Copies the device parameters and moments into the host tensors (device → host floats). */
@@ -132,6 +191,7 @@ public final class DeviceTraining implements StepPath {
             copy(m.get(name), adam.m.get(name), "m." + name);
             copy(v.get(name), adam.v.get(name), "v." + name);
         });
+        if (threshold != null) copy(threshold, host.get(RUNNING_THRESHOLD), RUNNING_THRESHOLD);
     }
 
     /** The device copy of a non-trainable entry, re-uploaded only when its host values changed. */
@@ -176,7 +236,11 @@ public final class DeviceTraining implements StepPath {
         return forwardBackward(objective, host, x, rows, ctx, true);
     }
 
-    /** As above; {@code measure} false reads back only what the step needs ({@link DenseObjective#result(DenseObjective.Forward, int, boolean)}). */
+    /**
+     * As above, reading back only if {@code measure}: metrics, and the fired counts [n] added up on the
+     * device since the last read. With {@link #trackActivity} on, the dead mask is the device's own.
+     * BatchTopK's running threshold is updated on the device.
+     */
     public BatchResult forwardBackward(
             DenseObjective objective, Params host, float[] x, int rows, StepContext ctx, boolean measure) {
         try (NDManager step = manager.newSubManager()) {
@@ -195,7 +259,13 @@ public final class DeviceTraining implements StepPath {
                     nd.put(e.name(), f);
                 }
             }
-            if (ctx.dead() != null && ctx.deadCount() > 0) {
+            if (lastFired != null) for (NDArray c : List.of(lastFired, tokens, window)) c.tempAttach(step);
+            if (ctx.deadCount() > 0 && lastFired != null) {
+                // ctx.dead() is the host's superset (its last-fired tokens lag by up to metrics_every
+                // steps); the exact mask comes from the device's own: tokens − lastFired ≥ window.
+                NDArray exact = tokens.sub(lastFired).gte(window).toType(DataType.FLOAT32, false);
+                nd.put(DenseObjective.DEAD_MASK, exact);
+            } else if (ctx.dead() != null && ctx.deadCount() > 0) {
                 NDArray mask = deadMask(ctx.dead());
                 mask.tempAttach(step);
                 nd.put(DenseObjective.DEAD_MASK, mask);
@@ -211,8 +281,58 @@ public final class DeviceTraining implements StepPath {
             } finally {
                 JniUtils.setGradMode(prior);
             }
-            return objective.result(f, rows, measure);
+            zero.tempAttach(step);
+            NDArray stepFired =
+                    f.z().stopGradient().gt(zero).toType(DataType.INT64, false).sum(new int[] {0}); // [n]
+            if (lastFired != null) recordFired(stepFired, rows, step);
+            NDArray total = firedSum == null ? stepFired : stepFired.add(firedSum);
+            if (firedSum != null) firedSum.close();
+            int[] fired = null;
+            if (measure) {
+                fired = counts(total);
+                firedSum = null;
+            } else {
+                total.attach(manager);
+                firedSum = total;
+            }
+            double l0 = measure ? (double) stepFired.sum().getLong() / rows : Double.NaN;
+            float minActive = Float.NaN;
+            if (f.minActive() != null) {
+                if (threshold != null) updateThreshold(f.minActive(), step);
+                if (measure) {
+                    float v = f.minActive().getFloat();
+                    minActive = v >= Float.MAX_VALUE ? Float.NaN : v;
+                }
+            }
+            return objective.result(f, measure, fired, l0, minActive);
         }
+    }
+
+    /** tokens += rows; lastFired = tokens where the latent fired this step (in place, int64). */
+    private void recordFired(NDArray stepFired, int rows, NDManager step) {
+        if (rowsNd == null || rowsNdValue != rows) {
+            if (rowsNd != null) rowsNd.close();
+            rowsNd = manager.create((long) rows);
+            rowsNdValue = rows;
+        }
+        rowsNd.tempAttach(step); // lastFired and tokens are attached to the step already
+        tokens.addi(rowsNd);
+        NDArray firedNow = stepFired.gt(zero).toType(DataType.INT64, false);
+        lastFired.addi(firedNow.mul(tokens.sub(lastFired)));
+    }
+
+    /**
+     * BatchTopK's running threshold θ ← 0.99·θ + 0.01·minActive (θ = minActive while θ &lt; 0, i.e. not
+     * yet estimated; unchanged when nothing was kept, minActive = +max), in place on the device with 0/1
+     * indicators rather than a read-back. The host copy is refreshed by {@link #download}.
+     */
+    private void updateThreshold(NDArray minActive, NDManager step) {
+        for (NDArray c : List.of(threshold, maxFloat, momentum, oneMinusMomentum, one)) c.tempAttach(step);
+        NDArray kept = minActive.lt(maxFloat).toType(DataType.FLOAT32, false);
+        NDArray unset = threshold.lt(zero).toType(DataType.FLOAT32, false);
+        NDArray blended = threshold.mul(momentum).add(minActive.mul(oneMinusMomentum));
+        NDArray fresh = unset.mul(minActive).add(one.sub(unset).mul(blended));
+        threshold.muli(one.sub(kept)).addi(kept.mul(fresh));
     }
 
     /**
@@ -246,7 +366,7 @@ public final class DeviceTraining implements StepPath {
         boolean prior = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try (NDManager step = manager.newSubManager()) {
-            for (NDArray c : java.util.List.of(beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps, tiny, one, clipEps))
+            for (NDArray c : List.of(beta1, oneMinusBeta1, beta2, oneMinusBeta2, eps, tiny, one, clipEps))
                 c.tempAttach(step);
             // The step's only host → device transfer besides the batch: the two bias-corrected factors.
             NDArray perStep = step.create(new float[] {stepSize, sqrtC2});
@@ -308,10 +428,12 @@ public final class DeviceTraining implements StepPath {
     }
 
     private void releaseArrays() {
-        for (Map<String, NDArray> map : java.util.List.of(params, m, v, frozen)) {
+        for (Map<String, NDArray> map : List.of(params, m, v, frozen)) {
             map.values().forEach(NDArray::close);
             map.clear();
         }
+        if (threshold != null) threshold.close();
+        threshold = null;
         frozenHost.clear();
     }
 

@@ -17,23 +17,48 @@ public final class LatentActivity {
     final long[] lastWindowCounts;
     long windowStartTokens;
     long lastWindowTokens;
+    /**
+     * Firings a device step added up but did not record yet (drained for a checkpoint): recorded with the
+     * next counts, as they would have been had the run not been checkpointed.
+     */
+    final long[] pending;
 
     LatentActivity(int dSae, long windowTokens) {
         this.windowTokens = windowTokens;
         this.lastFired = new long[dSae];
         this.windowCounts = new long[dSae];
         this.lastWindowCounts = new long[dSae];
+        this.pending = new long[dSae];
     }
 
-    /** firedCounts[i] = tokens of this batch on which latent i was active; tokensAfter = total tokens seen. */
+    /** Whether a batch ending at tokensAfter completes the current window (record then rolls it). */
+    boolean windowClosesAt(long tokensAfter) {
+        return tokensAfter - windowStartTokens >= windowTokens;
+    }
+
+    /** Replaces the last-fired tokens with a device path's exact record (no-op for null). */
+    void setLastFired(long[] exact) {
+        if (exact != null) System.arraycopy(exact, 0, lastFired, 0, lastFired.length);
+    }
+
+    void addPending(int[] counts) {
+        for (int i = 0; i < counts.length; i++) pending[i] += counts[i];
+    }
+
+    /**
+     * firedCounts[i] = tokens of this batch (or, on a device path reading them every N steps, of the
+     * batches since the last record) on which latent i was active; tokensAfter = total tokens seen.
+     */
     void record(int[] firedCounts, long tokensAfter) {
         for (int i = 0; i < firedCounts.length; i++) {
-            if (firedCounts[i] > 0) {
+            long c = firedCounts[i] + pending[i];
+            pending[i] = 0;
+            if (c > 0) {
                 lastFired[i] = tokensAfter;
-                windowCounts[i] += firedCounts[i];
+                windowCounts[i] += c;
             }
         }
-        if (tokensAfter - windowStartTokens >= windowTokens) {
+        if (windowClosesAt(tokensAfter)) {
             System.arraycopy(windowCounts, 0, lastWindowCounts, 0, windowCounts.length);
             java.util.Arrays.fill(windowCounts, 0);
             lastWindowTokens = tokensAfter - windowStartTokens;

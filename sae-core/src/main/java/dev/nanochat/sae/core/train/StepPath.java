@@ -29,11 +29,36 @@ public interface StepPath extends AutoCloseable {
 
     /**
      * As {@link #forwardBackward(Params, float[], int, StepContext)}; with {@code measure} false a device
-     * path may skip reading back what only metrics need (loss, aux, per-token errors: NaN/null in the
-     * result). Fired counts and L0 are always returned (dead-latent bookkeeping needs them every step).
+     * path may skip reading anything back: loss, aux, L0 and per-token errors are NaN/null, and the step's
+     * fired counts stay on the device, added up until the next measured step returns them (firedCounts
+     * null until then; the counts then cover every step since the last read, see {@link #drainFired}). A
+     * path that tracks latent activity ({@link #trackActivity}) then knows exactly which latents are dead
+     * and uses that rather than {@code ctx.dead()}, which may be a superset. The host path returns
+     * everything on every step.
      */
     default BatchResult forwardBackward(Params host, float[] x, int rows, StepContext ctx, boolean measure) {
         return forwardBackward(host, x, rows, ctx);
+    }
+
+    /**
+     * Starts (or restarts, after a resume) tracking on the path which latents fired last, in tokens, so
+     * the dead-latent mask is computed where the step runs, every step, without a read-back: lastFired
+     * [n] and tokensSeen as in {@link LatentActivity}, windowTokens its dead window. No-op on the host.
+     */
+    default void trackActivity(long[] lastFired, long tokensSeen, long windowTokens) {}
+
+    /** The path's exact last-fired tokens [n] (null when it tracks none): a device → host read. */
+    default long[] lastFired() {
+        return null;
+    }
+
+    /**
+     * Fired counts added up on the device since they were last read, moved to the host and cleared there
+     * (null when the path keeps none). A checkpoint stores them, so when they are recorded does not depend
+     * on whether the run was interrupted.
+     */
+    default int[] drainFired() {
+        return null;
     }
 
     /** As {@link #update(Params, Adam, double, GradientClip)}; with {@code measure} false the norm may be NaN (not read back). */

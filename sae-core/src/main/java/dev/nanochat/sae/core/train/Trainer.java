@@ -60,6 +60,8 @@ public final class Trainer implements AutoCloseable {
     private int recentRows;
     /** The latest step whose loss/MSE/FVU/aux/gradient norm were read back (steps in between repeat them). */
     private StepMetrics lastMeasured;
+    /** Whether the path was handed the activity record (once per trainer, after a resume restored it). */
+    private boolean activityTracked;
 
     public Trainer(SaeConfig cfg, TrainingOptions opts) {
         this.cfg = cfg;
@@ -154,12 +156,20 @@ public final class Trainer implements AutoCloseable {
         boolean resampleStep = objective.resamplesDeadLatents()
                 && cfg.resampleInterval() > 0
                 && (step + 1) % cfg.resampleInterval() == 0;
-        // Metrics (and the finite-loss check) every metrics_every steps, on the first and last step and
-        // when resampling needs the per-token errors; the weights are the same either way.
+        // Metrics (and the finite-loss check) every metrics_every steps, counted in global steps so a
+        // resumed run reads them on the same steps as an uninterrupted one; also on a run's first and last
+        // step, before resampling (it needs the per-token errors) and when the activity window closes (so
+        // the counts a device step adds up in between fall into the right window). Nothing the weights
+        // depend on is read back here: a device path masks dead latents from its own activity record.
         boolean measure = lastMeasured == null
                 || resampleStep
                 || (step + 1) % opts.effectiveMetricsEvery() == 0
-                || step + 1 == totalSteps();
+                || step + 1 == totalSteps()
+                || activity.windowClosesAt(tokens + rows);
+        if (!activityTracked) {
+            path.trackActivity(activity.lastFired, tokens, activity.windowTokens);
+            activityTracked = true;
+        }
         BatchResult r = path.forwardBackward(params, x, rows, ctx, measure);
         if (measure && !Double.isFinite(r.loss()))
             throw new IllegalStateException("loss became " + r.loss() + " at step " + step + " (lr " + lr + ")");
@@ -170,13 +180,21 @@ public final class Trainer implements AutoCloseable {
         recentRows = rows;
         step++;
         tokens += rows;
-        activity.record(r.firedCounts(), tokens);
+        if (r.firedCounts() != null) {
+            activity.record(r.firedCounts(), tokens);
+            activity.setLastFired(path.lastFired()); // the device's exact record (null on the host path)
+        }
         if (resampleStep) {
             syncedParams();
             Resampler.resample(params, adam, resampleTargets(), x, r.tokenSqError(), rows, rng);
             hostChanged();
         }
-        double deadFraction = (double) LatentActivity.count(activity.dead(tokens)) / cfg.dSae();
+        // Where the step read no fired counts back (a device step between measured steps) the host's
+        // activity record lags, so its dead count would be a superset: repeat the measured one instead.
+        boolean exactActivity = r.firedCounts() != null;
+        double deadFraction = exactActivity
+                ? (double) LatentActivity.count(activity.dead(tokens)) / cfg.dSae()
+                : lastMeasured.deadFraction();
         if (!measure) {
             StepMetrics p = lastMeasured;
             return new StepMetrics(
@@ -185,7 +203,7 @@ public final class Trainer implements AutoCloseable {
                     p.loss(),
                     p.mse(),
                     p.fvu(),
-                    r.l0(),
+                    Double.isNaN(r.l0()) ? p.l0() : r.l0(),
                     deadFraction,
                     lr,
                     p.auxLoss(),
@@ -234,7 +252,12 @@ public final class Trainer implements AutoCloseable {
 
     /** The host parameters (and Adam moments), refreshed from the device first when the dense path ran. */
     Params syncedParams() {
-        if (hostStale) path.download(params, adam);
+        if (hostStale) {
+            path.download(params, adam);
+            int[] pending = path.drainFired();
+            if (pending != null) activity.addPending(pending);
+            activity.setLastFired(path.lastFired());
+        }
         hostStale = false;
         return params;
     }

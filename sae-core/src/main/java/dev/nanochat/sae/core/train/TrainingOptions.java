@@ -12,7 +12,9 @@ import dev.nanochat.sae.core.SaeConfig;
  * @param metricsEvery loss, MSE/FVU, aux loss and gradient norm are read back from the device every this
  *                    many steps (0 = default: 1 on the CPU, {@value #GPU_METRICS_EVERY} on a GPU, where a
  *                    read-back is a device synchronisation). Steps in between report the latest measured
- *                    values; the weights do not depend on it.
+ *                    values. The dense path's fired counts are read at the same steps (added up on the
+ *                    device in between), so dead latents are seen up to N − 1 steps late; nothing else
+ *                    the weights depend on changes with it. Kept across a resume.
  */
 public record TrainingOptions(long totalTokens, int threads, KernelPath kernelPath, String device, int metricsEvery) {
     /** Default metrics interval on a GPU. */

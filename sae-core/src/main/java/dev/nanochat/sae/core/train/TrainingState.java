@@ -52,6 +52,7 @@ public final class TrainingState {
                         .i64("last_fired", shape, t.activity.lastFired)
                         .i64("window_counts", shape, t.activity.windowCounts)
                         .i64("last_window_counts", shape, t.activity.lastWindowCounts)
+                        .i64("pending_fired", shape, t.activity.pending)
                         .write(st.resolve("activity.safetensors"));
             });
         }
@@ -65,7 +66,8 @@ public final class TrainingState {
         opts.put("total_tokens", t.opts.totalTokens())
                 .put("threads", t.opts.threads())
                 .put("kernel_path", t.kernelPath().name())
-                .put("device", t.opts.device());
+                .put("device", t.opts.device())
+                .put("metrics_every", t.opts.metricsEvery());
         o.put("step", t.step)
                 .put("tokens", t.tokens)
                 .put("initialised", t.initialised)
@@ -113,8 +115,14 @@ public final class TrainingState {
                 moved && storedPath == TrainingOptions.KernelPath.SPARSE && TrainingDevice.isGpu(device)
                         ? TrainingOptions.KernelPath.AUTO
                         : storedPath;
+        // metrics_every also paces the dense path's fired-count reads, so the resumed run keeps it (0, the
+        // per-device default, where older checkpoints have none).
         TrainingOptions opts = new TrainingOptions(
-                jo.get("total_tokens").asLong(), jo.get("threads").asInt(), kernelPath, device);
+                jo.get("total_tokens").asLong(),
+                jo.get("threads").asInt(),
+                kernelPath,
+                device,
+                jo.path("metrics_every").asInt(0));
         Trainer t = new Trainer(cfg, opts);
         if (moved)
             t.resumeNote = "resumed on " + device + " from a checkpoint trained on " + storedDevice + " (" + storedPath
@@ -128,6 +136,7 @@ public final class TrainingState {
         copy(act, "last_fired", t.activity.lastFired);
         copy(act, "window_counts", t.activity.windowCounts);
         copy(act, "last_window_counts", t.activity.lastWindowCounts);
+        if (act.has("pending_fired")) copy(act, "pending_fired", t.activity.pending); // absent in older checkpoints
         t.step = o.get("step").asLong();
         t.tokens = o.get("tokens").asLong();
         t.initialised = o.get("initialised").asBoolean();

@@ -11,8 +11,9 @@ import dev.nanochat.sae.core.arch.topk.DenseTopKObjective;
 /**
  * BatchTopK through dense DJL autograd (DENSE, and AUTO on a GPU): keep the B·k largest positive
  * pre-activations of the whole batch — one topK over the flattened [B·n] array, so the selection is the
- * same as {@link BatchTopKObjective}'s (up to ties) without its candidate doubling. The running threshold,
- * its initialisation and the JumpReLU export are BatchTopKObjective's.
+ * same as {@link BatchTopKObjective}'s (up to ties) without its candidate doubling. The running threshold's
+ * rule, its initialisation and the JumpReLU export are BatchTopKObjective's; the update itself runs on the
+ * device, so the threshold is not read back every step.
  */
 public final class DenseBatchTopKObjective extends DenseTopKObjective {
     private final BatchTopKObjective recipe;
@@ -41,10 +42,9 @@ public final class DenseBatchTopKObjective extends DenseTopKObjective {
         return zSg.add(indicator(zSg.lte(0f)).mul(Float.MAX_VALUE)).min();
     }
 
+    /** Nothing on the host: the dense step updates the running threshold on the device (DeviceTraining). */
     @Override
-    public void afterStep(Params p, BatchResult r) {
-        recipe.afterStep(p, r);
-    }
+    public void afterStep(Params p, BatchResult r) {}
 
     @Override
     public Sae export(Params p, float scale) {

@@ -59,7 +59,16 @@ public class DenseTopKObjective extends DenseObjective {
         // (×1 is exact; masking after a division by 0 would put 0/0 into the gradient).
         NDArray positive = indicator(denom.gt(0f));
         NDArray safe = denom.mul(positive).add(positive.neg().add(1f));
-        return zAux.matMul(p.get("W_dec")).sub(e).square().sum().div(safe).mul(positive);
+        // ×0 when no latent is dead: ctx.deadCount() may count a superset of the mask's dead latents (the
+        // device step's mask is exact, the host's count lags), and ka ≥ the true count selects the same.
+        NDArray anyDead = indicator(dead.sum().gt(0f));
+        return zAux.matMul(p.get("W_dec"))
+                .sub(e)
+                .square()
+                .sum()
+                .div(safe)
+                .mul(positive)
+                .mul(anyDead);
     }
 
     @Override
