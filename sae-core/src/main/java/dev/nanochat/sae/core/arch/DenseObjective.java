@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.nanochat.sae.core.SaeConfig;
+import dev.nanochat.sae.core.kernels.DeviceScalars;
 import dev.nanochat.sae.core.kernels.DeviceTraining;
 import dev.nanochat.sae.core.kernels.Parallel;
 import dev.nanochat.sae.core.train.Adam;
@@ -40,8 +41,11 @@ public abstract class DenseObjective extends Objective {
         return new DeviceTraining(device, this, params, adam);
     }
 
-    /** p: every parameter by name (trainable ones require gradients), x [rows, d], all on one device. */
-    public abstract Forward forward(Map<String, NDArray> p, NDArray x, StepContext ctx);
+    /**
+     * p: every parameter by name (trainable ones require gradients), x [rows, d], all on one device; c:
+     * the scalar operands on that device (no {@code op(Number)} in a forward: each would copy a scalar).
+     */
+    public abstract Forward forward(Map<String, NDArray> p, NDArray x, StepContext ctx, DeviceScalars c);
 
     /**
      * Host-side metrics of a forward: loss, Σ‖x − x̂‖², aux and the tokens' errors [rows] when

@@ -81,8 +81,10 @@ public final class DeviceTraining implements StepPath {
     private NDArray rowsNd;
 
     private int rowsNdValue = -1;
-    /** 0, +max float, 0.99, 0.01: device scalars for the fired counts and the running threshold. */
-    private final NDArray zero, maxFloat, momentum, oneMinusMomentum;
+    /** +max float, 0.99, 0.01: device scalars for the running threshold. */
+    private final NDArray maxFloat, momentum, oneMinusMomentum;
+    /** The dense forwards' scalar operands, on the device (no per-op host → device scalar). */
+    private final DeviceScalars scalars;
 
     public DeviceTraining(Device device, Params host, Adam adam) {
         this(device, null, host, adam);
@@ -101,7 +103,7 @@ public final class DeviceTraining implements StepPath {
         tiny = manager.create(Float.MIN_NORMAL);
         one = manager.create(1f);
         clipEps = manager.create(1e-12f);
-        zero = manager.create(0f);
+        scalars = new DeviceScalars(manager);
         maxFloat = manager.create(Float.MAX_VALUE);
         momentum = manager.create((float) BatchTopKObjective.THRESHOLD_MOMENTUM);
         oneMinusMomentum = manager.create((float) (1 - BatchTopKObjective.THRESHOLD_MOMENTUM));
@@ -274,16 +276,17 @@ public final class DeviceTraining implements StepPath {
             boolean prior = JniUtils.isGradMode();
             JniUtils.setGradMode(true);
             try {
-                f = objective.forward(nd, step.create(x, new Shape(rows, objective.d)), ctx);
+                f = objective.forward(nd, step.create(x, new Shape(rows, objective.d)), ctx, scalars);
                 // ∂loss/∂leaves, accumulated into each leaf's .grad (zeroed above): seed 1, no graph kept.
                 PtNDArray loss = (PtNDArray) f.loss();
                 JniUtils.backward(loss, (PtNDArray) loss.onesLike(), false, false);
             } finally {
                 JniUtils.setGradMode(prior);
             }
-            zero.tempAttach(step);
-            NDArray stepFired =
-                    f.z().stopGradient().gt(zero).toType(DataType.INT64, false).sum(new int[] {0}); // [n]
+            NDArray stepFired = f.z().stopGradient()
+                    .gt(scalars.of(0f))
+                    .toType(DataType.INT64, false)
+                    .sum(new int[] {0}); // [n]
             if (lastFired != null) recordFired(stepFired, rows, step);
             NDArray total = firedSum == null ? stepFired : stepFired.add(firedSum);
             if (firedSum != null) firedSum.close();
@@ -317,7 +320,7 @@ public final class DeviceTraining implements StepPath {
         }
         rowsNd.tempAttach(step); // lastFired and tokens are attached to the step already
         tokens.addi(rowsNd);
-        NDArray firedNow = stepFired.gt(zero).toType(DataType.INT64, false);
+        NDArray firedNow = stepFired.gt(scalars.of(0f)).toType(DataType.INT64, false);
         lastFired.addi(firedNow.mul(tokens.sub(lastFired)));
     }
 
@@ -329,7 +332,7 @@ public final class DeviceTraining implements StepPath {
     private void updateThreshold(NDArray minActive, NDManager step) {
         for (NDArray c : List.of(threshold, maxFloat, momentum, oneMinusMomentum, one)) c.tempAttach(step);
         NDArray kept = minActive.lt(maxFloat).toType(DataType.FLOAT32, false);
-        NDArray unset = threshold.lt(zero).toType(DataType.FLOAT32, false);
+        NDArray unset = threshold.lt(scalars.of(0f)).toType(DataType.FLOAT32, false);
         NDArray blended = threshold.mul(momentum).add(minActive.mul(oneMinusMomentum));
         NDArray fresh = unset.mul(minActive).add(one.sub(unset).mul(blended));
         threshold.muli(one.sub(kept)).addi(kept.mul(fresh));

@@ -7,6 +7,7 @@ import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.arch.BatchResult;
 import dev.nanochat.sae.core.arch.Params;
 import dev.nanochat.sae.core.arch.topk.DenseTopKObjective;
+import dev.nanochat.sae.core.kernels.DeviceScalars;
 
 /**
  * BatchTopK through dense DJL autograd (DENSE, and AUTO on a GPU): keep the B·k largest positive
@@ -29,17 +30,17 @@ public final class DenseBatchTopKObjective extends DenseTopKObjective {
     }
 
     @Override
-    public NDArray keep(NDArray hSg) {
+    public NDArray keep(NDArray hSg, DeviceScalars c) {
         long budget = Math.min(hSg.size(), hSg.getShape().get(0) * (long) cfg.k());
         NDArray tau = hSg.flatten().topK((int) budget, 0, true, false).get(0).min();
-        return indicator(hSg.gte(tau).logicalAnd(hSg.gt(0f)));
+        return indicator(hSg.gte(tau).logicalAnd(hSg.gt(c.of(0f))));
     }
 
     /** Smallest positive kept value: min over z where z > 0 (others lifted to +max). */
     @Override
-    public NDArray minActive(NDArray z) {
+    public NDArray minActive(NDArray z, DeviceScalars c) {
         NDArray zSg = z.stopGradient();
-        return zSg.add(indicator(zSg.lte(0f)).mul(Float.MAX_VALUE)).min();
+        return zSg.add(indicator(zSg.lte(c.of(0f))).mul(c.of(Float.MAX_VALUE))).min();
     }
 
     /** Nothing on the host: the dense step updates the running threshold on the device (DeviceTraining). */

@@ -8,6 +8,7 @@ import dev.nanochat.sae.core.arch.DenseObjective;
 import dev.nanochat.sae.core.arch.Params;
 import dev.nanochat.sae.core.arch.StepContext;
 import dev.nanochat.sae.core.io.HostTensor;
+import dev.nanochat.sae.core.kernels.DeviceScalars;
 import java.util.Map;
 
 /**
@@ -35,13 +36,13 @@ public final class GatedObjective extends DenseObjective {
     }
 
     @Override
-    public Forward forward(Map<String, NDArray> p, NDArray x, StepContext ctx) {
+    public Forward forward(Map<String, NDArray> p, NDArray x, StepContext ctx, DeviceScalars c) {
         NDArray xc = x.sub(p.get("b_dec"));
         NDArray gate = linear(xc, p.get("enc"), p.get("b_gate"));
         // W_mag = W_gate ⊙ exp(r_mag): enc rows [n, d] scaled per latent.
         NDArray magEnc = p.get("enc").mul(p.get("r_mag").exp().expandDims(1));
         NDArray mag = linear(xc, magEnc, p.get("b_mag"));
-        NDArray z = indicator(gate.stopGradient().gt(0f)).mul(relu(mag));
+        NDArray z = indicator(gate.stopGradient().gt(c.of(0f))).mul(relu(mag));
         NDArray sq = tokenSqError(x, z, p.get("W_dec"), p.get("b_dec"));
         NDArray gateRelu = relu(gate);
         NDArray l1 = gateRelu.sum(new int[] {1}).mean();
@@ -51,7 +52,9 @@ public final class GatedObjective extends DenseObjective {
                         p.get("W_dec").stopGradient(),
                         p.get("b_dec").stopGradient())
                 .mean();
-        NDArray loss = sq.mean().add(l1.mul((float) ctx.sparsityCoefficient())).add(aux);
+        NDArray loss = sq.mean()
+                .add(l1.mul(c.scheduled("sparsity_coefficient", (float) ctx.sparsityCoefficient())))
+                .add(aux);
         return new Forward(loss, sq, z, aux);
     }
 

@@ -8,6 +8,7 @@ import dev.nanochat.sae.core.arch.DenseObjective;
 import dev.nanochat.sae.core.arch.Params;
 import dev.nanochat.sae.core.arch.StepContext;
 import dev.nanochat.sae.core.io.HostTensor;
+import dev.nanochat.sae.core.kernels.DeviceScalars;
 import java.util.Map;
 
 /**
@@ -32,7 +33,7 @@ public final class JumpReluObjective extends DenseObjective {
     }
 
     @Override
-    public Forward forward(Map<String, NDArray> p, NDArray x, StepContext ctx) {
+    public Forward forward(Map<String, NDArray> p, NDArray x, StepContext ctx, DeviceScalars c) {
         NDArray xc = x.sub(p.get("b_dec"));
         NDArray h = linear(xc, p.get("enc"), p.get("b_enc"));
         NDArray theta = p.get("log_threshold").exp();
@@ -40,14 +41,18 @@ public final class JumpReluObjective extends DenseObjective {
         NDArray hSg = h.stopGradient();
         float eps = (float) cfg.jumpReluBandwidth();
         NDArray step = indicator(hSg.gt(thetaSg)); // H(h − θ), [rows, n]
-        NDArray kernel = indicator(hSg.sub(thetaSg).abs().lt(eps / 2)); // 1[|h − θ| < ε/2]
+        NDArray kernel = indicator(hSg.sub(thetaSg).abs().lt(c.of(eps / 2))); // 1[|h − θ| < ε/2]
         NDArray thetaDelta = theta.sub(thetaSg); // 0 in value, identity in gradient
-        NDArray z = h.mul(step).add(thetaDelta.mul(kernel.mul(thetaSg).mul(-1f / eps)));
-        NDArray l0 = step.add(thetaDelta.mul(kernel.mul(-1f / eps)))
+        NDArray z = h.mul(step).add(thetaDelta.mul(kernel.mul(thetaSg).mul(c.of(-1f / eps))));
+        NDArray l0 = step.add(thetaDelta.mul(kernel.mul(c.of(-1f / eps))))
                 .sum(new int[] {1})
                 .mean();
         NDArray sq = tokenSqError(x, z, p.get("W_dec"), p.get("b_dec"));
-        return new Forward(sq.mean().add(l0.mul((float) ctx.sparsityCoefficient())), sq, z, null);
+        return new Forward(
+                sq.mean().add(l0.mul(c.scheduled("sparsity_coefficient", (float) ctx.sparsityCoefficient()))),
+                sq,
+                z,
+                null);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.nanochat.sae.core.SaeConfig;
 import dev.nanochat.sae.core.arch.DenseObjective;
 import dev.nanochat.sae.core.arch.Params;
 import dev.nanochat.sae.core.arch.StepContext;
+import dev.nanochat.sae.core.kernels.DeviceScalars;
 import java.util.Map;
 
 /**
@@ -18,13 +19,17 @@ public final class ReluObjective extends DenseObjective {
     }
 
     @Override
-    public Forward forward(Map<String, NDArray> p, NDArray x, StepContext ctx) {
+    public Forward forward(Map<String, NDArray> p, NDArray x, StepContext ctx, DeviceScalars c) {
         NDArray xc = x.sub(p.get("b_dec"));
         NDArray z = relu(linear(xc, p.get("enc"), p.get("b_enc")));
         NDArray sq = tokenSqError(x, z, p.get("W_dec"), p.get("b_dec"));
         NDArray decNorm = p.get("W_dec").square().sum(new int[] {1}).sqrt();
         NDArray l1 = z.mul(decNorm).sum(new int[] {1}).mean();
-        return new Forward(sq.mean().add(l1.mul((float) ctx.sparsityCoefficient())), sq, z, null);
+        return new Forward(
+                sq.mean().add(l1.mul(c.scheduled("sparsity_coefficient", (float) ctx.sparsityCoefficient()))),
+                sq,
+                z,
+                null);
     }
 
     @Override
