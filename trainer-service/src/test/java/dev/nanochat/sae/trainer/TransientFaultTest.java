@@ -53,8 +53,10 @@ class TransientFaultTest {
         try (Connection admin = DriverManager.getConnection(url, user, password);
                 Statement st = admin.createStatement()) {
             long end = System.currentTimeMillis() + 60_000;
-            while (System.currentTimeMillis() < end && kills < 6) {
-                Thread.sleep(400);
+            // Every 100 ms from the run's start: the run takes a second or two here, and a kill that only
+            // lands after its last write (a slower cadence sometimes did) tests nothing.
+            while (System.currentTimeMillis() < end && kills < 20) {
+                Thread.sleep(100);
                 JsonPath run = get(id);
                 if (run == null) {
                     continue; // the REST read itself may hit a killed connection
