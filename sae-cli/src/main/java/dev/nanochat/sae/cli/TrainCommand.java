@@ -47,7 +47,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "learning rate (default 2e-4·sqrt(2^14/d_sae)·sqrt(2048/d_in))")
     Double lr;
 
-    @Option(names = "--l1", description = "sparsity coefficient (L1 for relu/gated, L0 for jumprelu)")
+    @Option(
+            names = "--l1",
+            description =
+                    "sparsity coefficient (L1 for relu/gated, L0 for jumprelu; defaults relu 0.5, gated 1.5, jumprelu 2)")
     Double l1;
 
     @Option(
@@ -55,7 +58,9 @@ public final class TrainCommand implements Callable<Integer> {
             description = "clip the global gradient norm of the normalised loss at this value (0 = off; default 1.0)")
     Double gradClip;
 
-    @Option(names = "--jumprelu-threshold", description = "jumprelu: initial threshold θ (default 0.05)")
+    @Option(
+            names = "--jumprelu-threshold",
+            description = "jumprelu: initial threshold θ (default 0.2; in short runs it sets L0 more than --l1 does)")
     Double jumpReluThreshold;
 
     @Option(names = "--jumprelu-bandwidth", description = "jumprelu: STE kernel bandwidth ε (default 0.05)")
