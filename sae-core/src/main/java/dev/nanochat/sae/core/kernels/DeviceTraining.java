@@ -32,16 +32,18 @@ import java.util.Map;
  * Per step only the batch goes up ([rows, d]); what comes down is read on measured steps only
  * ({@link TrainingOptions#metricsEvery}): loss, [rows] errors, L0, and the [n] fired counts, which are
  * added up on the device in between (a checkpoint takes the pending sum along, {@link #drainFired}).
- * BatchTopK's running threshold is updated on the device and read back with the parameters. Each step runs in a sub-manager the long-lived arrays are temporarily attached to, so every
- * intermediate (activations, gradient handles, optimizer temporaries) is freed when the step ends.
- * Non-trainable entries (BatchTopK's threshold) stay host-owned; their device copies and the dead-latent
- * mask are uploaded only when their host values change.
+ * What the weights depend on never waits for a read: the device keeps each latent's last-fired token
+ * count ({@link #trackActivity}) and masks dead latents from it every step, and BatchTopK's running
+ * threshold is updated on the device (read back with the parameters). Each step runs in a sub-manager
+ * the long-lived arrays are temporarily attached to, so every intermediate (activations, gradient
+ * handles, optimizer temporaries) is freed when the step ends. Other non-trainable entries are
+ * uploaded only when their host values change.
  *
- * No per-op host → device scalar copies in the update: DJL's {@code mul(Number)} etc. create a fresh
- * array per call (on a GPU, a copy each). Adam's constant factors and the clip threshold are device
- * scalars created once; the per-step values (lr / (1 − β1^t), √(1 − β2^t)) go up as one [2] array per
- * step; the gradient norm and the clip factor are computed on the device and only read back on
- * measured steps ({@link TrainingOptions#metricsEvery}).
+ * No per-op host → device scalar copies: DJL's {@code mul(Number)} etc. create a fresh array per call
+ * (on a GPU, a copy each). The forwards take theirs from {@link DeviceScalars}; Adam's constant factors
+ * and the clip threshold are device scalars created once; the per-step values (lr / (1 − β1^t),
+ * √(1 − β2^t)) go up as one [2] array per step; the gradient norm and the clip factor are computed on
+ * the device and only read back on measured steps.
  *
  * Threads: libtorch's grad mode is a per-thread flag (DJL only switches it off on the thread that created
  * the engine) and DJL's PtGradientCollector allows one collector per JVM. So this class never uses the
