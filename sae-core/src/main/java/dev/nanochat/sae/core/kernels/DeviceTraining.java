@@ -146,6 +146,11 @@ public final class DeviceTraining implements StepPath {
         window = manager.create(windowTokens);
     }
 
+    /** Device scalars the forwards hold (tests: bounded by the code, not by the steps taken). */
+    public int deviceScalarCount() {
+        return scalars.size();
+    }
+
     @Override
     public long[] lastFired() {
         return lastFired == null ? null : lastFired.toLongArray();

@@ -9,6 +9,8 @@ import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.nanochat.sae.core.Rng;
 import dev.nanochat.sae.core.SaeConfig;
+import dev.nanochat.sae.core.arch.DenseObjective;
+import dev.nanochat.sae.core.arch.Objectives;
 import dev.nanochat.sae.core.arch.Params;
 import dev.nanochat.sae.core.arch.StepContext;
 import dev.nanochat.sae.core.arch.relu.ReluObjective;
@@ -83,6 +85,33 @@ class ConcurrentDenseTrainingTest {
             pool.shutdownNow();
         }
         assertFalse(JniUtils.isGradMode(), "the test thread's grad mode is restored after training");
+    }
+
+    /**
+     * The forwards' scalar operands are device arrays made once, not one per op and step: after the
+     * first step of each architecture the count stays put over further steps, also while a warm-up
+     * moves the sparsity coefficient every step (its one scalar is replaced, not added).
+     */
+    @Test
+    void forwardScalarsAreMadeOncePerRunNotPerStep() {
+        float[] x = new SyntheticData(D, 24, 3, 0.05f, 3).batch(BATCH);
+        for (String arch : List.of("topk", "batchtopk", "relu", "gated", "jumprelu")) {
+            SaeConfig cfg = config(arch);
+            DenseObjective objective = (DenseObjective)
+                    Objectives.create(cfg, new TrainingOptions(0, 0, TrainingOptions.KernelPath.DENSE, "cpu"));
+            Params p = objective.init(new Rng(1));
+            boolean[] dead = new boolean[cfg.dSae()];
+            dead[0] = dead[1] = true; // AuxK's scalars too
+            try (Parallel par = new Parallel(1);
+                    DeviceTraining dt = new DeviceTraining(Device.cpu(), objective, p, new Adam(p))) {
+                dt.forwardBackward(objective, p, x, BATCH, new StepContext(0.1, dead, 2, par));
+                int afterFirst = dt.deviceScalarCount();
+                assertTrue(afterFirst > 0, arch + ": the forward takes its scalars from the device cache");
+                for (int s = 2; s <= 6; s++)
+                    dt.forwardBackward(objective, p, x, BATCH, new StepContext(0.1 * s, dead, 2, par));
+                assertEquals(afterFirst, dt.deviceScalarCount(), arch + ": scalars after 6 steps");
+            }
+        }
     }
 
     /** A NaN left in .grad by a failed backward must not leak into the next step (g − g would keep it). */
