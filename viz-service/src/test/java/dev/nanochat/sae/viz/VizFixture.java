@@ -207,6 +207,8 @@ final class VizFixture {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
+        // In order and none lost on a new partition: one request in flight (KAFKA-15591).
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         try (var producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             for (TrainingProgress r : records)
                 producer.send(new ProducerRecord<>(PROGRESS, r.runId(), TrainingProgressJson.toBytes(r)));

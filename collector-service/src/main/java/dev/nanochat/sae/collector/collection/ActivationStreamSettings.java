@@ -93,7 +93,9 @@ public record ActivationStreamSettings(
                 Map.ofEntries(
                         Map.entry(
                                 ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
-                                5), // the idempotent maximum: ordered retries
+                                5), // pipelined (idempotent, ordered retries); a request stuck by
+                        // KAFKA-15591 on a just-created partition fails its delivery, the runner rewinds
+                        // and the trainer drops the replayed sequences (ReplayFilter)
                         Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression),
                         Map.entry(ProducerConfig.BUFFER_MEMORY_CONFIG, bufferMemoryBytes),
                         Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, maxBlockMs),

@@ -45,11 +45,19 @@ public class KafkaClientProperties {
         return shared.get("bootstrap.servers");
     }
 
-    /** Idempotent, acks=all: a send that is acknowledged is durable and never duplicated by retries. */
+    /**
+     * Idempotent, acks=all: a send that is acknowledged is durable and never duplicated by retries.
+     * One request in flight per connection: with more, a just-created partition's first request can fail
+     * NOT_LEADER_OR_FOLLOWER while the next is appended, and the first then retries
+     * OUT_OF_ORDER_SEQUENCE_NUMBER until the delivery timeout (KAFKA-15591, fixed only in brokers from
+     * 2026-08). Our services write to topics they create at start; a caller that can rewind on a failed
+     * delivery (the collector) may override this for throughput.
+     */
     public Properties producer(String clientId, Map<String, ?> overrides) {
         Properties p = base(clientId);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.putAll(overrides);

@@ -18,6 +18,7 @@ class KafkaClientPropertiesTest {
         assertEquals("SASL_SSL", p.get("security.protocol"), "security settings reach every client");
         assertEquals("all", p.get("acks"), "the producer's durability default beats a shared acks");
         assertEquals("true", p.get("enable.idempotence"));
+        assertEquals("1", p.get("max.in.flight.requests.per.connection"), "KAFKA-15591");
         assertEquals("zstd", p.get("compression.type"));
         assertEquals("collector-1", p.get("client.id"));
         assertEquals("1", kafka.producer("c", Map.of("acks", "1")).get("acks"), "an explicit override wins");
