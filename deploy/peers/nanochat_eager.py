@@ -124,6 +124,7 @@ def main():
     ap.add_argument("--seq", type=int, default=512)
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--generate", type=int, default=0)
+    ap.add_argument("--gen-reps", type=int, default=5, help="timed generations per batch size (median printed)")
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch default)")
     a = ap.parse_args()
     if a.threads:
@@ -146,8 +147,9 @@ def main():
               f"{tps * fl / 1e9:.1f} GFLOP/s (median of {a.reps}; torch {torch.__version__}, {torch.get_num_threads()} threads)")
         for b in (1, 8) if a.generate else ():
             prompt = torch.randint(256, c["vocab_size"], (b, 16))
-            for warm in (True, False):
-                n = 4 if warm else a.generate
+            runs = []
+            for r in range(3 + max(1, a.gen_reps)):  # 3 warm-ups, as `sae bench nanochat`
+                n = a.generate
                 cache = KvCache(c, b, 16 + n, m.hd)
                 t0 = time.perf_counter()
                 nxt = prompt
@@ -155,10 +157,12 @@ def main():
                     logits = m.forward(nxt, cache, last_only=True)[:, -1, :]
                     nxt = logits.argmax(-1, keepdim=True)
                     nxt.tolist()  # the engine hands tokens to Python each step
-                dt = time.perf_counter() - t0
+                if r >= 3:
+                    runs.append(b * n / (time.perf_counter() - t0))
+            tps = sorted(runs)[len(runs) // 2]
             print(f"nanochat-eager generation batch={b} (16-token prompt, {n} new tokens, KV cache): "
-                  f"{b * n / dt:.1f} tokens/s ({1000 * dt / n:.1f} ms/step)")
-
+                  f"{tps:.1f} tokens/s ({1000 * b / tps:.1f} ms/step; median of {len(runs)}: "
+                  f"{' '.join(f'{x:.0f}' for x in runs)})")
 
 if __name__ == "__main__":
     main()

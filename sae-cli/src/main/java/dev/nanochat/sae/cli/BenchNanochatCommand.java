@@ -48,6 +48,12 @@ public final class BenchNanochatCommand implements Callable<Integer> {
     @Option(names = "--reps", defaultValue = "3")
     int reps;
 
+    @Option(
+            names = "--gen-reps",
+            defaultValue = "5",
+            description = "timed generations per batch size; the median is printed (default: ${DEFAULT-VALUE})")
+    int genReps;
+
     @Option(names = "--text-file", description = "text to tokenize (default: 4 MB synthesised from the vocabulary)")
     Path textFile;
 
@@ -131,14 +137,19 @@ public final class BenchNanochatCommand implements Callable<Integer> {
             if (breakdown) printBreakdown(gpt, idx);
             if (generate > 0) {
                 for (int b : new int[] {1, 8}) {
-                    double tps = generationTokensPerSecond(gpt, b, generate);
+                    List<Double> runs = generationTokensPerSecond(gpt, b, generate, genReps);
+                    double tps = median(runs);
                     System.out.printf(
                             Locale.ROOT,
-                            "generation batch=%d (16-token prompt, %d new tokens, KV cache): %.1f tokens/s (%.1f ms/step)%n",
+                            "generation batch=%d (16-token prompt, %d new tokens, KV cache): %.1f tokens/s (%.1f ms/step; median of %d: %s)%n",
                             b,
                             generate,
                             tps,
-                            1000.0 * b / tps);
+                            1000.0 * b / tps,
+                            runs.size(),
+                            runs.stream()
+                                    .map(r -> String.format(Locale.ROOT, "%.0f", r))
+                                    .collect(java.util.stream.Collectors.joining(" ")));
                 }
                 if (breakdown) {
                     Map<String, Double> d = ForwardProfile.measureDecode(gpt, 1, generate);
@@ -225,7 +236,8 @@ public final class BenchNanochatCommand implements Callable<Integer> {
     }
 
     /** Greedy decode through Generator (no stop tokens): new tokens per second over all rows, prefill included. */
-    private static double generationTokensPerSecond(Gpt gpt, int b, int tokens) {
+    /** tokens/s of {@code reps} timed generations (prefill of a 16-token prompt included, as the peer's). */
+    private static List<Double> generationTokensPerSecond(Gpt gpt, int b, int tokens, int reps) {
         Random rng = new Random(2);
         int[][] prompts = new int[b][16];
         for (int[] p : prompts)
@@ -235,12 +247,16 @@ public final class BenchNanochatCommand implements Callable<Integer> {
         // warm-up: the JIT must have compiled the per-op Java paths (DJL's and ours) before timing,
         // as in a running service; a 4-token warm-up left most of a 64-token run interpreted
         for (int w = 0; w < 3; w++) g.generate(prompts, opts, Map.of(), null);
-        long t0 = System.nanoTime();
-        Generator.Generation[] out = g.generate(prompts, opts, Map.of(), null);
-        double s = (System.nanoTime() - t0) / 1e9;
-        int n = 0;
-        for (Generator.Generation x : out) n += x.tokens().length;
-        return n / s;
+        List<Double> runs = new ArrayList<>();
+        for (int r = 0; r < Math.max(1, reps); r++) {
+            long t0 = System.nanoTime();
+            Generator.Generation[] out = g.generate(prompts, opts, Map.of(), null);
+            double s = (System.nanoTime() - t0) / 1e9;
+            int n = 0;
+            for (Generator.Generation x : out) n += x.tokens().length;
+            runs.add(n / s);
+        }
+        return runs;
     }
 
     /**

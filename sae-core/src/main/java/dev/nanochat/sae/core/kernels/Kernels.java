@@ -100,4 +100,45 @@ public final class Kernels {
         for (int i = from; i < to; i++) if (a[i] > min) return i;
         return to;
     }
+
+    /**
+     * row[i] += bias[i] (bias null: none), then the smallest of the maxima of {@code chunks} consecutive
+     * chunks (the last takes the remainder); n ≥ chunks. Max is exact, so lanes may combine in any order.
+     */
+    public static float addThenMinOfChunkMax(float[] row, float[] bias, int n, int chunks) {
+        return VECTOR
+                ? VectorKernels.addThenMinOfChunkMax(row, bias, n, chunks)
+                : scalarAddThenMinOfChunkMax(row, bias, n, chunks);
+    }
+
+    public static float scalarAddThenMinOfChunkMax(float[] row, float[] bias, int n, int chunks) {
+        int size = n / chunks;
+        float tau = Float.POSITIVE_INFINITY;
+        for (int c = 0; c < chunks; c++) {
+            int from = c * size, to = c == chunks - 1 ? n : from + size;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = from; i < to; i++) {
+                if (bias != null) row[i] += bias[i];
+                max = Math.max(max, row[i]);
+            }
+            tau = Math.min(tau, max);
+        }
+        return tau;
+    }
+
+    /** The a[i] ≥ tau of a[0, n) and their indices, in index order, into vals/idx; returns their count. */
+    public static int collectAtLeast(float[] a, int n, float tau, float[] vals, int[] idx) {
+        return VECTOR ? VectorKernels.collectAtLeast(a, n, tau, vals, idx) : scalarCollectAtLeast(a, n, tau, vals, idx);
+    }
+
+    public static int scalarCollectAtLeast(float[] a, int n, float tau, float[] vals, int[] idx) {
+        int q = 0;
+        for (int i = 0; i < n; i++) {
+            if (a[i] >= tau) {
+                vals[q] = a[i];
+                idx[q++] = i;
+            }
+        }
+        return q;
+    }
 }

@@ -64,11 +64,13 @@ public final class TopKObjective extends SparseObjective {
     }
 
     /**
-     * The GEMM in row blocks whose output (≈ {@link #BLOCK_FLOATS} floats) stays in the last-level
-     * cache, each block's top-k read right after it is written: the [rows, n] pre-activations never
-     * exist whole: at batch 4096 × d_sae 32768 that is 512 MB less per step (peak RSS at 6144: 974 → 850
-     * MB). Step time did not change measurably on this machine (the selection is bound by its compares,
-     * not by DRAM). Same selection as one GEMM ({@code TopKBlockedSelectTest}).
+     * Optionally ({@code -Dsae.topkBlockFloats=F}, F floats per block) the GEMM in row blocks, each
+     * block's top-k read right after it is written, so the [rows, n] pre-activations never exist whole
+     * (512 MB at batch 4096 × d_sae 32768). Off by default: on a 2-core EPYC (d_in 768, k 32, batch 4096)
+     * the step ÷ encoder GEMM was 1.68 (one GEMM) against 1.86 (4M-float blocks) and 1.65 (12M) at d_sae
+     * 6144, and 1.28 against 1.54 (4M) and 1.45 (12M) at 32768 — smaller GEMMs run below MKL's peak —
+     * with the same peak RSS (2.25 GB at 32768: the parameters and Adam moments dominate). Same
+     * selection as one GEMM ({@code TopKBlockedSelectTest}).
      */
     @Override
     protected SparseCodes encodeSelect(NDArray xcNd, NDArray encNd, float[] bEnc, int rows, Parallel par) {
@@ -94,8 +96,8 @@ public final class TopKObjective extends SparseObjective {
         return positiveCodes(vals, idx, rows, k, n);
     }
 
-    /** Output block size in floats: 4M floats = 16 MB, half this CPU class's 32 MB L3. */
-    static final long BLOCK_FLOATS = Long.getLong("sae.topkBlockFloats", 4L << 20);
+    /** Output block size in floats; 0 (the default): one GEMM. */
+    static final long BLOCK_FLOATS = Long.getLong("sae.topkBlockFloats", 0L);
 
     int blockRows(int rows) {
         if (BLOCK_FLOATS <= 0) return rows;
