@@ -30,8 +30,8 @@ BIN="$DIR/dist/bin"
 DATA="$DIR/data"
 
 # The server needs none of the JVM's preloads, and `nobody` cannot open the ones under a 0700 clone
-# (ld.so then prints an error per process): run it without them.
-as_owner() { if is_root; then runuser -u "$SERVER_USER" -- env -u LD_PRELOAD "$@"; else env -u LD_PRELOAD "$@"; fi; }
+# (ld.so then prints an error per process, runuser's own exec included): unset them before switching.
+as_owner() { if is_root; then env -u LD_PRELOAD runuser -u "$SERVER_USER" -- "$@"; else env -u LD_PRELOAD "$@"; fi; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 running() { [ -f "$DATA/postmaster.pid" ] && as_owner "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; }
 
